@@ -1,0 +1,47 @@
+package parley;
+
+import parley.client.ClientCommand;
+import parley.server.ServerCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code parley} command: one executable, a subcommand per role. */
+@Command(name = "parley",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Group chat and pub/sub over newline-delimited JSON, wire-compatible with "
+                + "Programming Rust's async-chat.",
+        subcommands = {ServerCommand.class, ClientCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "The launcher also runs the test suite: ./parley test"})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+    }
+
+    /** The version from the jar manifest, or "dev" when run from classes. */
+    public static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"parley " + version()};
+        }
+    }
+}

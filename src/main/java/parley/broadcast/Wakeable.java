@@ -1,0 +1,11 @@
+package parley.broadcast;
+
+/**
+ * Told that a channel it listens to may have something new. Called on the sender's thread after
+ * the value is visible, so it must be quick and must never block: typically it sets a flag and
+ * unparks a thread only if that thread is parked.
+ */
+@FunctionalInterface
+public interface Wakeable {
+    void wake();
+}

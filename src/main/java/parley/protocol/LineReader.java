@@ -1,0 +1,139 @@
+package parley.protocol;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.util.Arrays;
+
+/**
+ * Frames a byte stream into lines ending in LF or CRLF, with a hard limit on a line's length.
+ *
+ * <p>The buffer starts small and grows only while a long line is being read, up to the limit
+ * plus the line terminator, then shrinks back: an idle connection holds {@code initialSize}
+ * bytes, and no peer can make it hold more than the limit. The line is handed out as a view of
+ * the buffer (valid until the next call), so framing allocates nothing per line.
+ *
+ * <p>Not thread-safe: one reader per stream.
+ */
+public final class LineReader {
+    private final ReadableByteChannel in;
+    private final int initialSize;
+    private final int maxLine;
+    private byte[] buf;
+    private ByteBuffer window;
+    private int start;   // first byte not yet handed out
+    private int end;     // end of the bytes read so far
+    private int scanned; // bytes in [start, scanned) hold no LF
+    private boolean eof;
+    private int lineStart;
+    private int lineLength;
+
+    public LineReader(ReadableByteChannel in, int initialSize, int maxLine) {
+        this.in = in;
+        this.maxLine = maxLine;
+        this.initialSize = Math.max(16, Math.min(initialSize, maxLine + 2));
+        setBuffer(new byte[this.initialSize]);
+    }
+
+    /**
+     * Advances to the next line. Returns false at end of stream; a final line without a
+     * terminator still counts as a line, as in the book's {@code BufRead::lines}.
+     *
+     * @throws LineTooLongException when a line exceeds the limit; the stream is then unusable
+     */
+    public boolean next() throws IOException {
+        while (true) {
+            int nl = indexOfNewline();
+            if (nl >= 0) {
+                emit(nl, nl + 1);
+                return true;
+            }
+            if (end - start > maxLine + 1) {
+                throw new LineTooLongException(maxLine);
+            }
+            if (eof) {
+                if (start == end) return false;
+                emit(end, end);
+                return true;
+            }
+            fill();
+        }
+    }
+
+    public byte[] array() {
+        return buf;
+    }
+
+    public int lineStart() {
+        return lineStart;
+    }
+
+    public int lineLength() {
+        return lineLength;
+    }
+
+    /** True if the current line holds nothing but spaces, tabs or carriage returns. */
+    public boolean lineIsBlank() {
+        for (int i = lineStart, e = lineStart + lineLength; i < e; i++) {
+            byte b = buf[i];
+            if (b != ' ' && b != '\t' && b != '\r') return false;
+        }
+        return true;
+    }
+
+    private int indexOfNewline() {
+        for (int i = scanned; i < end; i++) {
+            if (buf[i] == '\n') return i;
+        }
+        scanned = end;
+        return -1;
+    }
+
+    private void emit(int lineEnd, int next) throws LineTooLongException {
+        int e = lineEnd;
+        if (e > start && buf[e - 1] == '\r') e--;
+        if (e - start > maxLine) {
+            throw new LineTooLongException(maxLine);
+        }
+        lineStart = start;
+        lineLength = e - start;
+        start = next;
+        scanned = next;
+    }
+
+    private void fill() throws IOException {
+        makeRoom();
+        window.limit(buf.length).position(end);
+        int n = in.read(window);
+        if (n < 0) {
+            eof = true;
+        } else {
+            end += n;
+        }
+    }
+
+    /** Compacts, shrinks back after a long line, or grows (never past the limit's needs). */
+    private void makeRoom() {
+        if (start == end) {
+            start = end = scanned = 0;
+            if (buf.length > initialSize) setBuffer(new byte[initialSize]);
+            return;
+        }
+        if (end < buf.length) return;
+        int pending = end - start;
+        if (start > 0) {
+            System.arraycopy(buf, start, buf, 0, pending);
+            scanned -= start;
+            start = 0;
+            end = pending;
+            return;
+        }
+        int cap = maxLine + 2;
+        setBuffer(Arrays.copyOf(buf, (int) Math.min(cap, Math.max(16L, buf.length * 2L))));
+    }
+
+    private void setBuffer(byte[] b) {
+        buf = b;
+        window = ByteBuffer.wrap(b);
+    }
+}

@@ -1,0 +1,36 @@
+package parley.protocol;
+
+/**
+ * Strict UTF-8 validation (RFC 3629): no overlong forms, no encoded surrogates, nothing above
+ * U+10FFFF. Jackson checks the bytes inside strings only loosely, and the peer deserves one clear
+ * "invalid UTF-8" answer wherever the bad byte sits, so the whole line is checked up front.
+ */
+final class Utf8 {
+    private Utf8() {}
+
+    /** Returns the offset of the first invalid byte, or -1 if {@code b[off, off+len)} is valid. */
+    static int firstInvalid(byte[] b, int off, int len) {
+        int i = off, end = off + len;
+        while (i < end) {
+            int c = b[i];
+            if (c >= 0) { i++; continue; }
+            c &= 0xFF;
+            int need;
+            int min;
+            if (c >= 0xC2 && c <= 0xDF) { need = 1; min = 0x80; }
+            else if (c >= 0xE0 && c <= 0xEF) { need = 2; min = 0x800; }
+            else if (c >= 0xF0 && c <= 0xF4) { need = 3; min = 0x10000; }
+            else return i;
+            if (end - i <= need) return i;
+            int cp = c & (0x3F >> need);
+            for (int k = 1; k <= need; k++) {
+                int cc = b[i + k] & 0xFF;
+                if ((cc & 0xC0) != 0x80) return i;
+                cp = (cp << 6) | (cc & 0x3F);
+            }
+            if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+            i += need + 1;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,146 @@
+package parley.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The accept loop (the seed's {@code main}): bind, accept, and give each connection a virtual
+ * thread of its own. A failure in one connection is logged with its peer and never touches the
+ * others.
+ */
+public final class ChatServer implements AutoCloseable {
+    private final ServerConfig config;
+    private final GroupTable groups;
+    private final BufferPool buffers;
+    private final ServerSocketChannel listener;
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stopping;
+
+    private ChatServer(ServerConfig config, ServerSocketChannel listener) {
+        this.config = config;
+        this.listener = listener;
+        this.groups = new GroupTable(config.groupCapacity());
+        this.buffers = new BufferPool(config.writeBufferBytes(), 1024);
+    }
+
+    /** Binds and starts accepting; returns once the server is listening. */
+    public static ChatServer start(ServerConfig config) throws IOException {
+        ServerSocketChannel ch = ServerSocketChannel.open();
+        try {
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            ch.bind(config.address(), 4096);
+        } catch (IOException e) {
+            ch.close();
+            throw new IOException("cannot listen on " + config.address() + ": " + e.getMessage(), e);
+        }
+        ChatServer server = new ChatServer(config, ch);
+        Thread.ofVirtual().name("parley-accept").start(server::acceptLoop);
+        return server;
+    }
+
+    public InetSocketAddress address() {
+        try {
+            return (InetSocketAddress) listener.getLocalAddress();
+        } catch (IOException e) {
+            return config.address();
+        }
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public GroupTable groups() {
+        return groups;
+    }
+
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    private void acceptLoop() {
+        try {
+            while (!stopping) {
+                SocketChannel s;
+                try {
+                    s = listener.accept();
+                } catch (ClosedChannelException e) {
+                    break;
+                } catch (IOException e) {
+                    // Typically out of file descriptors: back off briefly rather than spin.
+                    Log.warn("accept failed: " + e.getMessage());
+                    Thread.sleep(50);
+                    continue;
+                }
+                serve(s);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void serve(SocketChannel s) {
+        try {
+            s.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            Connection c = new Connection(this, s, buffers);
+            connections.add(c);
+            if (stopping) {
+                c.stop("server shutting down");
+            }
+            Thread.ofVirtual().start(c);
+        } catch (IOException | RuntimeException e) {
+            Log.warn("could not set up a connection: " + e);
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+        }
+    }
+
+    void closed(Connection c) {
+        connections.remove(c);
+    }
+
+    /**
+     * Stops accepting, tells every client the server is shutting down, lets each connection send
+     * what it has queued (bounded by the close-flush timeout), and closes them.
+     */
+    @Override
+    public void close() {
+        if (stopping) return;
+        stopping = true;
+        try {
+            listener.close();
+        } catch (IOException e) {
+            Log.warn("closing the listener: " + e.getMessage());
+        }
+        for (Connection c : connections) {
+            c.stop("server shutting down");
+        }
+        long deadline = System.nanoTime() + config.closeFlushTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
+        try {
+            stopped.await(1, TimeUnit.SECONDS);
+            while (!connections.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public boolean isStopping() {
+        return stopping;
+    }
+}

@@ -1,0 +1,281 @@
+package parley.server;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import parley.broadcast.Entry;
+import parley.broadcast.Received;
+import parley.broadcast.Receiver;
+import parley.broadcast.Wakeable;
+import parley.protocol.Codec;
+
+/**
+ * The only writer of one connection's socket (the seed's {@code Outbound}, without the mutex).
+ *
+ * <p>Instead of a task per (member, group) that locks the socket for each packet, one writer
+ * thread per connection drains everything pending, from every group ring the connection reads and
+ * from its queue of replies, into one buffer, and writes when the buffer is full or nothing more
+ * is pending. Packets can therefore never interleave, a busy connection gets one write for many
+ * messages, and nothing is allocated per member per message: the bytes come straight from the
+ * line each post encoded once.
+ *
+ * <p>The writer is a virtual thread that exists only while there is work, plus a short linger: an
+ * idle connection costs no thread and no buffer. Senders signal through a small state machine, so
+ * a signal to a writer that is already running costs one CAS and never an unpark.
+ *
+ * <p>Memory: what a connection is behind on stays in its groups' rings (bounded by their capacity);
+ * what it owns is at most one borrowed write buffer plus the reply queue, which is bounded by
+ * making the connection's own reader wait when it is full.
+ */
+final class Outbound implements Wakeable {
+    private static final int IDLE = 0;    // no writer thread
+    private static final int RUNNING = 1; // writer draining, no new signal since it started
+    private static final int DIRTY = 2;   // new work signalled; the writer must look again
+    private static final int PARKED = 3;  // writer parked, lingering for work
+    private static final int CLOSED = 4;  // no more writing, ever
+    /** Messages taken from one group before looking at the next, so one busy group cannot starve the others. */
+    private static final int BATCH = 64;
+
+    /** A group this connection reads, and where a closing connection stops reading it. */
+    static final class Sub {
+        final GroupTable.Membership membership;
+        volatile long stopAt = Long.MAX_VALUE;
+
+        Sub(GroupTable.Membership membership) {
+            this.membership = membership;
+        }
+    }
+
+    private final SocketChannel socket;
+    private final BufferPool pool;
+    private final long lingerNanos;
+    private final long maxReplyBacklog;
+    private final Runnable onWriteFailure;
+    private final AtomicInteger state = new AtomicInteger(IDLE);
+    private final ConcurrentLinkedQueue<byte[]> replies = new ConcurrentLinkedQueue<>();
+    private final AtomicLong replyBytes = new AtomicLong();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile Sub[] subs = new Sub[0];
+    private volatile Thread writer;
+    private volatile Thread backlogWaiter;
+    private volatile boolean finishing;
+    /** The buffer being filled; touched only by the writer thread. */
+    private ByteBuffer out;
+
+    Outbound(SocketChannel socket, BufferPool pool, ServerConfig config, Runnable onWriteFailure) {
+        this.socket = socket;
+        this.pool = pool;
+        this.lingerNanos = config.writerLinger().toNanos();
+        this.maxReplyBacklog = config.maxReplyBacklogBytes();
+        this.onWriteFailure = onWriteFailure;
+    }
+
+    // ------------------------------------------------------------------ called by the reader
+
+    /**
+     * Queues a reply for this client. If the client lets replies pile up beyond the limit, the
+     * calling reader waits until they drain: the client is slowed by its own backlog.
+     */
+    void reply(byte[] line) {
+        replies.add(line);
+        replyBytes.addAndGet(line.length);
+        wake();
+        while (replyBytes.get() > maxReplyBacklog && state.get() != CLOSED) {
+            backlogWaiter = Thread.currentThread();
+            if (replyBytes.get() > maxReplyBacklog && state.get() != CLOSED) {
+                LockSupport.park(this);
+            }
+            backlogWaiter = null;
+        }
+    }
+
+    void add(Sub sub) {
+        Sub[] old = subs;
+        Sub[] grown = Arrays.copyOf(old, old.length + 1);
+        grown[old.length] = sub;
+        subs = grown;
+        wake();
+    }
+
+    void remove(Sub sub) {
+        Sub[] old = subs;
+        int i = Arrays.asList(old).indexOf(sub);
+        if (i < 0) return;
+        Sub[] shrunk = new Sub[old.length - 1];
+        System.arraycopy(old, 0, shrunk, 0, i);
+        System.arraycopy(old, i + 1, shrunk, i, old.length - i - 1);
+        subs = shrunk;
+    }
+
+    /**
+     * Writes everything queued until now (replies, and each group up to its current end), then
+     * stops. Returns false if that did not finish within the timeout.
+     */
+    boolean finish(Duration timeout) throws InterruptedException {
+        for (Sub s : subs) {
+            s.stopAt = s.membership.receiver().channel().tail();
+        }
+        finishing = true;
+        wake();
+        return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Stops writing for good; a writer blocked in a write is released when the socket closes. */
+    void close() {
+        state.set(CLOSED);
+        finished.countDown();
+        unpark(backlogWaiter);
+        unpark(writer);
+    }
+
+    // ------------------------------------------------------------------ signalling
+
+    /** Called by group senders and by the reader: there may be something to write. */
+    @Override
+    public void wake() {
+        while (true) {
+            int s = state.get();
+            if (s == DIRTY || s == CLOSED) return;
+            if (state.compareAndSet(s, DIRTY)) {
+                if (s == IDLE) {
+                    Thread.ofVirtual().start(this::run);
+                } else if (s == PARKED) {
+                    unpark(writer);
+                }
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the writer thread
+
+    private void run() {
+        writer = Thread.currentThread();
+        try {
+            while (true) {
+                int s = state.get();
+                if (s == CLOSED) return;
+                if (!state.compareAndSet(s, RUNNING)) continue;
+                drain();
+                if (finishing && allWritten()) {
+                    state.set(CLOSED);
+                    finished.countDown();
+                    return;
+                }
+                if (state.compareAndSet(RUNNING, PARKED) && lingerUntilIdle()) return;
+            }
+        } catch (IOException | RuntimeException e) {
+            state.set(CLOSED);
+            finished.countDown();
+            unpark(backlogWaiter);
+            onWriteFailure.run();
+        } finally {
+            if (out != null) {
+                pool.release(out);
+                out = null;
+            }
+        }
+    }
+
+    /** Parks while PARKED; returns true if the linger ran out and the thread should end. */
+    private boolean lingerUntilIdle() {
+        long deadline = System.nanoTime() + lingerNanos;
+        while (state.get() == PARKED) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                if (state.compareAndSet(PARKED, IDLE)) return true;
+                break;
+            }
+            LockSupport.parkNanos(this, left);
+        }
+        return false;
+    }
+
+    private void drain() throws IOException {
+        boolean progress = true;
+        while (progress) {
+            progress = drainReplies();
+            for (Sub s : subs) {
+                progress |= drainGroup(s);
+            }
+        }
+        if (out != null) {
+            flushOut();
+            pool.release(out);
+            out = null;
+        }
+    }
+
+    private boolean drainReplies() throws IOException {
+        boolean any = false;
+        byte[] r;
+        while ((r = replies.poll()) != null) {
+            replyBytes.addAndGet(-r.length);
+            put(r);
+            any = true;
+        }
+        if (any) unpark(backlogWaiter);
+        return any;
+    }
+
+    private boolean drainGroup(Sub s) throws IOException {
+        Receiver<Posted> rx = s.membership.receiver();
+        long stop = s.stopAt;
+        for (int k = 0; k < BATCH; k++) {
+            if (rx.position() >= stop) return false;
+            switch (rx.poll()) {
+                case Entry<Posted> e -> put(e.value().line());
+                case Received.Lagged<Posted> l -> put(Codec.encodeError(
+                        "Dropped " + l.missed() + " messages from " + s.membership.group().name() + "."));
+                case Received.Empty<Posted> e -> { return k > 0; }
+                case Received.Closed<Posted> c -> { return k > 0; }
+            }
+        }
+        return true;
+    }
+
+    private boolean allWritten() {
+        if (!replies.isEmpty()) return false;
+        for (Sub s : subs) {
+            Receiver<Posted> rx = s.membership.receiver();
+            if (!rx.isClosed() && rx.position() < s.stopAt) return false;
+        }
+        return true;
+    }
+
+    private void put(byte[] line) throws IOException {
+        if (out == null) out = pool.acquire();
+        if (line.length > out.remaining()) {
+            flushOut();
+            if (line.length > out.capacity()) {
+                writeFully(ByteBuffer.wrap(line));
+                return;
+            }
+        }
+        out.put(line);
+    }
+
+    private void flushOut() throws IOException {
+        out.flip();
+        writeFully(out);
+        out.clear();
+    }
+
+    private void writeFully(ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            socket.write(b);
+        }
+    }
+
+    private static void unpark(Thread t) {
+        if (t != null) LockSupport.unpark(t);
+    }
+}

@@ -1,0 +1,95 @@
+package parley.server;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import parley.Address;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code parley server [ADDRESS]}: runs the chat server in the foreground until SIGTERM or Ctrl-C. */
+@Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run the chat server in the foreground. SIGTERM or Ctrl-C stops it cleanly (exit 0).")
+public final class ServerCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ADDRESS",
+            description = "HOST:PORT or PORT to listen on (default: ${DEFAULT-VALUE})",
+            defaultValue = ServerConfig.DEFAULT_HOST + ":" + ServerConfig.DEFAULT_PORT)
+    String address;
+
+    @Option(names = "--group-capacity", paramLabel = "N",
+            description = "messages a group holds for its members; further behind, a member gets a Dropped notice "
+                    + "(default: ${DEFAULT-VALUE})")
+    int groupCapacity = ServerConfig.DEFAULT_GROUP_CAPACITY;
+
+    @Option(names = "--max-line", paramLabel = "BYTES",
+            description = "longest request line; a longer one gets an Error and the connection is closed "
+                    + "(default: ${DEFAULT-VALUE})")
+    int maxLine = ServerConfig.DEFAULT_MAX_LINE_BYTES;
+
+    @Option(names = "--max-group-name", paramLabel = "CHARS",
+            description = "longest group name (default: ${DEFAULT-VALUE})")
+    int maxGroupName = ServerConfig.DEFAULT_MAX_GROUP_NAME_CHARS;
+
+    @Option(names = "--max-groups-per-connection", paramLabel = "N",
+            description = "groups one connection may belong to (default: ${DEFAULT-VALUE})")
+    int maxGroups = ServerConfig.DEFAULT_MAX_GROUPS_PER_CONNECTION;
+
+    @Option(names = "--write-buffer", paramLabel = "BYTES",
+            description = "write buffer a busy connection borrows; bounds its own write backlog "
+                    + "(default: ${DEFAULT-VALUE})")
+    int writeBuffer = ServerConfig.DEFAULT_WRITE_BUFFER_BYTES;
+
+    @Option(names = "--read-buffer", paramLabel = "BYTES",
+            description = "initial read buffer per connection; grows only for long lines (default: ${DEFAULT-VALUE})")
+    int readBuffer = ServerConfig.DEFAULT_READ_BUFFER_BYTES;
+
+    @Option(names = "--max-reply-backlog", paramLabel = "BYTES",
+            description = "replies queued for a client before its input is paused (default: ${DEFAULT-VALUE})")
+    int maxReplyBacklog = ServerConfig.DEFAULT_MAX_REPLY_BACKLOG_BYTES;
+
+    @Option(names = "--close-flush-timeout", paramLabel = "DURATION",
+            description = "time a closing connection gets to send what is queued, e.g. 5s, 500ms (default: 5s)",
+            converter = DurationConverter.class)
+    Duration closeFlush = ServerConfig.DEFAULT_CLOSE_FLUSH_TIMEOUT;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL",
+            description = "DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE})")
+    Log.Level logLevel = Log.Level.INFO;
+
+    @Override
+    public Integer call() throws Exception {
+        Log.setLevel(logLevel);
+        ServerConfig config;
+        try {
+            config = new ServerConfig(Address.parse(address, ServerConfig.DEFAULT_HOST), groupCapacity, maxLine,
+                    maxGroupName, maxGroups, readBuffer, writeBuffer, maxReplyBacklog, closeFlush,
+                    ServerConfig.DEFAULT_WRITER_LINGER);
+        } catch (IllegalArgumentException e) {
+            System.err.println("parley server: " + e.getMessage());
+            return 2;
+        }
+        ChatServer server;
+        try {
+            server = ChatServer.start(config);
+        } catch (java.io.IOException e) {
+            System.err.println("parley server: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTermination(stop::countDown);
+        Log.info("parley " + parley.Main.version() + " listening on " + hostPort(server.address())
+                + " (group capacity " + config.groupCapacity() + ", max line " + config.maxLineBytes() + " bytes)");
+        stop.await();
+        Log.info("shutting down: " + server.connectionCount() + " connections");
+        server.close();
+        Log.info("stopped");
+        return 0;
+    }
+
+    private static String hostPort(java.net.InetSocketAddress a) {
+        String h = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+        return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
+    }
+}
