@@ -44,6 +44,7 @@ public final class ChatServer implements AutoCloseable {
         }
         ChatServer server = new ChatServer(config, ch);
         Thread.ofVirtual().name("parley-accept").start(server::acceptLoop);
+        Thread.ofVirtual().name("parley-housekeeping").start(server::housekeeping);
         return server;
     }
 
@@ -87,6 +88,22 @@ public final class ChatServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             stopped.countDown();
+        }
+    }
+
+    /** Retires the writer threads of connections idle longer than the linger, once a second. */
+    private void housekeeping() {
+        long period = Math.max(100, Math.min(1000, config.writerLinger().toMillis()));
+        try {
+            while (!stopping) {
+                Thread.sleep(period);
+                long now = System.nanoTime();
+                for (Connection c : connections) {
+                    c.outbound().retireIfIdle(now);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

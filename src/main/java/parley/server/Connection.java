@@ -153,6 +153,10 @@ final class Connection implements Runnable {
         }
     }
 
+    Outbound outbound() {
+        return outbound;
+    }
+
     String peer() {
         return peer;
     }

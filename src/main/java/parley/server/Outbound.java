@@ -27,8 +27,9 @@ import parley.protocol.Codec;
  * messages, and nothing is allocated per member per message: the bytes come straight from the
  * line each post encoded once.
  *
- * <p>The writer is a virtual thread that exists only while there is work, plus a short linger: an
- * idle connection costs no thread and no buffer. Senders signal through a small state machine, so
+ * <p>The writer is a virtual thread that exists only while there is work, plus a linger that the
+ * server's housekeeping ends ({@link #retireIfIdle}): an idle connection costs no thread and no
+ * buffer. Senders signal through a small state machine, so
  * a signal to a writer that is already running costs one CAS and never an unpark.
  *
  * <p>Memory: what a connection is behind on stays in its groups' rings (bounded by their capacity);
@@ -67,6 +68,8 @@ final class Outbound implements Wakeable {
     private volatile Thread writer;
     private volatile Thread backlogWaiter;
     private volatile boolean finishing;
+    private volatile boolean retire;
+    private volatile long lastActive;
     /** The buffer being filled; touched only by the writer thread. */
     private ByteBuffer out;
 
@@ -165,6 +168,7 @@ final class Outbound implements Wakeable {
                 if (s == CLOSED) return;
                 if (!state.compareAndSet(s, RUNNING)) continue;
                 drain();
+                lastActive = System.nanoTime();
                 if (finishing && allWritten()) {
                     state.set(CLOSED);
                     finished.countDown();
@@ -185,18 +189,32 @@ final class Outbound implements Wakeable {
         }
     }
 
-    /** Parks while PARKED; returns true if the linger ran out and the thread should end. */
+    /**
+     * Parks until there is work or the server's housekeeping asks an idle writer to retire.
+     * Returns true if the thread should end. Only this thread moves PARKED to IDLE, so a writer
+     * started by a later signal can never overlap with this one.
+     */
     private boolean lingerUntilIdle() {
-        long deadline = System.nanoTime() + lingerNanos;
         while (state.get() == PARKED) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                if (state.compareAndSet(PARKED, IDLE)) return true;
-                break;
+            if (retire) {
+                retire = false;
+                return state.compareAndSet(PARKED, IDLE);
             }
-            LockSupport.parkNanos(this, left);
+            LockSupport.park(this);
         }
         return false;
+    }
+
+    /**
+     * Housekeeping: ends the writer thread of a connection that has had nothing to write for the
+     * linger time, so an idle connection holds no thread. A timed park per drain would do the same
+     * but costs a timer task on every single wake; one sweep over all connections is far cheaper.
+     */
+    void retireIfIdle(long now) {
+        if (state.get() == PARKED && now - lastActive >= lingerNanos) {
+            retire = true;
+            unpark(writer);
+        }
     }
 
     private void drain() throws IOException {
