@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.ToIntFunction;
 
 /**
  * A bounded, lossy, multi-producer, multi-consumer broadcast channel.
@@ -22,35 +23,66 @@ import java.util.concurrent.locks.ReentrantLock;
  * short lock (write one slot, publish the tail); reads are lock-free. Each {@link Receiver} must be
  * polled by one thread at a time.
  *
- * <p><b>Memory.</b> The ring has a fixed size; a value is held until {@code capacity} newer values
- * overwrite it, so the channel never holds more than {@code capacity} values.
+ * <p><b>Retention.</b> Beyond the {@code capacity} values that receivers can lag into, the channel
+ * may retain older values for history reads ({@link #get}, {@link #retainedFrom}): up to
+ * {@code retain} values in all, trimmed oldest first while their weight exceeds
+ * {@code retainBytes}, but never into the last {@code capacity}.
+ *
+ * <p><b>Memory.</b> The ring array starts small and doubles as values arrive, up to the power of
+ * two that fits {@code max(capacity, retain)}; the channel never holds more than that many values,
+ * and never more than {@code retainBytes} of weight outside the last {@code capacity}.
  */
 public final class Broadcast<T> {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Entry[].class);
     @SuppressWarnings("rawtypes")
     private static final Receiver[] NONE = new Receiver[0];
 
+    private static final int INITIAL_RING = 16;
+
     private final int capacity;
-    private final int mask;
-    private final Entry<T>[] ring;
+    private final int maxRing;
+    private final int retain;
+    private final long retainBytes;
+    private final ToIntFunction<? super T> weigher;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Replaced (by a larger copy) only under the lock, and always before the tail moves past it. */
+    private volatile Entry<T>[] ring;
     private volatile long tail;
+    private volatile long retainedFrom;
+    private long retainedWeight; // guarded by lock
     private volatile boolean closed;
     @SuppressWarnings("unchecked")
     private volatile Receiver<T>[] receivers = NONE;
 
-    @SuppressWarnings("unchecked")
+    /** A channel that retains exactly what receivers can lag into: the last {@code capacity} values. */
     public Broadcast(int capacity) {
+        this(capacity, capacity, Long.MAX_VALUE, v -> 0);
+    }
+
+    /**
+     * @param capacity    how far a receiver may fall behind before it lags
+     * @param retain      values kept for history reads, at least {@code capacity}
+     * @param retainBytes weight of values kept beyond the last {@code capacity}
+     * @param weigher     a value's weight, e.g. its encoded size
+     */
+    @SuppressWarnings("unchecked")
+    public Broadcast(int capacity, int retain, long retainBytes, ToIntFunction<? super T> weigher) {
         if (capacity < 1 || capacity > (1 << 30)) {
             throw new IllegalArgumentException("capacity must be between 1 and 2^30, got " + capacity);
         }
+        if (retain < capacity || retain > (1 << 30)) {
+            throw new IllegalArgumentException("retain must be between capacity and 2^30, got " + retain);
+        }
         this.capacity = capacity;
-        // A power-of-two ring lets a slot be found with a mask; the window of values held is still
-        // exactly `capacity`, so lag counts do not depend on the rounding.
-        int size = Integer.highestOneBit(capacity);
-        if (size < capacity) size <<= 1;
-        this.mask = size - 1;
-        this.ring = (Entry<T>[]) new Entry[size];
+        // A power-of-two ring lets a slot be found with a mask; the lag window is still exactly
+        // `capacity`, so lag counts do not depend on the rounding.
+        int size = Integer.highestOneBit(retain);
+        if (size < retain) size <<= 1;
+        this.maxRing = size;
+        this.retain = retain;
+        this.retainBytes = retainBytes;
+        this.weigher = weigher;
+        this.ring = (Entry<T>[]) new Entry[Math.min(INITIAL_RING, size)];
     }
 
     public int capacity() {
@@ -62,9 +94,14 @@ public final class Broadcast<T> {
         return tail;
     }
 
-    /** The sequence number of the oldest value still held (equal to {@link #tail} when empty). */
+    /** The sequence number of the oldest value a receiver can still read without lagging. */
     public long oldest() {
         return Math.max(0, tail - capacity);
+    }
+
+    /** The sequence number of the oldest value retained for history reads. */
+    public long retainedFrom() {
+        return retainedFrom;
     }
 
     public int receiverCount() {
@@ -85,15 +122,52 @@ public final class Broadcast<T> {
         try {
             if (closed) return -1;
             seq = tail;
-            SLOT.setRelease(ring, (int) (seq & mask), new Entry<>(seq, value));
+            Entry<T>[] r = ringFor(seq);
+            trim(r, seq + 1); // drops, and un-weighs, whatever this write is about to overwrite
+            SLOT.setRelease(r, (int) (seq & (r.length - 1)), new Entry<>(seq, value));
+            retainedWeight += weigher.applyAsInt(value);
+            trim(r, seq + 1);
             tail = seq + 1;
         } finally {
             lock.unlock();
         }
-        for (Receiver<T> r : receivers) {
-            r.wake();
+        for (Receiver<T> rx : receivers) {
+            rx.wake();
         }
         return seq;
+    }
+
+    /** The ring to write {@code seq} into, doubled first if {@code seq} would overwrite a value while it may still grow. */
+    @SuppressWarnings("unchecked")
+    private Entry<T>[] ringFor(long seq) {
+        Entry<T>[] r = ring;
+        if (seq < r.length || r.length >= maxRing) return r;
+        Entry<T>[] grown = (Entry<T>[]) new Entry[r.length * 2];
+        for (long s = Math.max(0, seq - r.length); s < seq; s++) {
+            grown[(int) (s & (grown.length - 1))] = r[(int) (s & (r.length - 1))];
+        }
+        ring = grown; // published before the tail moves, so a reader that sees the new tail sees this ring
+        return grown;
+    }
+
+    /**
+     * Drops the oldest retained values beyond the last {@code retain}, and more while over the
+     * weight budget, but never into the lag window (the last {@code capacity}).
+     */
+    private void trim(Entry<T>[] r, long newTail) {
+        long from = retainedFrom;
+        long byCount = newTail - retain;
+        long floor = newTail - capacity;
+        while (from < floor && (from < byCount || retainedWeight > retainBytes)) {
+            int slot = (int) (from & (r.length - 1));
+            Entry<T> e = r[slot];
+            if (e != null && e.seq() == from) {
+                retainedWeight -= weigher.applyAsInt(e.value());
+                SLOT.setRelease(r, slot, null);
+            }
+            from++;
+        }
+        retainedFrom = from;
     }
 
     /** Subscribes a receiver that sees values sent from now on; {@code listener} may be null. */
@@ -151,8 +225,9 @@ public final class Broadcast<T> {
     @SuppressWarnings("unchecked")
     public Entry<T> get(long seq) {
         long t = tail;
-        if (seq < 0 || seq >= t || seq < t - capacity) return null;
-        Entry<T> e = (Entry<T>) SLOT.getAcquire(ring, (int) (seq & mask));
+        Entry<T>[] r = ring;
+        if (seq < 0 || seq >= t || seq < retainedFrom) return null;
+        Entry<T> e = (Entry<T>) SLOT.getAcquire(r, (int) (seq & (r.length - 1)));
         return e != null && e.seq() == seq ? e : null;
     }
 
@@ -186,8 +261,9 @@ public final class Broadcast<T> {
                 r.next = oldest;
                 return new Received.Lagged<>(oldest - next, oldest);
             }
-            Entry<T> e = (Entry<T>) SLOT.getAcquire(ring, (int) (next & mask));
-            if (e.seq() == next) {
+            Entry<T>[] ringNow = ring;
+            Entry<T> e = (Entry<T>) SLOT.getAcquire(ringNow, (int) (next & (ringNow.length - 1)));
+            if (e != null && e.seq() == next) {
                 r.next = next + 1;
                 return e;
             }

@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import parley.protocol.Codec;
-import parley.protocol.FromServer;
 import parley.protocol.LineReader;
 import parley.protocol.ProtocolException;
 
@@ -114,10 +113,7 @@ public final class ChatClient {
             while (lines.next()) {
                 if (lines.lineIsBlank()) continue;
                 try {
-                    switch (Codec.decodeReply(lines.array(), lines.lineStart(), lines.lineLength())) {
-                        case FromServer.Message m -> out.println("message posted to " + m.groupName() + ": " + m.message());
-                        case FromServer.Error e -> out.println("error from server: " + e.text());
-                    }
+                    out.println(ReplyFormat.format(Codec.decodeReply(lines.array(), lines.lineStart(), lines.lineLength())));
                 } catch (ProtocolException e) {
                     err.println("parley client: unreadable reply from server: " + e.getMessage());
                 }

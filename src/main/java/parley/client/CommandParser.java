@@ -5,10 +5,13 @@ import parley.protocol.FromClient;
 /**
  * The book's command grammar: tokens are separated by Unicode white space (Rust's
  * {@code char::is_whitespace}); {@code post GROUP MESSAGE...} sends the rest of the line after the
- * group with its leading white space removed and everything else kept.
+ * group with its leading white space removed and everything else kept. Parley adds
+ * {@code nick NAME}, {@code leave GROUP}, {@code list}, {@code who GROUP} and
+ * {@code history GROUP N}.
  */
 public final class CommandParser {
-    public static final String USAGE = "commands: join GROUP | post GROUP MESSAGE...";
+    public static final String USAGE = "commands: join GROUP | post GROUP MESSAGE... | nick NAME | leave GROUP"
+            + " | list | who GROUP | history GROUP N";
 
     private CommandParser() {}
 
@@ -28,10 +31,39 @@ public final class CommandParser {
                 if (group == null) return new Command.Invalid("post needs a group and a message: post GROUP MESSAGE...");
                 return new Command.Send(new FromClient.Post(group, line.substring(skipSpace(line, pos[0]))));
             }
+            case "nick" -> {
+                return one(line, pos, "nick NAME", FromClient.Hello::new);
+            }
+            case "leave" -> {
+                return one(line, pos, "leave GROUP", FromClient.Leave::new);
+            }
+            case "who" -> {
+                return one(line, pos, "who GROUP", FromClient.Members::new);
+            }
+            case "list" -> {
+                if (token(line, pos) != null) return new Command.Invalid("list takes nothing: list");
+                return new Command.Send(new FromClient.ListGroups());
+            }
+            case "history" -> {
+                String group = token(line, pos);
+                String n = token(line, pos);
+                if (group == null || n == null || token(line, pos) != null || !n.matches("[0-9]{1,9}")
+                        || Long.parseLong(n) < 1) {
+                    return new Command.Invalid("history needs a group and a count: history GROUP N");
+                }
+                return new Command.Send(new FromClient.Fetch(group, java.util.OptionalLong.empty(), Long.parseLong(n)));
+            }
             default -> {
                 return new Command.Invalid("unknown command '" + command + "'; " + USAGE);
             }
         }
+    }
+
+    /** A command with exactly one argument. */
+    private static Command one(String line, int[] pos, String usage, java.util.function.Function<String, FromClient> make) {
+        String arg = token(line, pos);
+        if (arg == null || token(line, pos) != null) return new Command.Invalid("usage: " + usage);
+        return new Command.Send(make.apply(arg));
     }
 
     /** The next token at or after {@code pos[0]}, advancing it; null at the end of the line. */

@@ -6,8 +6,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Lines to packets and packets to lines. Every encoder returns a complete line, newline included,
@@ -19,18 +20,28 @@ public final class Codec {
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
             .build();
-    private static final String REQUESTS = "Join, Post";
+    private static final String REQUESTS = "Join, Post, Hello, Leave, List, Members, Fetch";
 
     private Codec() {}
 
     // ------------------------------------------------------------------ encoding
 
-    /** The {@code Message} line for a post: built once per post and shared by every member. */
+    /** The book's {@code Message} line for a post: built once per post and shared by every member. */
     public static byte[] encodeMessage(String groupName, String message) {
         return new JsonOut(48 + groupName.length() + message.length())
                 .raw("{\"Message\":{\"group_name\":").string(groupName)
                 .raw(",\"message\":").string(message)
                 .raw("}}").newline().toByteArray();
+    }
+
+    /** The extended {@code Message} line: the book's fields, then {@code from} (if known) and {@code seq}. */
+    public static byte[] encodeMessage(String groupName, String message, String from, long seq) {
+        JsonOut out = new JsonOut(72 + groupName.length() + message.length())
+                .raw("{\"Message\":{\"group_name\":").string(groupName)
+                .raw(",\"message\":").string(message);
+        if (from != null) out.raw(",\"from\":").string(from);
+        if (seq > 0) out.raw(",\"seq\":").number(seq);
+        return out.raw("}}").newline().toByteArray();
     }
 
     public static byte[] encodeError(String text) {
@@ -39,17 +50,53 @@ public final class Codec {
 
     public static byte[] encode(FromServer packet) {
         return switch (packet) {
-            case FromServer.Message m -> encodeMessage(m.groupName(), m.message());
+            case FromServer.Message m -> m.from() == null && m.seq() == 0
+                    ? encodeMessage(m.groupName(), m.message())
+                    : encodeMessage(m.groupName(), m.message(), m.from(), m.seq());
             case FromServer.Error e -> encodeError(e.text());
+            case FromServer.Welcome w -> new JsonOut(64).raw("{\"Welcome\":{\"name\":").string(w.name())
+                    .raw(",\"server\":").string(w.server()).raw("}}").newline().toByteArray();
+            case FromServer.Groups g -> {
+                JsonOut out = new JsonOut(32 + 32 * g.groups().size()).raw("{\"Groups\":[");
+                String sep = "";
+                for (FromServer.GroupInfo i : g.groups()) {
+                    out.raw(sep).raw("{\"name\":").string(i.name()).raw(",\"members\":").number(i.members()).raw("}");
+                    sep = ",";
+                }
+                yield out.raw("]}").newline().toByteArray();
+            }
+            case FromServer.Members m -> {
+                JsonOut out = new JsonOut(48 + 16 * m.names().size()).raw("{\"Members\":{\"group_name\":")
+                        .string(m.groupName()).raw(",\"names\":[");
+                String sep = "";
+                for (String n : m.names()) {
+                    out.raw(sep).string(n);
+                    sep = ",";
+                }
+                yield out.raw("]}}").newline().toByteArray();
+            }
         };
     }
 
     public static byte[] encode(FromClient packet) {
         JsonOut out = new JsonOut(64);
         switch (packet) {
-            case FromClient.Join j -> out.raw("{\"Join\":{\"group_name\":").string(j.groupName()).raw("}}");
+            case FromClient.Join j -> {
+                out.raw("{\"Join\":{\"group_name\":").string(j.groupName());
+                if (j.history() > 0) out.raw(",\"history\":").number(j.history());
+                out.raw("}}");
+            }
             case FromClient.Post p -> out.raw("{\"Post\":{\"group_name\":").string(p.groupName())
                     .raw(",\"message\":").string(p.message()).raw("}}");
+            case FromClient.Hello h -> out.raw("{\"Hello\":{\"name\":").string(h.name()).raw("}}");
+            case FromClient.Leave l -> out.raw("{\"Leave\":{\"group_name\":").string(l.groupName()).raw("}}");
+            case FromClient.ListGroups l -> out.raw("{\"List\":{}}");
+            case FromClient.Members m -> out.raw("{\"Members\":{\"group_name\":").string(m.groupName()).raw("}}");
+            case FromClient.Fetch f -> {
+                out.raw("{\"Fetch\":{\"group_name\":").string(f.groupName());
+                if (f.after().isPresent()) out.raw(",\"after\":").number(f.after().getAsLong());
+                out.raw(",\"limit\":").number(f.limit()).raw("}}");
+            }
         }
         return out.newline().toByteArray();
     }
@@ -103,12 +150,25 @@ public final class Codec {
     private static FromClient request(String name, JsonParser p) throws IOException, ProtocolException {
         return switch (name) {
             case "Join" -> {
-                Map<String, String> f = fields(name, p, "group_name");
-                yield new FromClient.Join(required(f, name, "group_name"));
+                Body b = body(name, p, GROUP_NAME, HISTORY);
+                yield new FromClient.Join(b.string(GROUP_NAME), b.count(HISTORY, 0));
             }
             case "Post" -> {
-                Map<String, String> f = fields(name, p, "group_name", "message");
-                yield new FromClient.Post(required(f, name, "group_name"), required(f, name, "message"));
+                Body b = body(name, p, GROUP_NAME, MESSAGE);
+                yield new FromClient.Post(b.string(GROUP_NAME), b.string(MESSAGE));
+            }
+            case "Hello" -> new FromClient.Hello(body(name, p, NAME).string(NAME));
+            case "Leave" -> new FromClient.Leave(body(name, p, GROUP_NAME).string(GROUP_NAME));
+            case "List" -> {
+                body(name, p);
+                yield new FromClient.ListGroups();
+            }
+            case "Members" -> new FromClient.Members(body(name, p, GROUP_NAME).string(GROUP_NAME));
+            case "Fetch" -> {
+                Body b = body(name, p, GROUP_NAME, AFTER, LIMIT);
+                yield new FromClient.Fetch(b.string(GROUP_NAME),
+                        b.has(AFTER) ? OptionalLong.of(b.count(AFTER, 0)) : OptionalLong.empty(),
+                        b.count(LIMIT, DEFAULT_FETCH_LIMIT));
             }
             default -> throw new ProtocolException("unknown request '" + name + "'; expected one of " + REQUESTS);
         };
@@ -117,8 +177,9 @@ public final class Codec {
     private static FromServer reply(String name, JsonParser p) throws IOException, ProtocolException {
         return switch (name) {
             case "Message" -> {
-                Map<String, String> f = fields(name, p, "group_name", "message");
-                yield new FromServer.Message(required(f, name, "group_name"), required(f, name, "message"));
+                Body b = body(name, p, GROUP_NAME, MESSAGE, FROM, SEQ);
+                yield new FromServer.Message(b.string(GROUP_NAME), b.string(MESSAGE),
+                        b.has(FROM) ? b.string(FROM) : null, b.count(SEQ, 0));
             }
             case "Error" -> {
                 if (p.currentToken() != JsonToken.VALUE_STRING) {
@@ -126,44 +187,141 @@ public final class Codec {
                 }
                 yield new FromServer.Error(text(p));
             }
-            default -> throw new ProtocolException("unknown reply '" + name + "'; expected Message or Error");
+            case "Welcome" -> {
+                Body b = body(name, p, NAME, SERVER);
+                yield new FromServer.Welcome(b.string(NAME), b.string(SERVER));
+            }
+            case "Groups" -> new FromServer.Groups(groups(p));
+            case "Members" -> {
+                Body b = body(name, p, GROUP_NAME, NAMES);
+                yield new FromServer.Members(b.string(GROUP_NAME), b.strings(NAMES));
+            }
+            default -> throw new ProtocolException("unknown reply '" + name + "'");
         };
     }
 
-    /**
-     * Reads the object body of a variant, keeping the named string fields and skipping unknown
-     * ones (serde ignores them too, which keeps old peers compatible with protocol extensions).
-     */
-    private static Map<String, String> fields(String variant, JsonParser p, String... wanted)
-            throws IOException, ProtocolException {
-        if (p.currentToken() != JsonToken.START_OBJECT) {
-            throw new ProtocolException("'" + variant + "' must be an object of its fields, e.g. "
-                    + example(variant));
+    private static List<FromServer.GroupInfo> groups(JsonParser p) throws IOException, ProtocolException {
+        if (p.currentToken() != JsonToken.START_ARRAY) throw new ProtocolException("'Groups' must be an array");
+        List<FromServer.GroupInfo> out = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            Body b = body("Groups", p, NAME, MEMBERS);
+            out.add(new FromServer.GroupInfo(b.string(NAME), b.count(MEMBERS, 0)));
         }
-        Map<String, String> found = new HashMap<>(4);
+        return out;
+    }
+
+    // ------------------------------------------------------------------ object bodies
+
+    private enum Kind { STRING, COUNT, STRINGS }
+
+    /** A field a packet body may carry; {@code required} fields are reported when missing. */
+    private record Field(String name, Kind kind, boolean required) {}
+
+    private static final Field GROUP_NAME = new Field("group_name", Kind.STRING, true);
+    private static final Field MESSAGE = new Field("message", Kind.STRING, true);
+    private static final Field NAME = new Field("name", Kind.STRING, true);
+    private static final Field SERVER = new Field("server", Kind.STRING, true);
+    private static final Field FROM = new Field("from", Kind.STRING, false);
+    private static final Field SEQ = new Field("seq", Kind.COUNT, false);
+    private static final Field HISTORY = new Field("history", Kind.COUNT, false);
+    private static final Field AFTER = new Field("after", Kind.COUNT, false);
+    private static final Field LIMIT = new Field("limit", Kind.COUNT, false);
+    private static final Field MEMBERS = new Field("members", Kind.COUNT, true);
+    private static final Field NAMES = new Field("names", Kind.STRINGS, true);
+    /** Messages a Fetch returns when it gives no limit. */
+    public static final long DEFAULT_FETCH_LIMIT = 100;
+
+    /** The known fields of one packet body, by position in the field list it was read with. */
+    private record Body(Field[] fields, Object[] values) {
+        String string(Field f) {
+            return (String) values[index(f)];
+        }
+
+        long count(Field f, long absent) {
+            Object v = values[index(f)];
+            return v == null ? absent : (Long) v;
+        }
+
+        @SuppressWarnings("unchecked")
+        List<String> strings(Field f) {
+            return (List<String>) values[index(f)];
+        }
+
+        boolean has(Field f) {
+            return values[index(f)] != null;
+        }
+
+        private int index(Field f) {
+            for (int i = 0; i < fields.length; i++) if (fields[i] == f) return i;
+            throw new IllegalArgumentException(f.name());
+        }
+    }
+
+    /**
+     * Reads the object body of a variant, keeping the listed fields and skipping unknown ones
+     * (serde ignores them too, which keeps old peers compatible with protocol extensions).
+     */
+    private static Body body(String variant, JsonParser p, Field... fields) throws IOException, ProtocolException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw new ProtocolException("'" + variant + "' must be an object of its fields, e.g. " + example(variant));
+        }
+        Object[] values = new Object[fields.length];
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken value = p.nextToken();
-            if (!contains(wanted, field)) {
+            String name = p.currentName();
+            JsonToken token = p.nextToken();
+            int i = indexOf(fields, name);
+            if (i < 0) {
                 p.skipChildren();
                 continue;
             }
-            if (value != JsonToken.VALUE_STRING) {
-                throw new ProtocolException("field '" + field + "' of " + variant + " must be a string");
+            if (values[i] != null) {
+                throw new ProtocolException("duplicate field '" + name + "' in " + variant);
             }
-            if (found.put(field, text(p)) != null) {
-                throw new ProtocolException("duplicate field '" + field + "' in " + variant);
+            values[i] = value(variant, fields[i], token, p);
+        }
+        for (int i = 0; i < fields.length; i++) {
+            if (fields[i].required() && values[i] == null) {
+                throw new ProtocolException("missing field '" + fields[i].name() + "' in " + variant);
             }
         }
-        return found;
+        return new Body(fields, values);
     }
 
-    private static String required(Map<String, String> fields, String variant, String field) throws ProtocolException {
-        String v = fields.get(field);
-        if (v == null) {
-            throw new ProtocolException("missing field '" + field + "' in " + variant);
+    private static Object value(String variant, Field f, JsonToken token, JsonParser p)
+            throws IOException, ProtocolException {
+        switch (f.kind()) {
+            case STRING -> {
+                if (token != JsonToken.VALUE_STRING) {
+                    throw new ProtocolException("field '" + f.name() + "' of " + variant + " must be a string");
+                }
+                return text(p);
+            }
+            case COUNT -> {
+                if (token != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        || p.getLongValue() < 0) {
+                    throw new ProtocolException("field '" + f.name() + "' of " + variant
+                            + " must be a whole number from 0 to " + Long.MAX_VALUE);
+                }
+                return p.getLongValue();
+            }
+            case STRINGS -> {
+                if (token != JsonToken.START_ARRAY) {
+                    throw new ProtocolException("field '" + f.name() + "' of " + variant + " must be an array of strings");
+                }
+                List<String> out = new ArrayList<>();
+                while (p.nextToken() == JsonToken.VALUE_STRING) out.add(text(p));
+                if (p.currentToken() != JsonToken.END_ARRAY) {
+                    throw new ProtocolException("field '" + f.name() + "' of " + variant + " must be an array of strings");
+                }
+                return out;
+            }
         }
-        return v;
+        throw new AssertionError(f.kind());
+    }
+
+    private static int indexOf(Field[] fields, String name) {
+        for (int i = 0; i < fields.length; i++) if (fields[i].name().equals(name)) return i;
+        return -1;
     }
 
     /** A string value; an escaped lone surrogate cannot become UTF-8 again, so it is refused here. */
@@ -181,15 +339,13 @@ public final class Codec {
         return s;
     }
 
-    private static boolean contains(String[] names, String name) {
-        for (String n : names) if (n.equals(name)) return true;
-        return false;
-    }
-
     private static String example(String variant) {
         return switch (variant) {
             case "Join" -> "{\"Join\":{\"group_name\":\"dogs\"}}";
             case "Post" -> "{\"Post\":{\"group_name\":\"dogs\",\"message\":\"hello\"}}";
+            case "Hello" -> "{\"Hello\":{\"name\":\"alice\"}}";
+            case "Fetch" -> "{\"Fetch\":{\"group_name\":\"dogs\",\"after\":41,\"limit\":100}}";
+            case "List" -> "{\"List\":{}}";
             default -> "{\"" + variant + "\":{...}}";
         };
     }

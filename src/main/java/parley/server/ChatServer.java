@@ -19,17 +19,16 @@ import java.util.concurrent.TimeUnit;
 public final class ChatServer implements AutoCloseable {
     private final ServerConfig config;
     private final GroupTable groups;
-    private final BufferPool buffers;
     private final ServerSocketChannel listener;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, Connection> names = new ConcurrentHashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
 
     private ChatServer(ServerConfig config, ServerSocketChannel listener) {
         this.config = config;
         this.listener = listener;
-        this.groups = new GroupTable(config.groupCapacity());
-        this.buffers = new BufferPool(config.writeBufferBytes(), 1024);
+        this.groups = new GroupTable(config);
     }
 
     /** Binds and starts accepting; returns once the server is listening. */
@@ -110,7 +109,7 @@ public final class ChatServer implements AutoCloseable {
     private void serve(SocketChannel s) {
         try {
             s.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            Connection c = new Connection(this, s, buffers);
+            Connection c = new Connection(this, s);
             connections.add(c);
             if (stopping) {
                 c.stop("server shutting down");
@@ -128,6 +127,15 @@ public final class ChatServer implements AutoCloseable {
 
     void closed(Connection c) {
         connections.remove(c);
+    }
+
+    /** Claims a user name for a connection; false if another connection holds it. */
+    boolean claimName(String name, Connection c) {
+        return names.putIfAbsent(name, c) == null || names.get(name) == c;
+    }
+
+    void releaseName(String name, Connection c) {
+        if (name != null) names.remove(name, c);
     }
 
     /**

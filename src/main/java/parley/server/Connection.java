@@ -4,10 +4,16 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import parley.Main;
+import parley.broadcast.Entry;
 import parley.protocol.Codec;
 import parley.protocol.FromClient;
+import parley.protocol.FromServer;
 import parley.protocol.LineReader;
 import parley.protocol.LineTooLongException;
 import parley.protocol.ProtocolException;
@@ -31,13 +37,15 @@ final class Connection implements Runnable {
     /** Groups joined, by name; touched only by this connection's reader thread. */
     private final Map<String, Outbound.Sub> memberships = new HashMap<>();
     private volatile boolean closed;
+    /** The name given in Hello, or null; read by other connections listing members. */
+    private volatile String name;
 
-    Connection(ChatServer server, SocketChannel socket, BufferPool pool) {
+    Connection(ChatServer server, SocketChannel socket) {
         this.server = server;
         this.socket = socket;
         this.config = server.config();
         this.groups = server.groups();
-        this.outbound = new Outbound(socket, pool, config, this::abort);
+        this.outbound = new Outbound(socket, config, this::abort);
         this.peer = peerOf(socket);
     }
 
@@ -83,8 +91,13 @@ final class Connection implements Runnable {
         String error;
         try {
             error = switch (Codec.decodeRequest(buf, off, len)) {
-                case FromClient.Join j -> join(j.groupName());
+                case FromClient.Join j -> join(j.groupName(), j.history());
                 case FromClient.Post p -> post(p.groupName(), p.message());
+                case FromClient.Hello h -> hello(h.name());
+                case FromClient.Leave l -> leave(l.groupName());
+                case FromClient.ListGroups l -> list();
+                case FromClient.Members m -> members(m.groupName());
+                case FromClient.Fetch f -> fetch(f.groupName(), f.after().orElse(-1), f.limit());
             };
         } catch (ProtocolException e) {
             error = e.getMessage();
@@ -94,26 +107,96 @@ final class Connection implements Runnable {
         }
     }
 
-    /** Returns an error for the client, or null. Joining a group twice changes nothing. */
-    private String join(String name) {
-        String bad = checkGroupName(name);
+    // Each handler returns an error for the client, or null.
+
+    /** Joining a group twice changes nothing. */
+    private String join(String group, long history) {
+        String bad = checkGroupName(group);
         if (bad != null) return bad;
-        if (memberships.containsKey(name)) return null;
+        if (memberships.containsKey(group)) return null;
         if (memberships.size() >= config.maxGroupsPerConnection()) {
-            return "Cannot join '" + name + "': a connection may belong to at most "
+            return "Cannot join '" + group + "': a connection may belong to at most "
                     + config.maxGroupsPerConnection() + " groups";
         }
-        Outbound.Sub sub = new Outbound.Sub(groups.join(name, outbound));
-        memberships.put(name, sub);
+        Outbound.Sub sub = new Outbound.Sub(groups.join(group, this, outbound, history));
+        memberships.put(group, sub);
         outbound.add(sub);
         return null;
     }
 
-    private String post(String name, String message) {
-        Group group = groups.get(name);
-        if (group == null) return "Group '" + name + "' does not exist";
-        group.post(message);
+    private String post(String group, String message) {
+        Group g = groups.get(group);
+        if (g == null) return doesNotExist(group);
+        g.post(message, name);
         return null;
+    }
+
+    private String hello(String wanted) {
+        String bad = checkUserName(wanted);
+        if (bad != null) return bad;
+        if (!wanted.equals(name)) {
+            if (!server.claimName(wanted, this)) return "name '" + wanted + "' is taken";
+            server.releaseName(name, this);
+            name = wanted;
+        }
+        outbound.useExtendedProtocol();
+        outbound.reply(Codec.encode(new FromServer.Welcome(wanted, "parley " + Main.version())));
+        return null;
+    }
+
+    /** Delivery from the group stops at once: the writer stops reading its ring before this returns. */
+    private String leave(String group) {
+        Outbound.Sub sub = memberships.remove(group);
+        if (sub == null) return "not a member of '" + group + "'";
+        outbound.remove(sub);
+        groups.leave(sub.membership, this);
+        return null;
+    }
+
+    private String list() {
+        List<FromServer.GroupInfo> all = new ArrayList<>();
+        for (Group g : groups.all()) {
+            all.add(new FromServer.GroupInfo(g.name(), g.members()));
+        }
+        all.sort(Comparator.comparing(FromServer.GroupInfo::name));
+        outbound.reply(Codec.encode(new FromServer.Groups(all)));
+        return null;
+    }
+
+    private String members(String group) {
+        Group g = groups.get(group);
+        if (g == null) return doesNotExist(group);
+        outbound.reply(Codec.encode(new FromServer.Members(group, g.memberNames())));
+        return null;
+    }
+
+    /** {@code after} is a wire seq (first message is 1), or -1 for the newest {@code limit}. */
+    private String fetch(String group, long after, long limit) {
+        Group g = groups.get(group);
+        if (g == null) return doesNotExist(group);
+        if (limit < 1) return "limit must be at least 1";
+        boolean ext = outbound.extended();
+        for (Entry<Posted> e : g.history(after, Math.min(limit, config.historyMessages()))) {
+            outbound.reply(ext ? e.value().extendedLine(e.seq()) : e.value().line());
+        }
+        return null;
+    }
+
+    private static String doesNotExist(String group) {
+        return "Group '" + group + "' does not exist";
+    }
+
+    private String checkUserName(String n) {
+        int max = config.maxNameChars();
+        if (n.isEmpty() || n.length() > max || !n.chars().allMatch(Connection::nameChar)) {
+            return "invalid name '" + n + "': use 1 to " + max + " of the characters A-Z a-z 0-9 _ - .";
+        }
+        return null;
+    }
+
+    private static boolean nameChar(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '_' || c == '-' || c == '.';
     }
 
     private String checkGroupName(String name) {
@@ -134,9 +217,10 @@ final class Connection implements Runnable {
         } finally {
             for (Outbound.Sub sub : memberships.values()) {
                 outbound.remove(sub);
-                groups.leave(sub.membership);
+                groups.leave(sub.membership, this);
             }
             memberships.clear();
+            server.releaseName(name, this);
             abort();
             server.closed(this);
         }
@@ -151,6 +235,10 @@ final class Connection implements Runnable {
         } catch (IOException ignored) {
             // nothing left to do with a socket that will not close
         }
+    }
+
+    String name() {
+        return name;
     }
 
     Outbound outbound() {

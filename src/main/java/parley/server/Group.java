@@ -1,16 +1,22 @@
 package parley.server;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import parley.broadcast.Broadcast;
-import parley.protocol.Codec;
+import parley.broadcast.Entry;
 
-/** A chat group: its name and its broadcast ring. Membership is kept by {@link GroupTable}. */
+/** A chat group: its name, its broadcast ring, and who its members are. */
 public final class Group {
     private final String name;
     private final Broadcast<Posted> channel;
+    private final Set<Connection> members = ConcurrentHashMap.newKeySet();
 
-    Group(String name, int capacity) {
+    Group(String name, ServerConfig config) {
         this.name = name;
-        this.channel = new Broadcast<>(capacity);
+        this.channel = new Broadcast<>(config.groupCapacity(), config.historyMessages(),
+                config.historyBytes(), Posted::weight);
     }
 
     public String name() {
@@ -31,8 +37,43 @@ public final class Group {
         return channel;
     }
 
+    void added(Connection c) {
+        members.add(c);
+    }
+
+    void removed(Connection c) {
+        members.remove(c);
+    }
+
+    /** The names of members that said Hello, sorted. */
+    List<String> memberNames() {
+        List<String> names = new ArrayList<>();
+        for (Connection c : members) {
+            String n = c.name();
+            if (n != null) names.add(n);
+        }
+        names.sort(null);
+        return names;
+    }
+
     /** Encodes the message once and hands it to every member; never waits for one. */
-    void post(String message) {
-        channel.send(new Posted(message, Codec.encodeMessage(name, message)));
+    void post(String message, String from) {
+        channel.send(new Posted(name, message, from));
+    }
+
+    /**
+     * Retained messages with wire seq greater than {@code after} (oldest first), or the newest
+     * {@code limit} when {@code after} is negative.
+     */
+    List<Entry<Posted>> history(long after, long limit) {
+        long tail = channel.tail();
+        long from = after < 0 ? tail - limit : after; // wire seq = ring seq + 1
+        from = Math.max(from, channel.retainedFrom());
+        List<Entry<Posted>> out = new ArrayList<>();
+        for (long s = from; s < tail && out.size() < limit; s++) {
+            Entry<Posted> e = channel.get(s);
+            if (e != null) out.add(e);
+        }
+        return out;
     }
 }

@@ -12,10 +12,10 @@ import parley.broadcast.Wakeable;
  */
 public final class GroupTable {
     private final ConcurrentHashMap<String, Group> groups = new ConcurrentHashMap<>();
-    private final int capacity;
+    private final ServerConfig config;
 
-    public GroupTable(int capacity) {
-        this.capacity = capacity;
+    public GroupTable(ServerConfig config) {
+        this.config = config;
     }
 
     public Group get(String name) {
@@ -33,21 +33,27 @@ public final class GroupTable {
     /** A membership: the group joined and the receiver that reads its ring. */
     record Membership(Group group, Receiver<Posted> receiver) {}
 
-    /** Makes {@code listener} a member of the named group, creating the group on first use. */
-    Membership join(String name, Wakeable listener) {
+    /**
+     * Makes {@code member} a member of the named group, creating the group on first use. Its
+     * receiver starts {@code history} messages back (at most the group capacity), so earlier
+     * messages and live ones arrive as one sequence, without a gap or a duplicate.
+     */
+    Membership join(String name, Connection member, Wakeable listener, long history) {
         Membership[] out = new Membership[1];
         groups.compute(name, (n, g) -> {
-            Group group = g != null ? g : new Group(n, capacity);
-            out[0] = new Membership(group, group.channel().subscribe(listener));
+            Group group = g != null ? g : new Group(n, config);
+            out[0] = new Membership(group, group.channel().subscribe(listener, history));
+            group.added(member);
             return group;
         });
         return out[0];
     }
 
     /** Ends a membership; the group goes away with its last member. */
-    void leave(Membership m) {
+    void leave(Membership m, Connection member) {
         groups.computeIfPresent(m.group().name(), (n, g) -> {
             if (g != m.group()) return g;
+            g.removed(member);
             m.receiver().close();
             return g.members() == 0 ? null : g;
         });

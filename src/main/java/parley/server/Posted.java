@@ -1,7 +1,53 @@
 package parley.server;
 
+import parley.protocol.Codec;
+
 /**
- * A message as it sits in a group's ring: its text and its {@code Message} line, encoded once at
- * post time and written as-is to every member (the seed's {@code Arc<String>} point).
+ * A message as it sits in a group's ring: its text, its poster's name, and its lines, each encoded
+ * once and written as-is to every member (the seed's {@code Arc<String>} point). The book's line
+ * is built at post time; the extended line (with {@code from} and {@code seq}) on first use by a
+ * Hello'd member, since its {@code seq} is only known once the ring has numbered the post.
  */
-record Posted(String message, byte[] line) {}
+final class Posted {
+    private final String group;
+    private final String message;
+    private final String from;
+    private final byte[] line;
+    /** Racy single-check cache: two writers build identical bytes, so either result is fine. */
+    private byte[] extended;
+
+    Posted(String group, String message, String from) {
+        this.group = group;
+        this.message = message;
+        this.from = from;
+        this.line = Codec.encodeMessage(group, message);
+    }
+
+    String message() {
+        return message;
+    }
+
+    String from() {
+        return from;
+    }
+
+    /** The book's bytes. */
+    byte[] line() {
+        return line;
+    }
+
+    /** The extended bytes for ring sequence {@code ringSeq}; on the wire {@code seq} counts from 1. */
+    byte[] extendedLine(long ringSeq) {
+        byte[] e = extended;
+        if (e == null) {
+            e = Codec.encodeMessage(group, message, from, ringSeq + 1);
+            extended = e;
+        }
+        return e;
+    }
+
+    /** What retaining this message costs, roughly: both encodings. */
+    int weight() {
+        return 2 * line.length + 64;
+    }
+}

@@ -54,6 +54,20 @@ public final class ServerCommand implements Callable<Integer> {
             converter = DurationConverter.class)
     Duration closeFlush = ServerConfig.DEFAULT_CLOSE_FLUSH_TIMEOUT;
 
+    @Option(names = "--history", paramLabel = "N",
+            description = "messages each group retains for history (Join with history, Fetch); at least the group "
+                    + "capacity (default: " + ServerConfig.DEFAULT_HISTORY_MESSAGES + ", or the capacity if larger)")
+    Integer history;
+
+    @Option(names = "--history-bytes", paramLabel = "BYTES",
+            description = "bytes of history each group keeps beyond its last group-capacity messages "
+                    + "(default: ${DEFAULT-VALUE})")
+    long historyBytes = ServerConfig.DEFAULT_HISTORY_BYTES;
+
+    @Option(names = "--max-name", paramLabel = "CHARS",
+            description = "longest user name in Hello, at most 32 (default: ${DEFAULT-VALUE})")
+    int maxName = ServerConfig.DEFAULT_MAX_NAME_CHARS;
+
     @Option(names = "--log-level", paramLabel = "LEVEL",
             description = "DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE})")
     Log.Level logLevel = Log.Level.INFO;
@@ -65,7 +79,9 @@ public final class ServerCommand implements Callable<Integer> {
         try {
             config = new ServerConfig(Address.parse(address, ServerConfig.DEFAULT_HOST), groupCapacity, maxLine,
                     maxGroupName, maxGroups, readBuffer, writeBuffer, maxReplyBacklog, closeFlush,
-                    ServerConfig.DEFAULT_WRITER_LINGER);
+                    ServerConfig.DEFAULT_WRITER_LINGER,
+                    history != null ? history : Math.max(groupCapacity, ServerConfig.DEFAULT_HISTORY_MESSAGES),
+                    historyBytes, maxName);
         } catch (IllegalArgumentException e) {
             System.err.println("parley server: " + e.getMessage());
             return 2;

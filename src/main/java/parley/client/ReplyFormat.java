@@ -1,0 +1,34 @@
+package parley.client;
+
+import java.util.StringJoiner;
+import parley.protocol.FromServer;
+
+/**
+ * How the client shows each packet. Book packets print exactly as the book's client prints them;
+ * extended ones (sent only after {@code nick}) add the poster's name and the answers to the
+ * extension commands.
+ */
+public final class ReplyFormat {
+    private ReplyFormat() {}
+
+    public static String format(FromServer packet) {
+        return switch (packet) {
+            case FromServer.Message m when m.from() != null ->
+                    "message posted to " + m.groupName() + " by " + m.from() + ": " + m.message();
+            case FromServer.Message m -> "message posted to " + m.groupName() + ": " + m.message();
+            case FromServer.Error e -> "error from server: " + e.text();
+            case FromServer.Welcome w -> "welcome, " + w.name() + " (" + w.server() + ")";
+            case FromServer.Groups g -> {
+                if (g.groups().isEmpty()) yield "no groups";
+                StringJoiner j = new StringJoiner(", ", "groups: ", "");
+                for (FromServer.GroupInfo i : g.groups()) {
+                    j.add(i.name() + " (" + i.members() + (i.members() == 1 ? " member)" : " members)"));
+                }
+                yield j.toString();
+            }
+            case FromServer.Members m -> m.names().isEmpty()
+                    ? "no named members in " + m.groupName()
+                    : "members of " + m.groupName() + ": " + String.join(", ", m.names());
+        };
+    }
+}
