@@ -119,7 +119,7 @@ public final class ChatClient {
                 }
             }
             serverClosed();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             if (!outcome.isDone()) {
                 err.println("parley client: connection lost: " + e.getMessage());
                 outcome.complete(1);

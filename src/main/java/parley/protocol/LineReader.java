@@ -31,7 +31,7 @@ public final class LineReader {
     public LineReader(ReadableByteChannel in, int initialSize, int maxLine) {
         this.in = in;
         this.maxLine = maxLine;
-        this.initialSize = Math.max(16, Math.min(initialSize, maxLine + 2));
+        this.initialSize = Math.min(Math.max(16, initialSize), maxLine + 2);
         setBuffer(new byte[this.initialSize]);
     }
 
@@ -129,7 +129,7 @@ public final class LineReader {
             return;
         }
         int cap = maxLine + 2;
-        setBuffer(Arrays.copyOf(buf, (int) Math.min(cap, Math.max(16L, buf.length * 2L))));
+        setBuffer(Arrays.copyOf(buf, (int) Math.min(cap, buf.length * 2L)));
     }
 
     private void setBuffer(byte[] b) {

@@ -46,6 +46,13 @@ final class Outbound implements Wakeable {
     private static final int BATCH = 64;
     private static final int INITIAL_BUFFER = 512;
 
+    /**
+     * A reply and, for each group the connection was in when it was queued, how far that group's
+     * ring had got. The writer sends those messages first, so a client sees the effects of its own
+     * requests in order: the message it posted before the error its next request caused.
+     */
+    private record Reply(byte[] line, Sub[] subs, long[] upTo) {}
+
     /** A group this connection reads, and where a closing connection stops reading it. */
     static final class Sub {
         final GroupTable.Membership membership;
@@ -62,7 +69,7 @@ final class Outbound implements Wakeable {
     private final long maxReplyBacklog;
     private final Runnable onWriteFailure;
     private final AtomicInteger state = new AtomicInteger(IDLE);
-    private final ConcurrentLinkedQueue<byte[]> replies = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Reply> replies = new ConcurrentLinkedQueue<>();
     private final AtomicLong replyBytes = new AtomicLong();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile Sub[] subs = new Sub[0];
@@ -100,7 +107,12 @@ final class Outbound implements Wakeable {
      * calling reader waits until they drain: the client is slowed by its own backlog.
      */
     void reply(byte[] line) {
-        replies.add(line);
+        Sub[] now = subs;
+        long[] upTo = new long[now.length];
+        for (int i = 0; i < now.length; i++) {
+            upTo[i] = now[i].membership.receiver().channel().tail();
+        }
+        replies.add(new Reply(line, now, upTo));
         replyBytes.addAndGet(line.length);
         wake();
         while (replyBytes.get() > maxReplyBacklog && state.get() != CLOSED) {
@@ -204,6 +216,8 @@ final class Outbound implements Wakeable {
         } finally {
             buf = null;
             view = null;
+            // Let the ended thread be collected; a later signal starts a fresh one.
+            if (writer == Thread.currentThread()) writer = null;
         }
     }
 
@@ -240,7 +254,7 @@ final class Outbound implements Wakeable {
         while (progress) {
             progress = drainReplies();
             for (Sub s : subs) {
-                progress |= drainGroup(s);
+                progress |= drainGroup(s, Long.MAX_VALUE, BATCH);
             }
         }
         flushOut();
@@ -248,21 +262,28 @@ final class Outbound implements Wakeable {
 
     private boolean drainReplies() throws IOException {
         boolean any = false;
-        byte[] r;
+        Reply r;
         while ((r = replies.poll()) != null) {
-            replyBytes.addAndGet(-r.length);
-            put(r);
+            replyBytes.addAndGet(-r.line().length);
+            for (int i = 0; i < r.subs().length; i++) {
+                drainGroup(r.subs()[i], r.upTo()[i], Integer.MAX_VALUE);
+            }
+            put(r.line());
             any = true;
         }
         if (any) unpark(backlogWaiter);
         return any;
     }
 
-    private boolean drainGroup(Sub s) throws IOException {
+    /**
+     * Writes up to {@code max} of a group's messages, stopping before sequence {@code upTo} (and
+     * before a closing connection's stop point). Returns true if it wrote anything.
+     */
+    private boolean drainGroup(Sub s, long upTo, int max) throws IOException {
         Receiver<Posted> rx = s.membership.receiver();
-        long stop = s.stopAt;
-        for (int k = 0; k < BATCH; k++) {
-            if (rx.position() >= stop) return false;
+        long stop = Math.min(upTo, s.stopAt);
+        for (int k = 0; k < max; k++) {
+            if (rx.position() >= stop) return k > 0;
             switch (rx.poll()) {
                 case Entry<Posted> e -> put(extended ? e.value().extendedLine(e.seq()) : e.value().line());
                 case Received.Lagged<Posted> l -> put(Codec.encodeError(

@@ -49,7 +49,7 @@ public record ServerConfig(
     public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
     public static final int DEFAULT_MAX_GROUP_NAME_CHARS = 256;
     public static final int DEFAULT_MAX_GROUPS_PER_CONNECTION = 1000;
-    public static final int DEFAULT_READ_BUFFER_BYTES = 512;
+    public static final int DEFAULT_READ_BUFFER_BYTES = 256;
     public static final int DEFAULT_WRITE_BUFFER_BYTES = 32 * 1024;
     public static final int DEFAULT_MAX_REPLY_BACKLOG_BYTES = 1 << 20;
     public static final Duration DEFAULT_CLOSE_FLUSH_TIMEOUT = Duration.ofSeconds(5);
