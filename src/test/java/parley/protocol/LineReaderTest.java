@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.IntSupplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -368,8 +367,6 @@ class LineReaderTest {
 
     @ParameterizedTest(name = "limit {0}")
     @ValueSource(ints = {1, 4, 13})
-    @Disabled("BUG: LineReader's constructor floors the buffer at 16 bytes (Math.max(16, ...)), so for a limit below 14 "
-            + "the buffer (and the bytes read of an overlong line) exceed the documented bound of limit + 2")
     @DisplayName("tiny limits: the buffer never exceeds limit+2 either")
     void tinyLimitBufferBound(int limit) {
         EndlessChannel ch = new EndlessChannel((byte) 'a', 1_000_000);
