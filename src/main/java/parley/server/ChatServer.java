@@ -20,8 +20,8 @@ public final class ChatServer implements AutoCloseable {
     private final ServerConfig config;
     private final GroupTable groups;
     private final ServerSocketChannel listener;
-    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-    private final ConcurrentHashMap<String, Connection> names = new ConcurrentHashMap<>();
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, Session> names = new ConcurrentHashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
 
@@ -63,8 +63,9 @@ public final class ChatServer implements AutoCloseable {
         return groups;
     }
 
+    /** Sessions open now, over every transport. */
     public int connectionCount() {
-        return connections.size();
+        return sessions.size();
     }
 
     private void acceptLoop() {
@@ -97,8 +98,8 @@ public final class ChatServer implements AutoCloseable {
             while (!stopping) {
                 Thread.sleep(period);
                 long now = System.nanoTime();
-                for (Connection c : connections) {
-                    c.outbound().retireIfIdle(now);
+                for (Session s : sessions) {
+                    s.outbound().retireIfIdle(now);
                 }
             }
         } catch (InterruptedException e) {
@@ -110,10 +111,7 @@ public final class ChatServer implements AutoCloseable {
         try {
             s.setOption(StandardSocketOptions.TCP_NODELAY, true);
             Connection c = new Connection(this, s);
-            connections.add(c);
-            if (stopping) {
-                c.stop("server shutting down");
-            }
+            opened(c.session());
             Thread.ofVirtual().start(c);
         } catch (IOException | RuntimeException e) {
             Log.warn("could not set up a connection: " + e);
@@ -125,16 +123,24 @@ public final class ChatServer implements AutoCloseable {
         }
     }
 
-    void closed(Connection c) {
-        connections.remove(c);
+    /** Registers a session of any transport; a server already stopping tells it so at once. */
+    void opened(Session session) {
+        sessions.add(session);
+        if (stopping) {
+            session.stop("server shutting down");
+        }
+    }
+
+    void closed(Session session) {
+        sessions.remove(session);
     }
 
     /** Claims a user name for a connection; false if another connection holds it. */
-    boolean claimName(String name, Connection c) {
+    boolean claimName(String name, Session c) {
         return names.putIfAbsent(name, c) == null || names.get(name) == c;
     }
 
-    void releaseName(String name, Connection c) {
+    void releaseName(String name, Session c) {
         if (name != null) names.remove(name, c);
     }
 
@@ -151,13 +157,13 @@ public final class ChatServer implements AutoCloseable {
         } catch (IOException e) {
             Log.warn("closing the listener: " + e.getMessage());
         }
-        for (Connection c : connections) {
-            c.stop("server shutting down");
+        for (Session s : sessions) {
+            s.stop("server shutting down");
         }
         long deadline = System.nanoTime() + config.closeFlushTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
         try {
             stopped.await(1, TimeUnit.SECONDS);
-            while (!connections.isEmpty() && System.nanoTime() < deadline) {
+            while (!sessions.isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
         } catch (InterruptedException e) {

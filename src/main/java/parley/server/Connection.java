@@ -4,49 +4,30 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import parley.Main;
-import parley.broadcast.Entry;
 import parley.protocol.Codec;
-import parley.protocol.FromClient;
-import parley.protocol.FromServer;
 import parley.protocol.LineReader;
 import parley.protocol.LineTooLongException;
-import parley.protocol.ProtocolException;
 
 /**
- * One client connection, served by its own virtual thread: read a line, decode it, act on it
- * (the seed's {@code serve} loop). Replies and group messages go out through the connection's
- * {@link Outbound}, which is the only writer of the socket.
- *
- * <p>A bad line gets an Error naming the problem and the connection carries on; only a line over
- * the length limit ends it, because the stream cannot be re-synchronised without buffering it.
- * When the connection ends, for whatever reason, it leaves every group at once.
+ * A plain TCP client, served by its own virtual thread: read a line, hand it to the
+ * {@link Session} (the seed's {@code serve} loop). Only a line over the length limit ends the
+ * connection from this side, because the stream cannot be re-synchronised without buffering it.
  */
 final class Connection implements Runnable {
-    private final ChatServer server;
     private final SocketChannel socket;
     private final ServerConfig config;
-    private final GroupTable groups;
-    private final Outbound outbound;
+    private final Session session;
     private final String peer;
-    /** Groups joined, by name; touched only by this connection's reader thread. */
-    private final Map<String, Outbound.Sub> memberships = new HashMap<>();
-    private volatile boolean closed;
-    /** The name given in Hello, or null; read by other connections listing members. */
-    private volatile String name;
 
     Connection(ChatServer server, SocketChannel socket) {
-        this.server = server;
         this.socket = socket;
         this.config = server.config();
-        this.groups = server.groups();
-        this.outbound = new Outbound(socket, config, this::abort);
         this.peer = peerOf(socket);
+        this.session = new Session(server, new ChannelSink(socket), this::stopReading, peer);
+    }
+
+    Session session() {
+        return session;
     }
 
     @Override
@@ -56,11 +37,11 @@ final class Connection implements Runnable {
             LineReader lines = new LineReader(socket, config.readBufferBytes(), config.maxLineBytes());
             while (lines.next()) {
                 if (!lines.lineIsBlank()) {
-                    handle(lines.array(), lines.lineStart(), lines.lineLength());
+                    session.handle(lines.array(), lines.lineStart(), lines.lineLength());
                 }
             }
         } catch (LineTooLongException e) {
-            outbound.reply(Codec.encodeError("line too long: the limit is " + e.limit()
+            session.reply(Codec.encodeError("line too long: the limit is " + e.limit()
                     + " bytes; closing the connection"));
             Log.info(peer + " closed: line over " + e.limit() + " bytes");
         } catch (ClosedChannelException e) {
@@ -72,181 +53,16 @@ final class Connection implements Runnable {
             graceful = false;
             Log.error(peer + " connection failed", e);
         } finally {
-            end(graceful);
+            session.end(graceful);
         }
     }
 
-    /** Asks the connection to end: it tells the client why, sends what is queued, and closes. */
-    void stop(String reason) {
-        if (closed) return;
-        outbound.reply(Codec.encodeError(reason));
+    private void stopReading() {
         try {
             socket.shutdownInput();
         } catch (IOException e) {
-            abort();
+            session.abort();
         }
-    }
-
-    private void handle(byte[] buf, int off, int len) {
-        String error;
-        try {
-            error = switch (Codec.decodeRequest(buf, off, len)) {
-                case FromClient.Join j -> join(j.groupName(), j.history());
-                case FromClient.Post p -> post(p.groupName(), p.message());
-                case FromClient.Hello h -> hello(h.name());
-                case FromClient.Leave l -> leave(l.groupName());
-                case FromClient.ListGroups l -> list();
-                case FromClient.Members m -> members(m.groupName());
-                case FromClient.Fetch f -> fetch(f.groupName(), f.after().orElse(-1), f.limit());
-            };
-        } catch (ProtocolException e) {
-            error = e.getMessage();
-        }
-        if (error != null) {
-            outbound.reply(Codec.encodeError(error));
-        }
-    }
-
-    // Each handler returns an error for the client, or null.
-
-    /** Joining a group twice changes nothing. */
-    private String join(String group, long history) {
-        String bad = checkGroupName(group);
-        if (bad != null) return bad;
-        if (memberships.containsKey(group)) return null;
-        if (memberships.size() >= config.maxGroupsPerConnection()) {
-            return "Cannot join '" + group + "': a connection may belong to at most "
-                    + config.maxGroupsPerConnection() + " groups";
-        }
-        Outbound.Sub sub = new Outbound.Sub(groups.join(group, this, outbound, history));
-        memberships.put(group, sub);
-        outbound.add(sub);
-        return null;
-    }
-
-    private String post(String group, String message) {
-        Group g = groups.get(group);
-        if (g == null) return doesNotExist(group);
-        g.post(message, name);
-        return null;
-    }
-
-    private String hello(String wanted) {
-        String bad = checkUserName(wanted);
-        if (bad != null) return bad;
-        if (!wanted.equals(name)) {
-            if (!server.claimName(wanted, this)) return "name '" + wanted + "' is taken";
-            server.releaseName(name, this);
-            name = wanted;
-        }
-        outbound.useExtendedProtocol();
-        outbound.reply(Codec.encode(new FromServer.Welcome(wanted, "parley " + Main.version())));
-        return null;
-    }
-
-    /** Delivery from the group stops at once: the writer stops reading its ring before this returns. */
-    private String leave(String group) {
-        Outbound.Sub sub = memberships.remove(group);
-        if (sub == null) return "not a member of '" + group + "'";
-        outbound.remove(sub);
-        groups.leave(sub.membership, this);
-        return null;
-    }
-
-    private String list() {
-        List<FromServer.GroupInfo> all = new ArrayList<>();
-        for (Group g : groups.all()) {
-            all.add(new FromServer.GroupInfo(g.name(), g.members()));
-        }
-        all.sort(Comparator.comparing(FromServer.GroupInfo::name));
-        outbound.reply(Codec.encode(new FromServer.Groups(all)));
-        return null;
-    }
-
-    private String members(String group) {
-        Group g = groups.get(group);
-        if (g == null) return doesNotExist(group);
-        outbound.reply(Codec.encode(new FromServer.Members(group, g.memberNames())));
-        return null;
-    }
-
-    /** {@code after} is a wire seq (first message is 1), or -1 for the newest {@code limit}. */
-    private String fetch(String group, long after, long limit) {
-        Group g = groups.get(group);
-        if (g == null) return doesNotExist(group);
-        if (limit < 1) return "limit must be at least 1";
-        boolean ext = outbound.extended();
-        for (Entry<Posted> e : g.history(after, Math.min(limit, config.historyMessages()))) {
-            outbound.reply(ext ? e.value().extendedLine(e.seq()) : e.value().line());
-        }
-        return null;
-    }
-
-    private static String doesNotExist(String group) {
-        return "Group '" + group + "' does not exist";
-    }
-
-    private String checkUserName(String n) {
-        int max = config.maxNameChars();
-        if (n.isEmpty() || n.length() > max || !n.chars().allMatch(Connection::nameChar)) {
-            return "invalid name '" + n + "': use 1 to " + max + " of the characters A-Z a-z 0-9 _ - .";
-        }
-        return null;
-    }
-
-    private static boolean nameChar(int c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '_' || c == '-' || c == '.';
-    }
-
-    private String checkGroupName(String name) {
-        if (name.isEmpty()) return "group name must not be empty";
-        if (name.codePointCount(0, name.length()) > config.maxGroupNameChars()) {
-            return "group name longer than " + config.maxGroupNameChars() + " characters";
-        }
-        return null;
-    }
-
-    private void end(boolean graceful) {
-        try {
-            if (graceful && !outbound.finish(config.closeFlushTimeout())) {
-                Log.debug(peer + " did not take its last output in time");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            for (Outbound.Sub sub : memberships.values()) {
-                outbound.remove(sub);
-                groups.leave(sub.membership, this);
-            }
-            memberships.clear();
-            server.releaseName(name, this);
-            abort();
-            server.closed(this);
-        }
-    }
-
-    /** Closes the socket at once; safe from any thread, any number of times. */
-    private void abort() {
-        closed = true;
-        outbound.close();
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // nothing left to do with a socket that will not close
-        }
-    }
-
-    String name() {
-        return name;
-    }
-
-    Outbound outbound() {
-        return outbound;
-    }
-
-    String peer() {
-        return peer;
     }
 
     private static String peerOf(SocketChannel s) {

@@ -11,7 +11,7 @@ import parley.broadcast.Entry;
 public final class Group {
     private final String name;
     private final Broadcast<Posted> channel;
-    private final Set<Connection> members = ConcurrentHashMap.newKeySet();
+    private final Set<Session> members = ConcurrentHashMap.newKeySet();
 
     Group(String name, ServerConfig config) {
         this.name = name;
@@ -37,18 +37,18 @@ public final class Group {
         return channel;
     }
 
-    void added(Connection c) {
+    void added(Session c) {
         members.add(c);
     }
 
-    void removed(Connection c) {
+    void removed(Session c) {
         members.remove(c);
     }
 
     /** The names of members that said Hello, sorted. */
     List<String> memberNames() {
         List<String> names = new ArrayList<>();
-        for (Connection c : members) {
+        for (Session c : members) {
             String n = c.name();
             if (n != null) names.add(n);
         }

@@ -38,7 +38,7 @@ public final class GroupTable {
      * receiver starts {@code history} messages back (at most the group capacity), so earlier
      * messages and live ones arrive as one sequence, without a gap or a duplicate.
      */
-    Membership join(String name, Connection member, Wakeable listener, long history) {
+    Membership join(String name, Session member, Wakeable listener, long history) {
         Membership[] out = new Membership[1];
         groups.compute(name, (n, g) -> {
             Group group = g != null ? g : new Group(n, config);
@@ -50,7 +50,7 @@ public final class GroupTable {
     }
 
     /** Ends a membership; the group goes away with its last member. */
-    void leave(Membership m, Connection member) {
+    void leave(Membership m, Session member) {
         groups.computeIfPresent(m.group().name(), (n, g) -> {
             if (g != m.group()) return g;
             g.removed(member);

@@ -1,8 +1,6 @@
 package parley.server;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -18,7 +16,7 @@ import parley.broadcast.Wakeable;
 import parley.protocol.Codec;
 
 /**
- * The only writer of one connection's socket (the seed's {@code Outbound}, without the mutex).
+ * The only writer of one session's transport (the seed's {@code Outbound}, without the mutex).
  *
  * <p>Instead of a task per (member, group) that locks the socket for each packet, one writer
  * thread per connection drains everything pending, from every group ring the connection reads and
@@ -63,7 +61,7 @@ final class Outbound implements Wakeable {
         }
     }
 
-    private final SocketChannel socket;
+    private final Sink sink;
     private final int maxBuffer;
     private final long lingerNanos;
     private final long maxReplyBacklog;
@@ -90,10 +88,9 @@ final class Outbound implements Wakeable {
      */
     private byte[] buf;
     private int len;
-    private ByteBuffer view;
 
-    Outbound(SocketChannel socket, ServerConfig config, Runnable onWriteFailure) {
-        this.socket = socket;
+    Outbound(Sink sink, ServerConfig config, Runnable onWriteFailure) {
+        this.sink = sink;
         this.maxBuffer = config.writeBufferBytes();
         this.lingerNanos = config.writerLinger().toNanos();
         this.maxReplyBacklog = config.maxReplyBacklogBytes();
@@ -163,7 +160,7 @@ final class Outbound implements Wakeable {
         return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** Stops writing for good; a writer blocked in a write is released when the socket closes. */
+    /** Stops writing for good; a writer blocked in a write is released when the transport closes. */
     void close() {
         state.set(CLOSED);
         finished.countDown();
@@ -215,7 +212,6 @@ final class Outbound implements Wakeable {
             onWriteFailure.run();
         } finally {
             buf = null;
-            view = null;
             // Let the ended thread be collected; a later signal starts a fresh one.
             if (writer == Thread.currentThread()) writer = null;
         }
@@ -305,16 +301,16 @@ final class Outbound implements Wakeable {
     }
 
     private void put(byte[] line) throws IOException {
-        if (buf == null) setBuffer(new byte[INITIAL_BUFFER]);
+        if (buf == null) buf = new byte[INITIAL_BUFFER];
         if (line.length > buf.length - len) {
             if (buf.length < maxBuffer) {
                 // Busy: grow toward the configured size so later drains need fewer writes.
-                setBuffer(Arrays.copyOf(buf, Math.min(maxBuffer, Math.max(buf.length * 2, len + line.length))));
+                buf = Arrays.copyOf(buf, Math.min(maxBuffer, Math.max(buf.length * 2, len + line.length)));
             }
             if (line.length > buf.length - len) {
                 flushOut();
                 if (line.length > buf.length) {
-                    writeFully(ByteBuffer.wrap(line));
+                    sink.write(line, 0, line.length);
                     return;
                 }
             }
@@ -325,20 +321,8 @@ final class Outbound implements Wakeable {
 
     private void flushOut() throws IOException {
         if (len == 0) return;
-        view.limit(len).position(0);
-        writeFully(view);
+        sink.write(buf, 0, len);
         len = 0;
-    }
-
-    private void setBuffer(byte[] b) {
-        buf = b;
-        view = ByteBuffer.wrap(b);
-    }
-
-    private void writeFully(ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            socket.write(b);
-        }
     }
 
     private static void unpark(Thread t) {

@@ -1,0 +1,19 @@
+package parley.server;
+
+import java.io.IOException;
+
+/**
+ * Where a session's {@link Outbound} writes: a TCP socket, a TLS socket, a WebSocket. The writer
+ * thread is the only caller, so implementations need no locking of their own.
+ */
+public interface Sink {
+
+    /**
+     * Writes whole packet lines (each ending in a newline), blocking the writer thread until they
+     * are handed to the transport. A WebSocket sink sends each line as one text frame.
+     */
+    void write(byte[] buf, int off, int len) throws IOException;
+
+    /** Closes the transport; may be called from any thread, more than once. */
+    void close();
+}
