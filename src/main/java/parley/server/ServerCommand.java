@@ -68,6 +68,11 @@ public final class ServerCommand implements Callable<Integer> {
             description = "longest user name in Hello, at most 32 (default: ${DEFAULT-VALUE})")
     int maxName = ServerConfig.DEFAULT_MAX_NAME_CHARS;
 
+    @Option(names = "--http", paramLabel = "ADDRESS",
+            description = "HOST:PORT for the HTTP side (/health, /metrics); 'off' disables it "
+                    + "(default: 127.0.0.1 and the chat port + 1, or a free port if that one is taken)")
+    String http;
+
     @Option(names = "--log-level", paramLabel = "LEVEL",
             description = "DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE})")
     Log.Level logLevel = Log.Level.INFO;
@@ -93,6 +98,17 @@ public final class ServerCommand implements Callable<Integer> {
             System.err.println("parley server: " + e.getMessage());
             return 1;
         }
+        parley.http.HttpFrontend web = null;
+        if (!"off".equalsIgnoreCase(http)) {
+            try {
+                web = startHttp(server);
+                Log.info("http listening on " + ServerConfig.DEFAULT_HOST + ":" + web.port());
+            } catch (RuntimeException e) {
+                System.err.println("parley server: cannot start the HTTP listener on " + http + ": " + e.getMessage());
+                server.close();
+                return 1;
+            }
+        }
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);
         Log.info("parley " + parley.Main.version() + " listening on " + hostPort(server.address())
@@ -100,8 +116,26 @@ public final class ServerCommand implements Callable<Integer> {
         stop.await();
         Log.info("shutting down: " + server.connectionCount() + " connections");
         server.close();
+        if (web != null) web.close();
         Log.info("stopped");
         return 0;
+    }
+
+    /** An explicit --http address must bind; the default tries the chat port + 1, then any free port. */
+    private parley.http.HttpFrontend startHttp(ChatServer server) {
+        if (http != null) {
+            return parley.http.HttpFrontend.start(Address.parse(http, ServerConfig.DEFAULT_HOST), server, java.util.List.of());
+        }
+        int chatPort = server.address().getPort();
+        java.net.InetSocketAddress preferred = new java.net.InetSocketAddress(ServerConfig.DEFAULT_HOST,
+                chatPort == 0 || chatPort == 65535 ? 0 : chatPort + 1);
+        try {
+            return parley.http.HttpFrontend.start(preferred, server, java.util.List.of());
+        } catch (RuntimeException e) {
+            Log.warn("http port " + preferred.getPort() + " is taken; using a free port");
+            return parley.http.HttpFrontend.start(new java.net.InetSocketAddress(ServerConfig.DEFAULT_HOST, 0), server,
+                    java.util.List.of());
+        }
     }
 
     private static String hostPort(java.net.InetSocketAddress a) {

@@ -1,0 +1,49 @@
+package parley.http;
+
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import parley.server.ChatServer;
+
+/**
+ * The HTTP listener beside the chat listener. Each feature (health, metrics, web chat) adds its
+ * routes through a {@link Routes} of its own, so they stay separate classes.
+ */
+public final class HttpFrontend implements AutoCloseable {
+
+    /** A feature's routes. */
+    @FunctionalInterface
+    public interface Routes extends Consumer<HttpRouting.Builder> {}
+
+    private final WebServer server;
+
+    private HttpFrontend(WebServer server) {
+        this.server = server;
+    }
+
+    /** Starts listening on {@code address} (port 0 picks a free port) with the given features. */
+    public static HttpFrontend start(InetSocketAddress address, ChatServer chat, List<Routes> features) {
+        List<Routes> all = new ArrayList<>();
+        all.add(new HealthRoutes(chat));
+        all.addAll(features);
+        WebServer server = WebServer.builder()
+                .host(address.getHostString())
+                .port(address.getPort())
+                .routing(r -> all.forEach(f -> f.accept(r)))
+                .build()
+                .start();
+        return new HttpFrontend(server);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
