@@ -35,6 +35,11 @@ public final class HttpFrontend implements AutoCloseable {
                 .routing(r -> all.forEach(f -> f.accept(r)))
                 .build()
                 .start();
+        if (!server.isRunning() || server.port() <= 0) {
+            // Helidon reports a failed bind in its log rather than by throwing.
+            server.stop();
+            throw new IllegalStateException("cannot listen on " + address.getHostString() + ":" + address.getPort());
+        }
         return new HttpFrontend(server);
     }
 
