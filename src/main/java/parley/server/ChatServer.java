@@ -123,6 +123,19 @@ public final class ChatServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens a session for a client arriving over another transport (a WebSocket, say). The
+     * transport feeds request lines to {@link Session#handle} from one thread and calls
+     * {@link Session#end} when its input ends; the session writes through {@code sink}.
+     *
+     * @param stopInput makes the transport's reader finish, used when the server stops the session
+     */
+    public Session openSession(Sink sink, Runnable stopInput, String peer) {
+        Session s = new Session(this, sink, stopInput, peer);
+        opened(s);
+        return s;
+    }
+
     /** Registers a session of any transport; a server already stopping tells it so at once. */
     void opened(Session session) {
         sessions.add(session);
