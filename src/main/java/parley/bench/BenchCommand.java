@@ -26,14 +26,16 @@ import picocli.CommandLine.Parameters;
                     + "from it, so a slow server cannot hide its delays (no coordinated omission).",
             ""},
         footer = {"",
-            "Exit status: 0 clean run; 1 the run finished with problems (loss, errors, failed connections) or "
-                    + "could not start; 2 bad options; 3 the watchdog stopped a hung run.",
+            "Exit status: 0 a clean run; 1 the run found problems (loss, errors,",
+            "failed connections) or could not start; 2 bad options; 3 the watchdog",
+            "stopped a hung run.",
             "",
-            "100,000 connections: the bench and the server each need an open-files limit above that.",
-            "As root, run `ulimit -n 200000` in the shell that starts each, or raise a running one's:",
+            "100,000 connections: the bench and the server each need an open-files",
+            "limit above that. As root, run `ulimit -n 200000` in the shell that",
+            "starts each, or raise a running one's with",
             "  prlimit --pid PID --nofile=200000:200000",
-            "Connections are spread over source addresses 127.0.0.2... when one address has too few",
-            "local ports for them.",
+            "Connections are spread over source addresses 127.0.0.2... when one",
+            "address has too few local ports for them.",
             "",
             "Examples:",
             "  ./parley bench",
@@ -45,7 +47,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "the server, HOST:PORT or PORT; loopback only (default: ${DEFAULT-VALUE})")
     String address;
 
-    @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "fanout",
+    @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "fanout", converter = ScenarioName.class,
             description = "fanout, groups or idle (default: ${DEFAULT-VALUE})")
     Scenario scenario;
 
@@ -228,11 +230,21 @@ public final class BenchCommand implements Callable<Integer> {
                 where);
     }
 
+    /** Scenario names in any case: fanout, GROUPS, Idle. */
+    static final class ScenarioName implements CommandLine.ITypeConverter<Scenario> {
+        @Override
+        public Scenario convert(String value) {
+            for (Scenario s : Scenario.values()) {
+                if (s.label().equalsIgnoreCase(value.strip())) return s;
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a scenario: fanout, groups or idle");
+        }
+    }
+
     /** Parses bench arguments into a configuration, as the command would (for tests and tools). */
     static BenchConfig parse(String... args) throws BenchException {
         BenchCommand cmd = new BenchCommand();
-        CommandLine cl = new CommandLine(cmd).setCaseInsensitiveEnumValuesAllowed(true);
-        cl.parseArgs(args);
+        new CommandLine(cmd).parseArgs(args);
         return cmd.config();
     }
 }
