@@ -143,7 +143,7 @@ public final class BenchCommand implements Callable<Integer> {
         Run run = config.scenario() == Scenario.IDLE ? new IdleRun(config, status) : new LoadRun(config, status);
         status.line("start: " + describe(config));
         Report report;
-        try (Watchdog w = new Watchdog(config.maxTime(), run, status, haltOnWatchdog)) {
+        try (Watchdog _ = new Watchdog(config.maxTime(), run, status, haltOnWatchdog)) {
             report = run.run();
         } catch (BenchException e) {
             status.line("failed: " + e.getMessage());

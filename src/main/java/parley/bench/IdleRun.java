@@ -60,7 +60,7 @@ final class IdleRun implements Run {
 
             status.progress("holding " + subs.open() + " connections for " + Fmt.seconds(c.hold()));
             long holdEnd = BenchClock.now() + c.hold().toNanos();
-            try (Status.Ticker t = status.ticker(sec -> String.format("%3ds holding: %,d open, %d disconnected, %ds left",
+            try (Status.Ticker _ = status.ticker(sec -> String.format("%3ds holding: %,d open, %d disconnected, %ds left",
                     sec, subs.open(), subs.disconnects(), Math.max(0, (holdEnd - BenchClock.now()) / SECOND)))) {
                 BenchClock.awaitUntil(() -> aborted, holdEnd, SECOND / 10);
             }

@@ -60,7 +60,7 @@ final class LoadRun implements Run {
                 publishers.get(p).start(s);
             }
             long end = first.end();
-            try (Status.Ticker t = status.ticker(progress(first))) {
+            try (Status.Ticker _ = status.ticker(progress(first))) {
                 BenchClock.sleepUntil(end);
                 for (Publisher p : publishers) p.awaitSender(end + 3 * SECOND);
                 long expected = expected(subs);

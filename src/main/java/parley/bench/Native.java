@@ -22,6 +22,7 @@ final class Native {
     private Native() {}
 
     /** Sets this process's open-files limit; the soft limit may not exceed the hard one. */
+    @SuppressWarnings("restricted")
     static boolean setOpenFilesLimit(long soft, long hard) {
         if (!LINUX) return false;
         try {
@@ -42,6 +43,7 @@ final class Native {
     private static volatile MethodHandle prctl;
 
     /** Lowers the calling thread's timer slack (nanoseconds). */
+    @SuppressWarnings("restricted")
     static boolean setTimerSlack(long nanos) {
         if (!LINUX) return false;
         try {
