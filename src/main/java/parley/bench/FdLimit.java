@@ -71,7 +71,7 @@ final class FdLimit {
     }
 
     static String tooLow(long connections, long needed, Limits now) {
-        long suggest = Math.max(needed, (connections + 1023) / 1024 * 1024 + 1024);
+        long suggest = (needed + 1000 + 9999) / 10000 * 10000; // a round number with room to spare
         return "need " + needed + " file descriptors for " + connections + " connections, but this process's "
                 + "open-files hard limit is " + now.hard() + ". Raise it for the bench (as root: `ulimit -n " + suggest
                 + "` in the shell that starts it, or `prlimit --pid $$ --nofile=" + suggest + ":" + suggest

@@ -25,7 +25,9 @@ final class Fmt {
 
     static String seconds(java.time.Duration d) {
         long ms = d.toMillis();
-        return ms % 1000 == 0 ? (ms / 1000) + "s" : String.format(Locale.ROOT, "%.3gs", ms / 1000.0);
+        if (ms % 1000 == 0) return (ms / 1000) + "s";
+        String s = String.format(Locale.ROOT, "%.3f", ms / 1000.0).replaceAll("0+$", "");
+        return s + "s";
     }
 
     static String count(long n) {

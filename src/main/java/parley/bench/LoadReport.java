@@ -67,7 +67,10 @@ record LoadReport(
         if (subscribersReady < subscribersConnected) {
             p.add((subscribersConnected - subscribersReady) + " subscribers never received a readiness post");
         }
-        if (lost() > 0) p.add(lost() + " deliveries lost");
+        if (lost() > 0) {
+            p.add(lost() + " deliveries lost" + (lagNotices > 0 ? " (" + lagNotices + " lag notices reported "
+                    + droppedTotal + " messages dropped, warm-up included)" : ""));
+        }
         if (lost() < 0) p.add((-lost()) + " more deliveries than expected");
         if (seqDuplicated > 0) p.add(seqDuplicated + " duplicated messages");
         if (seqReordered > 0) p.add(seqReordered + " reordered messages");
