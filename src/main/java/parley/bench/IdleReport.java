@@ -56,7 +56,6 @@ record IdleReport(
         if (openAtEnd < connected) p.add((connected - openAtEnd) + " connections closed during the hold");
         if (errors > 0) p.add(errors + " error replies (last: " + lastError + ")");
         if (malformed > 0) p.add(malformed + " malformed reply lines (last: " + lastMalformed + ")");
-        if (helperErrors > 0) p.add(helperErrors + " error replies to the verifying helper");
         if (config.serverPid() > 0 && (rssBeforeKb < 0 || rssAfterKb < 0)) {
             p.add("could not read /proc/" + config.serverPid() + "/status");
         }
@@ -109,7 +108,7 @@ record IdleReport(
                 .field("source_addresses", sourceAddresses)
                 .field("connected", connected).field("connect_s", Math.round(connectSeconds * 1000) / 1000.0)
                 .field("verified", verified).field("open_at_end", openAtEnd).field("disconnects", disconnects)
-                .field("errors", errors).field("malformed", malformed);
+                .field("errors", errors).field("malformed", malformed).field("helper_errors", helperErrors);
         if (fdLimits != null) {
             j.field("fd_soft_limit", fdLimits.soft() == FdLimit.UNLIMITED ? -1 : fdLimits.soft())
                     .field("fd_hard_limit", fdLimits.hard() == FdLimit.UNLIMITED ? -1 : fdLimits.hard());

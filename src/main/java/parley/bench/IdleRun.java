@@ -78,7 +78,11 @@ final class IdleRun implements Run {
         }
     }
 
-    /** Posts to every group, every 500 ms, until every connection has received one. */
+    /**
+     * Posts to every group, every 500 ms, until every connection has received one. A post that
+     * arrives before its group's first join gets {@code Group ... does not exist}: expected, and
+     * reported only as {@code helper_errors}.
+     */
     private int verify(SubscriberPool subs, long deadline) throws BenchException {
         long round = 0;
         while (!aborted) {

@@ -50,6 +50,7 @@ final class LoadRun implements Run {
                 status.warn((subs.connected() - ready) + " subscribers never saw a readiness post; measuring anyway");
             }
             BenchClock.sleepUntil(BenchClock.now() + SECOND / 10); // let the last readiness posts drain
+            for (Publisher p : publishers) p.forgetErrors();
 
             long start = BenchClock.now() + SECOND / 20;
             Schedule first = null;

@@ -9,10 +9,11 @@ import java.lang.invoke.MethodHandle;
 import java.util.Locale;
 
 /**
- * The two Linux calls the bench makes through the FFM API: {@code setrlimit(RLIMIT_NOFILE)} to
- * raise its own descriptor limit, and {@code prctl(PR_SET_TIMERSLACK)} so a publisher's sleeps
- * between sends do not each add the default 50 us of timer slack to the latencies it stamps.
- * Both are best effort: on failure, or off Linux, they return false.
+ * The Linux calls the bench makes through the FFM API: {@code setrlimit(RLIMIT_NOFILE)} to raise
+ * its own descriptor limit, {@code prctl(PR_SET_TIMERSLACK)} so a publisher's sleeps between sends
+ * do not each add the default 50 us of timer slack to the latencies it stamps, and
+ * {@code isatty(2)} to know whether stderr is a terminal. All are best effort: on failure, or off
+ * Linux, they say so and the bench carries on.
  */
 final class Native {
     private static final int RLIMIT_NOFILE = 7;
@@ -37,6 +38,20 @@ final class Native {
             }
         } catch (Throwable t) {
             return false;
+        }
+    }
+
+    /** Whether file descriptor {@code fd} is a terminal ({@code isatty}); null if that cannot be asked. */
+    @SuppressWarnings("restricted")
+    static Boolean isTerminal(int fd) {
+        if (!LINUX) return null;
+        try {
+            Linker linker = Linker.nativeLinker();
+            MethodHandle isatty = linker.downcallHandle(linker.defaultLookup().find("isatty").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+            return (int) isatty.invokeExact(fd) == 1;
+        } catch (Throwable t) {
+            return null;
         }
     }
 

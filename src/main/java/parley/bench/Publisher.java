@@ -28,6 +28,7 @@ final class Publisher {
     private final int maxLine;
     private final LatencyRecorder lateness = new LatencyRecorder();
     private final AtomicLong errors = new AtomicLong();
+    private volatile long errorsBefore;
     private volatile String lastError;
     private volatile boolean closing;
     private volatile boolean failed;
@@ -213,8 +214,19 @@ final class Publisher {
         return lateness;
     }
 
+    /** Error replies since the last {@link #forgetErrors}. */
     long errors() {
-        return errors.get();
+        return errors.get() - errorsBefore;
+    }
+
+    /**
+     * Forgets the error replies so far: posts that raced ahead of the subscribers' joins (a group
+     * is created by its first join) get {@code Group ... does not exist}, which is expected while
+     * the readiness posts go out, not a fault.
+     */
+    void forgetErrors() {
+        errorsBefore = errors.get();
+        lastError = null;
     }
 
     String lastError() {

@@ -16,10 +16,18 @@ final class Status {
         this.live = live;
     }
 
-    /** Progress lines when stderr is a terminal: {@code System.console()} says so. */
+    /**
+     * Progress lines when stderr is a terminal. Asked directly ({@code isatty(2)}), so that
+     * {@code parley bench --json > result.json} still shows progress; where that cannot be asked,
+     * {@code System.console() != null && isTerminal()} decides (which looks at stdin and stdout).
+     */
     static Status forTerminal(PrintStream err) {
-        java.io.Console c = System.console();
-        return new Status(err, c != null && c.isTerminal());
+        Boolean tty = Native.isTerminal(2);
+        if (tty == null) {
+            java.io.Console c = System.console();
+            tty = c != null && c.isTerminal();
+        }
+        return new Status(err, tty);
     }
 
     static Status quiet(PrintStream err) {
