@@ -62,7 +62,7 @@ final class LoadRun implements Run {
             }
             long end = first.end();
             try (Status.Ticker _ = status.ticker(progress(first))) {
-                BenchClock.sleepUntil(end);
+                BenchClock.awaitUntil(() -> aborted, end, SECOND / 10);
                 for (Publisher p : publishers) p.awaitSender(end + 3 * SECOND);
                 long expected = expected(subs);
                 BenchClock.awaitUntil(() -> aborted || subs.liveMeasured() >= expected

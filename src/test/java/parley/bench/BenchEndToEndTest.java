@@ -119,6 +119,22 @@ class BenchEndToEndTest {
     }
 
     @Test
+    void theWatchdogEndsARunThatOverstaysAndItStillReports() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        BenchCommand cmd = new BenchCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false);
+        long t0 = System.nanoTime();
+        int rc = new CommandLine(cmd).execute(address, "--subs", "5", "--rate", "100", "--warmup", "0",
+                "--duration", "30s", "--max-time", "1s");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(rc).isEqualTo(1);
+        assertThat(seconds).isLessThan(10);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("watchdog");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("aborted by the watchdog");
+    }
+
+    @Test
     void noServerIsAClearFailure() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         BenchCommand cmd = new BenchCommand(new PrintStream(new ByteArrayOutputStream()),
