@@ -1,0 +1,243 @@
+package parley.bench;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One publishing connection, cycling over the groups it owns. Sends on its own platform thread
+ * on an open-loop {@link Schedule}: when it wakes it writes every message that is due in one
+ * write, each stamped with its own intended time, so a late publisher or a server that pushes
+ * back shows up in the latencies instead of silently lowering the rate. A virtual thread reads
+ * the server's replies (a publisher joins nothing, so these are only errors).
+ */
+final class Publisher {
+    /** Messages written per wake-up at most, so one write stays bounded. */
+    private static final int MAX_BATCH = 1024;
+    private static final int BUFFER = 1 << 18;
+
+    final int id;
+    private final SocketChannel channel;
+    private final int[] groups;
+    private final Requests.PostTemplate[] templates;
+    private final long[] seq;
+    private final long[] measured;
+    private final int maxLine;
+    private final LatencyRecorder lateness = new LatencyRecorder();
+    private final AtomicLong errors = new AtomicLong();
+    private volatile long errorsBefore;
+    private volatile String lastError;
+    private volatile boolean closing;
+    private volatile boolean failed;
+    private volatile String failure;
+    private volatile long liveSent;
+    private long warmup;
+    private Thread sender;
+    private Thread reader;
+
+    Publisher(int id, SocketChannel channel, int[] groups, String[] groupNames, int size) {
+        this.id = id;
+        this.channel = channel;
+        this.groups = groups.clone();
+        this.templates = new Requests.PostTemplate[groups.length];
+        int max = 0;
+        for (int i = 0; i < groups.length; i++) {
+            templates[i] = new Requests.PostTemplate(groupNames[groups[i]], size);
+            max = Math.max(max, templates[i].length());
+        }
+        this.maxLine = max;
+        this.seq = new long[groups.length];
+        this.measured = new long[groups.length];
+    }
+
+    /** The groups publisher {@code p} of {@code publishers} posts to: every P-th group, or one shared group. */
+    static int[] ownedGroups(int p, int publishers, int groups) {
+        if (groups >= publishers) {
+            int[] out = new int[(groups - p + publishers - 1) / publishers];
+            for (int i = 0; i < out.length; i++) out[i] = p + i * publishers;
+            return out;
+        }
+        return new int[] {p % groups};
+    }
+
+    void startReader() {
+        reader = Thread.ofVirtual().name("bench-pub-reader-" + id).start(this::readReplies);
+    }
+
+    private void readReplies() {
+        ByteBuffer in = ByteBuffer.allocate(1 << 16);
+        byte[] a = in.array();
+        try {
+            while (!closing) {
+                if (channel.read(in) < 0) break;
+                int end = in.position();
+                int s = 0;
+                for (int i = 0; i < end; i++) {
+                    if (a[i] == '\n') {
+                        if (i > s) reply(new String(a, s, i - s, StandardCharsets.UTF_8));
+                        s = i + 1;
+                    }
+                }
+                if (s > 0) {
+                    System.arraycopy(a, s, a, 0, end - s);
+                    in.position(end - s);
+                } else if (!in.hasRemaining()) {
+                    in.clear(); // an over-long line: drop it
+                }
+            }
+        } catch (IOException e) {
+            // closed
+        }
+        if (!closing) fail("the server closed publisher " + id + "'s connection");
+    }
+
+    private void reply(String line) {
+        errors.incrementAndGet();
+        lastError = line.length() > 200 ? line.substring(0, 200) : line;
+    }
+
+    /** Posts one readiness message (kind S, numbered {@code round}) to each owned group. */
+    void sendSync(long round) throws IOException {
+        ByteBuffer out = ByteBuffer.allocate(maxLine * templates.length);
+        for (Requests.PostTemplate t : templates) {
+            t.put(out, Payload.SYNC, id, round, BenchClock.now());
+        }
+        out.flip();
+        while (out.hasRemaining()) channel.write(out);
+    }
+
+    /** Starts sending on the schedule, on a new platform thread. */
+    void start(Schedule schedule) {
+        sender = Thread.ofPlatform().name("bench-pub-" + id).daemon().start(() -> send(schedule));
+    }
+
+    private void send(Schedule s) {
+        Native.setTimerSlack(1000);
+        ByteBuffer out = ByteBuffer.allocateDirect(Math.max(BUFFER, maxLine));
+        int n = templates.length;
+        int gi = 0;
+        long k = 0;
+        long sent = 0;
+        try {
+            while (!closing) {
+                long now = BenchClock.now();
+                if (now >= s.end()) break;
+                long t = s.due(k);
+                if (t >= s.end()) break;
+                if (t > now) {
+                    LockSupport.parkNanos(t - now);
+                    continue;
+                }
+                out.clear();
+                int batch = 0;
+                while (t <= now && t < s.end() && batch < MAX_BATCH && out.remaining() >= maxLine) {
+                    boolean m = s.measured(t);
+                    templates[gi].put(out, m ? Payload.MEASURED : Payload.WARMUP, id, seq[gi]++, t);
+                    if (m) measured[gi]++;
+                    else warmup++;
+                    lateness.record(now - t);
+                    if (++gi == n) gi = 0;
+                    batch++;
+                    t = s.due(++k);
+                }
+                sent += batch;
+                out.flip();
+                while (out.hasRemaining()) channel.write(out);
+                liveSent = sent;
+            }
+        } catch (IOException e) {
+            if (!closing) fail("publisher " + id + " could not write: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Waits for the sender to finish until {@code deadline}; a sender still blocked in a write (a
+     * server that stopped reading) is cut loose by closing its connection. True if it finished.
+     */
+    boolean awaitSender(long deadline) {
+        if (sender == null) return true;
+        try {
+            sender.join(Math.max(1, (deadline - BenchClock.now()) / 1_000_000));
+            if (!sender.isAlive()) return true;
+            fail("publisher " + id + " was still blocked writing after the run ended");
+            close();
+            sender.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    private void fail(String why) {
+        if (failure == null) failure = why;
+        failed = true;
+    }
+
+    void close() {
+        closing = true;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        if (reader != null) reader.interrupt();
+    }
+
+    /** Posts sent so far, warm-up included (for the progress line). */
+    long liveSent() {
+        return liveSent;
+    }
+
+    /** Measured posts sent to each owned group; read after {@link #awaitSender}. */
+    long measuredTo(int ownedIndex) {
+        return measured[ownedIndex];
+    }
+
+    int[] groups() {
+        return groups.clone();
+    }
+
+    long measuredTotal() {
+        long t = 0;
+        for (long m : measured) t += m;
+        return t;
+    }
+
+    long warmupSent() {
+        return warmup;
+    }
+
+    LatencyRecorder lateness() {
+        return lateness;
+    }
+
+    /** Error replies since the last {@link #forgetErrors}. */
+    long errors() {
+        return errors.get() - errorsBefore;
+    }
+
+    /**
+     * Forgets the error replies so far: posts that raced ahead of the subscribers' joins (a group
+     * is created by its first join) get {@code Group ... does not exist}, which is expected while
+     * the readiness posts go out, not a fault.
+     */
+    void forgetErrors() {
+        errorsBefore = errors.get();
+        lastError = null;
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    boolean failed() {
+        return failed;
+    }
+
+    String failure() {
+        return failure;
+    }
+}

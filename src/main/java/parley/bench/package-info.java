@@ -1,0 +1,16 @@
+/**
+ * {@code parley bench}: a load generator that measures a chat server from the outside, the way
+ * {@code nats bench} or {@code redis-benchmark} do.
+ *
+ * <p>Owns the scenarios (fan-out, many groups, idle connections), open-loop paced publishers that
+ * stamp each message with its intended send time (so latency includes any delay the server or the
+ * harness caused, with no coordinated omission), subscribers multiplexed on NIO selector threads,
+ * the per-publisher sequence check, latency histograms, the final report, and the operating-system
+ * chores of very many connections (file-descriptor limit, several loopback source addresses).
+ *
+ * <p>Must not know the server's internals: it talks to any server over the protocol, using only
+ * {@code parley.protocol} for the bytes, so it measures Parley and the book's Rust server alike.
+ * Nothing in {@code parley.server} may be imported here (tests may start one in-process). It only
+ * ever connects to loopback addresses.
+ */
+package parley.bench;
