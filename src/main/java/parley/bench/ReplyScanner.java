@@ -89,6 +89,7 @@ final class ReplyScanner {
                 if (dropped >= 0) sink.lagNotice(dropped);
                 else sink.error(err.text());
             }
+            default -> sink.malformed("an unexpected reply for a bench subscriber: " + reply);
         }
     }
 
