@@ -101,9 +101,30 @@ final class Outbound implements Wakeable {
 
     /**
      * Queues a reply for this client. If the client lets replies pile up beyond the limit, the
-     * calling reader waits until they drain: the client is slowed by its own backlog.
+     * calling reader waits until they drain: the client is slowed by its own backlog. Only the
+     * session's reader thread may call this; anyone else uses {@link #notice}.
      */
     void reply(byte[] line) {
+        enqueue(line);
+        while (replyBytes.get() > maxReplyBacklog && state.get() != CLOSED) {
+            backlogWaiter = Thread.currentThread();
+            if (replyBytes.get() > maxReplyBacklog && state.get() != CLOSED) {
+                LockSupport.park(this);
+            }
+            backlogWaiter = null;
+        }
+    }
+
+    /**
+     * Queues a packet from the server itself (a shutdown notice, say) from any thread, without
+     * waiting: the server must never be held up by one client's backlog. Like a reply, it goes
+     * out after the group messages queued before it.
+     */
+    void notice(byte[] line) {
+        enqueue(line);
+    }
+
+    private void enqueue(byte[] line) {
         Sub[] now = subs;
         long[] upTo = new long[now.length];
         for (int i = 0; i < now.length; i++) {
@@ -112,13 +133,6 @@ final class Outbound implements Wakeable {
         replies.add(new Reply(line, now, upTo));
         replyBytes.addAndGet(line.length);
         wake();
-        while (replyBytes.get() > maxReplyBacklog && state.get() != CLOSED) {
-            backlogWaiter = Thread.currentThread();
-            if (replyBytes.get() > maxReplyBacklog && state.get() != CLOSED) {
-                LockSupport.park(this);
-            }
-            backlogWaiter = null;
-        }
     }
 
     void useExtendedProtocol() {

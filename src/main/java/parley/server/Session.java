@@ -51,11 +51,23 @@ public final class Session {
         this.peer = peer;
     }
 
-    /** Asks the session to end: it tells the client why, then its transport stops reading. */
+    /**
+     * Asks the session to end, from any thread, without waiting: the client is told why after
+     * what is already queued for it, and its transport stops reading (it handles no more requests).
+     */
     void stop(String reason) {
         if (closed) return;
-        outbound.reply(Codec.encodeError(reason));
+        outbound.notice(Codec.encodeError(reason));
         stopInput.run();
+    }
+
+    /** Waits (at most the close-flush timeout) until everything queued has been written. */
+    void flush() {
+        try {
+            outbound.finish(config.closeFlushTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Queues a packet line for the client. */
