@@ -182,6 +182,10 @@ public final class ChatServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // Whatever could not finish in time (a client that never reads) is cut off now.
+        for (Session s : sessions) {
+            s.abort();
+        }
     }
 
     public boolean isStopping() {

@@ -75,6 +75,7 @@ final class Outbound implements Wakeable {
     private volatile Thread backlogWaiter;
     private volatile boolean finishing;
     private volatile boolean retire;
+    private volatile boolean readerReleased;
     /** Set once the client says Hello: group messages then go out in the extended form. */
     private volatile boolean extended;
     private volatile long lastActive;
@@ -106,13 +107,26 @@ final class Outbound implements Wakeable {
      */
     void reply(byte[] line) {
         enqueue(line);
-        while (replyBytes.get() > maxReplyBacklog && state.get() != CLOSED) {
+        while (mustWaitForBacklog()) {
             backlogWaiter = Thread.currentThread();
-            if (replyBytes.get() > maxReplyBacklog && state.get() != CLOSED) {
+            if (mustWaitForBacklog()) {
                 LockSupport.park(this);
             }
             backlogWaiter = null;
         }
+    }
+
+    private boolean mustWaitForBacklog() {
+        return replyBytes.get() > maxReplyBacklog && state.get() != CLOSED && !readerReleased;
+    }
+
+    /**
+     * The session is being stopped: a reader waiting for its client's backlog must go back and see
+     * the end of its input rather than wait for a client that may never read.
+     */
+    void releaseReader() {
+        readerReleased = true;
+        unpark(backlogWaiter);
     }
 
     /**

@@ -99,6 +99,18 @@ public record ServerConfig(
                 Math.max(c, historyMessages), historyBytes, maxNameChars);
     }
 
+    public ServerConfig withCloseFlushTimeout(Duration d) {
+        return new ServerConfig(address, groupCapacity, maxLineBytes, maxGroupNameChars, maxGroupsPerConnection,
+                readBufferBytes, writeBufferBytes, maxReplyBacklogBytes, d, writerLinger,
+                historyMessages, historyBytes, maxNameChars);
+    }
+
+    public ServerConfig withWriterLinger(Duration d) {
+        return new ServerConfig(address, groupCapacity, maxLineBytes, maxGroupNameChars, maxGroupsPerConnection,
+                readBufferBytes, writeBufferBytes, maxReplyBacklogBytes, closeFlushTimeout, d,
+                historyMessages, historyBytes, maxNameChars);
+    }
+
     public ServerConfig withHistory(int messages, long bytes) {
         return new ServerConfig(address, groupCapacity, maxLineBytes, maxGroupNameChars, maxGroupsPerConnection,
                 readBufferBytes, writeBufferBytes, maxReplyBacklogBytes, closeFlushTimeout, writerLinger,

@@ -58,6 +58,7 @@ public final class Session {
     void stop(String reason) {
         if (closed) return;
         outbound.notice(Codec.encodeError(reason));
+        outbound.releaseReader();
         stopInput.run();
     }
 

@@ -190,9 +190,7 @@ class ChatTest {
     void messagesArriveWhileIdleWritersRetireAndRestart() throws Exception {
         ServerConfig d = Harness.loopback();
         Duration linger = Duration.ofMillis(50);
-        ServerConfig quick = new ServerConfig(d.address(), d.groupCapacity(), d.maxLineBytes(), d.maxGroupNameChars(),
-                d.maxGroupsPerConnection(), d.readBufferBytes(), d.writeBufferBytes(), d.maxReplyBacklogBytes(),
-                d.closeFlushTimeout(), linger);
+        ServerConfig quick = d.withWriterLinger(linger);
         try (ChatServer s = ChatServer.start(quick);
                 TestClient poster = TestClient.connect(s);
                 TestClient member = TestClient.connect(s)) {

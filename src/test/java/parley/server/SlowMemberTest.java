@@ -140,6 +140,7 @@ class SlowMemberTest {
                         // The notice moves S to the oldest message held: the next one is last + 1 + k.
                         last += (int) k;
                     }
+                    default -> throw new AssertionError("unexpected packet " + packet);
                 }
             }
             System.out.printf("SlowMemberTest: S received %d, dropped %d in %d notices%n", received, dropped, drops);
