@@ -24,7 +24,9 @@ import java.util.function.ToIntFunction;
  * polled by one thread at a time.
  *
  * <p><b>Retention.</b> Beyond the {@code capacity} values that receivers can lag into, the channel
- * may retain older values for history reads ({@link #get}, {@link #retainedFrom}): up to
+ * may retain older values for history reads ({@link #get}, {@link #retainedFrom}, and the backlog
+ * a receiver subscribed with, which it reads from retention if sends push it out of the lag window
+ * before it is read; it lags only when those values are no longer retained): up to
  * {@code retain} values in all, trimmed oldest first while their weight exceeds
  * {@code retainBytes}, but never into the last {@code capacity}.
  *
@@ -184,7 +186,7 @@ public final class Broadcast<T> {
         lock.lock();
         try {
             long start = Math.max(oldest(), tail - Math.max(0, backlog));
-            Receiver<T> r = new Receiver<>(this, start, listener);
+            Receiver<T> r = new Receiver<>(this, start, tail, listener);
             if (closed) {
                 r.markClosed();
                 return r;
@@ -258,6 +260,14 @@ public final class Broadcast<T> {
             }
             long oldest = t - capacity;
             if (next < oldest) {
+                // A backlog that sends have pushed out of the lag window is still served while it
+                // is retained: a receiver that asked for history right at the capacity would
+                // otherwise lag on the first send after subscribing, before it could read a thing.
+                Entry<T> kept = next < r.backlogEnd ? get(next) : null;
+                if (kept != null) {
+                    r.next = next + 1;
+                    return kept;
+                }
                 r.next = oldest;
                 return new Received.Lagged<>(oldest - next, oldest);
             }

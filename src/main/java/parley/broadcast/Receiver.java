@@ -18,12 +18,15 @@ public final class Receiver<T> {
     private final Wakeable listener;
     /** Next sequence number to read; written only by the polling thread. */
     long next;
+    /** The tail when this receiver subscribed: values before it are the backlog it asked for. */
+    final long backlogEnd;
     private volatile boolean closed;
     private volatile Thread waiter;
 
-    Receiver(Broadcast<T> channel, long start, Wakeable listener) {
+    Receiver(Broadcast<T> channel, long start, long backlogEnd, Wakeable listener) {
         this.channel = channel;
         this.next = start;
+        this.backlogEnd = backlogEnd;
         this.listener = listener;
     }
 

@@ -16,8 +16,10 @@ import parley.protocol.LineReader;
 import parley.protocol.ProtocolException;
 
 /**
- * The book's client: commands from one stream, replies printed to another, as
- * {@code message posted to GROUP: MESSAGE} and {@code error from server: TEXT}.
+ * The book's client: commands in, replies out, as {@code message posted to GROUP: MESSAGE} and
+ * {@code error from server: TEXT}. Where the commands come from and how replies are shown is the
+ * {@link Console}'s business: plain streams when piped, a line editor on a terminal; the session
+ * logic here is the same for both.
  *
  * <p>End of input half-closes the connection and waits (at most {@code linger}) for the server to
  * send what it still owes, then exits 0. If the server closes first, the client says so on the
@@ -28,45 +30,53 @@ public final class ChatClient {
     private static final int MAX_REPLY_BYTES = 64 << 20;
 
     private final SocketChannel socket;
-    private final PrintStream out;
-    private final PrintStream err;
+    private final Console console;
     private final Duration linger;
     private final CompletableFuture<Integer> outcome = new CompletableFuture<>();
     private volatile boolean inputDone;
 
-    private ChatClient(SocketChannel socket, PrintStream out, PrintStream err, Duration linger) {
+    private ChatClient(SocketChannel socket, Console console, Duration linger) {
         this.socket = socket;
-        this.out = out;
-        this.err = err;
+        this.console = console;
         this.linger = linger;
     }
 
-    /** Connects, runs the session, and returns the exit code. */
+    /**
+     * Connects, runs the session with commands from {@code in}, replies on {@code out} and
+     * everything else on {@code err}, and returns the exit code.
+     */
     public static int run(InetSocketAddress address, BufferedReader in, PrintStream out, PrintStream err,
                           Duration linger) {
+        try (PlainConsole console = new PlainConsole(in, out, err)) {
+            return run(address, console, linger);
+        }
+    }
+
+    /** Connects, runs the session on {@code console}, and returns the exit code. */
+    static int run(InetSocketAddress address, Console console, Duration linger) {
         SocketChannel socket;
         try {
             socket = SocketChannel.open();
             socket.socket().connect(address, 10_000);
         } catch (IOException e) {
-            err.println("parley client: cannot connect to " + address.getHostString() + ":" + address.getPort()
+            console.note("parley client: cannot connect to " + address.getHostString() + ":" + address.getPort()
                     + ": " + e.getMessage());
             return 1;
         }
-        ChatClient client = new ChatClient(socket, out, err, linger);
-        return client.session(in);
+        ChatClient client = new ChatClient(socket, console, linger);
+        return client.session();
     }
 
-    private int session(BufferedReader in) {
+    private int session() {
         Thread replies = Thread.ofPlatform().daemon().name("parley-replies").start(this::printReplies);
-        Thread commands = Thread.ofPlatform().daemon().name("parley-commands").start(() -> sendCommands(in));
+        Thread commands = Thread.ofPlatform().daemon().name("parley-commands").start(this::sendCommands);
         try {
             return outcome.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
         } catch (ExecutionException e) {
-            err.println("parley client: " + e.getCause());
+            console.note("parley client: " + e.getCause());
             return 1;
         } finally {
             close();
@@ -75,13 +85,13 @@ public final class ChatClient {
         }
     }
 
-    private void sendCommands(BufferedReader in) {
+    private void sendCommands() {
         try {
             String line;
-            while ((line = in.readLine()) != null && !outcome.isDone()) {
+            while ((line = console.readLine()) != null && !outcome.isDone()) {
                 switch (CommandParser.parse(line)) {
                     case Command.Send s -> write(Codec.encode(s.request()));
-                    case Command.Invalid i -> err.println(i.hint());
+                    case Command.Invalid i -> console.note(i.hint());
                     case Command.Blank b -> { }
                 }
             }
@@ -90,7 +100,7 @@ public final class ChatClient {
             waitForServerToFinish();
         } catch (IOException e) {
             if (!outcome.isDone()) {
-                err.println("parley client: connection lost: " + e.getMessage());
+                console.note("parley client: connection lost: " + e.getMessage());
                 outcome.complete(1);
             }
         }
@@ -113,26 +123,25 @@ public final class ChatClient {
             while (lines.next()) {
                 if (lines.lineIsBlank()) continue;
                 try {
-                    out.println(ReplyFormat.format(Codec.decodeReply(lines.array(), lines.lineStart(), lines.lineLength())));
+                    console.show(Codec.decodeReply(lines.array(), lines.lineStart(), lines.lineLength()));
                 } catch (ProtocolException e) {
-                    err.println("parley client: unreadable reply from server: " + e.getMessage());
+                    console.note("parley client: unreadable reply from server: " + e.getMessage());
                 }
             }
             serverClosed();
         } catch (IOException | RuntimeException e) {
             if (!outcome.isDone()) {
-                err.println("parley client: connection lost: " + e.getMessage());
+                console.note("parley client: connection lost: " + e.getMessage());
                 outcome.complete(1);
             }
         }
     }
 
     private void serverClosed() {
-        out.flush();
         if (inputDone) {
             outcome.complete(0);
         } else if (!outcome.isDone()) {
-            err.println("parley client: the server closed the connection");
+            console.note("parley client: the server closed the connection");
             outcome.complete(1);
         }
     }

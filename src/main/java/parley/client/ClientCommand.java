@@ -4,8 +4,10 @@ import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -19,7 +21,13 @@ import picocli.CommandLine.Parameters;
         description = {"Chat from the terminal. Commands, one per line on standard input:",
                 "  join GROUP              become a member of GROUP (created on first use)",
                 "  post GROUP MESSAGE...   send MESSAGE to every member of GROUP",
+                "  nick NAME               say Hello as NAME: messages then show who posted them",
+                "  leave GROUP             stop being a member of GROUP",
+                "  list                    the groups and their member counts",
+                "  who GROUP               the names of GROUP's members",
+                "  history GROUP N         the last N messages of GROUP",
                 "Replies print as 'message posted to GROUP: MESSAGE' and 'error from server: TEXT'.",
+                "On a terminal: line editing, command history (arrow keys), a colour per group.",
                 "End of input (Ctrl-D) closes the connection and exits 0."})
 public final class ClientCommand implements Callable<Integer> {
 
@@ -38,15 +46,32 @@ public final class ClientCommand implements Callable<Integer> {
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         BufferedReader in = new BufferedReader(new InputStreamReader(new FileInputStream(FileDescriptor.in),
                 StandardCharsets.UTF_8));
+        InetSocketAddress target;
         try {
-            var target = Address.parse(address, "127.0.0.1");
-            if (System.console() != null && System.console().isTerminal()) {
-                err.println("Commands:\n  join GROUP\n  post GROUP MESSAGE...\nType Control-D to close the connection.");
-            }
-            return ChatClient.run(target, in, out, err, linger);
+            target = Address.parse(address, "127.0.0.1");
         } catch (IllegalArgumentException e) {
             err.println("parley client: " + e.getMessage());
             return 2;
         }
+        if (!onTerminal()) {
+            return ChatClient.run(target, in, out, err, linger);
+        }
+        JLineConsole console;
+        try {
+            console = JLineConsole.system();
+        } catch (IOException | RuntimeException e) {
+            err.println("parley client: no line editing (" + e.getMessage() + ")");
+            return ChatClient.run(target, in, out, err, linger);
+        }
+        try (console) {
+            console.note("parley: " + target.getHostString() + ":" + target.getPort() + "; Ctrl-D quits");
+            console.note(CommandParser.USAGE);
+            return ChatClient.run(target, console, linger);
+        }
+    }
+
+    /** Both standard input and output are a terminal: a person is typing, not a script. */
+    private static boolean onTerminal() {
+        return System.console() != null && System.console().isTerminal();
     }
 }

@@ -1,7 +1,11 @@
 /**
  * The terminal client: parses the book's commands ({@code join GROUP}, {@code post GROUP MESSAGE...})
- * from standard input, sends them as packets, and prints what the server sends back, exactly as the
- * book's client prints it.
+ * and Parley's ({@code nick}, {@code leave}, {@code list}, {@code who}, {@code history}), sends them as
+ * packets, and shows what the server sends back.
+ *
+ * <p>{@link parley.client.ChatClient} runs a session on a {@code Console}: piped, the plain console
+ * prints exactly what the book's client prints, and nothing else on standard output; on a terminal,
+ * a JLine console adds line editing, history, a colour per group and highlighted lag notices.
  *
  * <p>Uses {@code protocol} for the bytes. Must not know anything about the server's internals: it
  * talks to any server that speaks the protocol, the book's Rust server included.

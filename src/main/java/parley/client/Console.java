@@ -1,0 +1,26 @@
+package parley.client;
+
+import java.io.IOException;
+import parley.protocol.FromServer;
+
+/**
+ * Where a client session reads commands and shows what happens: plain streams when piped
+ * ({@link PlainConsole}), a line editor on a terminal ({@link JLineConsole}). The session logic in
+ * {@link ChatClient} is the same for both. {@link #show} and {@link #note} may be called from
+ * another thread while {@link #readLine} waits.
+ */
+interface Console extends AutoCloseable {
+
+    /** The next command line, or null at the end of input. */
+    String readLine() throws IOException;
+
+    /** Shows one packet from the server. */
+    void show(FromServer packet);
+
+    /** Tells the user something that is not a reply: a hint, a connection notice. */
+    void note(String text);
+
+    /** Flushes what was shown; the streams or terminal stay usable until the caller is done. */
+    @Override
+    void close();
+}

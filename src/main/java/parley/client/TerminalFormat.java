@@ -1,0 +1,83 @@
+package parley.client;
+
+import java.util.List;
+import java.util.regex.Pattern;
+import org.jline.utils.AttributedString;
+import org.jline.utils.AttributedStringBuilder;
+import org.jline.utils.AttributedStyle;
+import parley.protocol.FromServer;
+
+/**
+ * How the terminal shows each packet: the words of {@link ReplyFormat}, with group names in their
+ * colours ({@link GroupColours}) and the poster's name in bold, errors in red, and a lag notice as
+ * a highlighted line of its own so it cannot be missed.
+ *
+ * <p>Text from the server is shown with its control characters made visible ({@code ^[} for ESC):
+ * another user's message must not be able to move the cursor, clear the screen or fake a line.
+ */
+final class TerminalFormat {
+    /** The server's lag notice: {@code Dropped N messages from GROUP.} */
+    static final Pattern LAG = Pattern.compile("Dropped \\d+ messages from .*\\.", Pattern.DOTALL);
+    static final AttributedStyle ERROR = AttributedStyle.DEFAULT.foreground(AttributedStyle.RED);
+    static final AttributedStyle LAG_NOTICE = AttributedStyle.DEFAULT.bold()
+            .foreground(AttributedStyle.BLACK).background(AttributedStyle.YELLOW);
+    static final AttributedStyle NOTE = AttributedStyle.DEFAULT.faint();
+    static final AttributedStyle NAME = AttributedStyle.BOLD;
+
+    private TerminalFormat() {}
+
+    static AttributedString format(FromServer packet) {
+        AttributedStringBuilder b = new AttributedStringBuilder();
+        switch (packet) {
+            case FromServer.Message m -> {
+                b.append("message posted to ").styled(groupStyle(m.groupName()), safe(m.groupName()));
+                if (m.from() != null) b.append(" by ").styled(NAME, safe(m.from()));
+                b.append(": ").append(safe(m.message()));
+            }
+            case FromServer.Error e when LAG.matcher(e.text()).matches() ->
+                    b.styled(LAG_NOTICE, "!! " + safe(e.text()) + " !!");
+            case FromServer.Error e -> b.styled(ERROR, safe(ReplyFormat.format(e)));
+            case FromServer.Welcome w -> b.styled(NAME, safe(ReplyFormat.format(w)));
+            case FromServer.Groups g when !g.groups().isEmpty() -> {
+                b.append("groups: ");
+                List<FromServer.GroupInfo> all = g.groups();
+                for (int i = 0; i < all.size(); i++) {
+                    FromServer.GroupInfo info = all.get(i);
+                    if (i > 0) b.append(", ");
+                    b.styled(groupStyle(info.name()), safe(info.name()))
+                            .append(" (" + info.members() + (info.members() == 1 ? " member)" : " members)"));
+                }
+            }
+            case FromServer.Members m when !m.names().isEmpty() ->
+                    b.append("members of ").styled(groupStyle(m.groupName()), safe(m.groupName()))
+                            .append(": ").append(safe(String.join(", ", m.names())));
+            default -> b.append(safe(ReplyFormat.format(packet)));
+        }
+        return b.toAttributedString();
+    }
+
+    /** A line from the client itself (hints, connection notices), set apart from replies. */
+    static AttributedString note(String text) {
+        return new AttributedString(safe(text), NOTE);
+    }
+
+    static AttributedStyle groupStyle(String group) {
+        return AttributedStyle.DEFAULT.foreground(GroupColours.of(group));
+    }
+
+    /** Control characters other than tab in caret notation ({@code ^[}, {@code ^J}, {@code ^?}); C1 ones as {@code ?}. */
+    static String safe(String s) {
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean control = (c < 0x20 && c != '\t') || (c >= 0x7f && c <= 0x9f);
+            if (control && out == null) out = new StringBuilder(s.length() + 8).append(s, 0, i);
+            if (out == null) continue;
+            if (!control) out.append(c);
+            else if (c < 0x20) out.append('^').append((char) (c + 0x40));
+            else if (c == 0x7f) out.append("^?");
+            else out.append('?');
+        }
+        return out == null ? s : out.toString();
+    }
+}

@@ -1,0 +1,91 @@
+package parley.client;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringReader;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.impl.ExternalTerminal;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import parley.protocol.FromServer;
+
+/** The two consoles: the piped one prints the book's lines and nothing else; the terminal one edits lines and colours. */
+@Timeout(20)
+class ConsoleTest {
+
+    @Test
+    void plainConsolePrintsBookLinesOnOutAndEverythingElseOnErr() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (PlainConsole c = new PlainConsole(new BufferedReader(new StringReader("join dogs\npost dogs hi\n")),
+                new PrintStream(out, false, UTF_8), new PrintStream(err, false, UTF_8))) {
+            assertThat(c.readLine()).isEqualTo("join dogs");
+            assertThat(c.readLine()).isEqualTo("post dogs hi");
+            assertThat(c.readLine()).isNull();
+            c.show(new FromServer.Message("dogs", "hi"));
+            c.show(new FromServer.Error("Dropped 3 messages from dogs."));
+            c.note("unknown command 'x'");
+            c.show(new FromServer.Message("dogs", "\u001b[31mraw", "bob", 2));
+        }
+        assertThat(out.toString(UTF_8)).isEqualTo("message posted to dogs: hi\n"
+                + "error from server: Dropped 3 messages from dogs.\n"
+                + "message posted to dogs by bob: \u001b[31mraw\n");
+        assertThat(err.toString(UTF_8)).isEqualTo("unknown command 'x'\n");
+    }
+
+    /** A terminal on streams, written synchronously (no pty, no pump threads), as xterm would be. */
+    private static Terminal terminal(String input, ByteArrayOutputStream out) throws IOException {
+        return new ExternalTerminal("test", "xterm-256color", new ByteArrayInputStream(input.getBytes(UTF_8)), out, UTF_8);
+    }
+
+    @Test
+    void terminalConsoleTakesChatTextAsTyped() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        // Quotes, backslashes and '!' are chat text here, not shell syntax or history references.
+        String typed = "join dogs\rpost dogs it's \"fine\" \\o/ !! !$ !-1\rpost dogs again\r";
+        try (JLineConsole c = new JLineConsole(terminal(typed, out))) {
+            assertThat(c.readLine()).isEqualTo("join dogs");
+            assertThat(c.readLine()).isEqualTo("post dogs it's \"fine\" \\o/ !! !$ !-1");
+            assertThat(c.readLine()).isEqualTo("post dogs again");
+            assertThat(c.readLine()).as("end of input").isNull();
+        }
+    }
+
+    @Test
+    void terminalConsoleEditsAndRecallsHistory() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        // Type, then Ctrl-A and a word at the start; then Ctrl-P (Up) recalls that line, and Ctrl-D ends.
+        String typed = "dogs hi\u0001post \r\u0010\r\u0004";
+        try (JLineConsole c = new JLineConsole(terminal(typed, out))) {
+            assertThat(c.readLine()).isEqualTo("post dogs hi");
+            assertThat(c.readLine()).isEqualTo("post dogs hi");
+            assertThat(c.readLine()).isNull();
+        }
+    }
+
+    @Test
+    void terminalConsoleShowsColouredReplies() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JLineConsole c = new JLineConsole(terminal("", out))) {
+            c.show(new FromServer.Message("dogs", "hi", "alice", 1));
+            c.show(new FromServer.Error("Dropped 3 messages from dogs."));
+            c.show(new FromServer.Error("Group 'x' does not exist"));
+        }
+        String shown = out.toString(UTF_8);
+        String readable = shown.replace("\u001b", "ESC");
+        assertThat(readable).as(readable)
+                .contains("message posted to ESC[36mdogsESC[")
+                .contains(" by ESC[1maliceESC[")
+                .contains("ESC[31merror from server: Group 'x' does not exist");
+        String lagLine = readable.lines().filter(l -> l.contains("!! Dropped 3 messages from dogs. !!")).findFirst()
+                .orElseThrow();
+        String sgr = lagLine.substring(0, lagLine.indexOf("!!"));
+        assertThat(sgr).as(lagLine).startsWith("ESC[").contains("43").contains("30").contains("1");
+    }
+}
