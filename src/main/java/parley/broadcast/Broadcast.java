@@ -254,9 +254,13 @@ public final class Broadcast<T> {
     Received<T> poll(Receiver<T> r) {
         while (true) {
             long next = r.next;
+            // Closed is read before the tail: a send succeeds only before close (both under the
+            // lock), so once closed is seen the tail read next includes every value ever sent, and
+            // Closed can never come ahead of a value still to be read.
+            boolean wasClosed = closed;
             long t = tail;
             if (next >= t) {
-                return closed ? Received.closed() : Received.empty();
+                return wasClosed ? Received.closed() : Received.empty();
             }
             long oldest = t - capacity;
             if (next < oldest) {

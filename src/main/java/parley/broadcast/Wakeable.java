@@ -2,8 +2,9 @@ package parley.broadcast;
 
 /**
  * Told that a channel it listens to may have something new. Called on the sender's thread after
- * the value is visible, so it must be quick and must never block: typically it sets a flag and
- * unparks a thread only if that thread is parked.
+ * the value is visible, so it must be quick, must never block and must not throw (a throw would
+ * reach the sender and leave later receivers unwoken): typically it sets a flag and unparks a
+ * thread only if that thread is parked.
  */
 @FunctionalInterface
 public interface Wakeable {

@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
@@ -961,16 +960,12 @@ class BroadcastStressTest {
      */
     @Test
     @Timeout(value = 40, unit = TimeUnit.SECONDS)
-    @Disabled("BUG: Broadcast.poll reads `tail` before `closed`; a send followed by close() between the "
-            + "two reads makes poll return Closed while the value is still unread (the next poll then "
-            + "returns the value)")
     void closeRightAfterASendNeverHidesTheValue() throws Exception {
         closeRightAfterASend(new Run("closeAfterSend", BASE_SEED, Kind.PLATFORM));
     }
 
     @Test
     @Timeout(value = 40, unit = TimeUnit.SECONDS)
-    @Disabled("BUG: as closeRightAfterASendNeverHidesTheValue, with virtual threads")
     void closeRightAfterASendNeverHidesTheValueVirtual() throws Exception {
         closeRightAfterASend(new Run("closeAfterSend", BASE_SEED + 1, Kind.VIRTUAL));
     }
@@ -1001,6 +996,7 @@ class BroadcastStressTest {
                 b.close();
                 run.join(List.of(poller), "poller");
                 run.checkErrors();
+                if (!run.timeLeft()) break; // the poller may have given up mid-iteration: nothing to judge
                 assertThat(seen.get(0))
                         .as("%s first non-Empty result after send(%d) then close(); the next one was %s",
                                 run.ctx(), it, seen.get(1))

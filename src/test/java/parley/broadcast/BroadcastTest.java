@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -793,10 +792,6 @@ class BroadcastTest {
     }
 
     @Test
-    @Disabled("BUG: with a capacity that is not a power of two the ring (rounded up to the next power "
-            + "of two) keeps values that are no longer held strongly reachable until their slot is reused, so the "
-            + "channel holds up to ring-size values (nearly 2*capacity, e.g. 1024 for capacity 513), contradicting "
-            + "'never holds more than capacity values'")
     void anOverwrittenValueIsReleasedWithANonPowerOfTwoCapacity() throws InterruptedException {
         assertThat(releasedAfterOverwrite(3)).as("value 0 of a capacity-3 channel after 3 newer sends").isTrue();
         assertThat(releasedAfterOverwrite(1000)).as("value 0 of a capacity-1000 channel after 1000 newer sends").isTrue();
