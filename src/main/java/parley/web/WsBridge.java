@@ -1,0 +1,281 @@
+package parley.web;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.webserver.spi.ServerConnection;
+import io.helidon.websocket.WsCloseCodes;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import parley.protocol.Codec;
+import parley.server.ChatServer;
+import parley.server.Log;
+import parley.server.Session;
+import parley.server.Sink;
+
+/**
+ * One browser connection: a Helidon WebSocket listener on one side, a chat {@link Session} on the
+ * other. A new bridge is made for every connection.
+ *
+ * <p><b>Input.</b> Helidon calls the listener from the connection's own (virtual) thread, one frame
+ * after another. Each text message is one request line: a single line terminator at its end is
+ * allowed (so a client that sends TCP-style lines works), a line break anywhere else gets an Error
+ * and the connection carries on, a blank message is ignored like a blank line. A message longer
+ * than {@code ServerConfig.maxLineBytes} (counted in UTF-8 bytes, without the terminator) gets an
+ * Error, then the connection is closed, as on TCP. A message fragmented into several frames is
+ * joined first (and counted as it grows).
+ *
+ * <p><b>One thread at a time.</b> The session is driven from three places: the connection's thread
+ * (requests, the client's Close), the server asking the session to stop (any thread), and the
+ * watcher that notices the connection has gone. All three take {@link #turn} before touching the
+ * session, so {@link Session#handle} and {@link Session#end} never overlap and each sees what the
+ * one before did; {@link #ended} makes the end happen exactly once.
+ *
+ * <p><b>Output.</b> The session's writer calls {@link #write} (never concurrently with itself);
+ * each packet line goes out as one text frame, without its newline, and the writer's virtual thread
+ * blocks until Helidon has written it to the socket.
+ *
+ * <p><b>End.</b> Helidon calls {@code onClose} only when the client sends a Close frame; a dropped
+ * TCP connection or an idle timeout just ends the connection's thread. So a small virtual thread
+ * per connection waits for that thread to finish and then ends the session: whatever way the
+ * browser goes, it leaves its groups and gives up its name.
+ */
+final class WsBridge implements WsListener, Sink {
+    private final ChatServer chat;
+    private final int maxBytes;
+    private final Duration closeGrace;
+    private final ReentrantLock turn = new ReentrantLock();
+    private final AtomicBoolean closing = new AtomicBoolean();
+
+    // Guarded by turn.
+    private Session session;
+    private boolean ended;
+    private StringBuilder partial;
+
+    private volatile WsSession ws;
+    private volatile Thread connection;
+    private volatile boolean tooLong;
+    private volatile String peer = "ws ?";
+
+    WsBridge(ChatServer chat) {
+        this.chat = chat;
+        this.maxBytes = chat.config().maxLineBytes();
+        this.closeGrace = chat.config().closeFlushTimeout();
+    }
+
+    // ------------------------------------------------------------------ Helidon's side
+
+    @Override
+    public void onOpen(WsSession ws) {
+        this.ws = ws;
+        this.connection = Thread.currentThread();
+        this.peer = "ws " + ws.socketContext().remotePeer().address();
+        turn.lock();
+        try {
+            session = chat.openSession(this, this::stopInput, peer);
+        } finally {
+            turn.unlock();
+        }
+        Thread.ofVirtual().name("parley-ws-watch").start(this::watch);
+        Log.debug(peer + " connected");
+    }
+
+    @Override
+    public void onMessage(WsSession ws, String text, boolean last) {
+        turn.lock();
+        try {
+            if (ended) return;
+            String whole = text;
+            if (partial != null || !last) {
+                if (partial == null) partial = new StringBuilder();
+                // A char is at least one UTF-8 byte: past this the message is too long whatever it holds.
+                if ((long) partial.length() + text.length() > maxBytes + 2L) {
+                    tooLong();
+                    return;
+                }
+                partial.append(text);
+                if (!last) return;
+                whole = partial.toString();
+                partial = null;
+            }
+            request(whole);
+        } finally {
+            turn.unlock();
+        }
+    }
+
+    @Override
+    public void onMessage(WsSession ws, BufferData buffer, boolean last) {
+        if (!last) return;
+        turn.lock();
+        try {
+            if (ended) return;
+            session.reply(Codec.encodeError("binary messages are not supported: send each request as a text message"));
+        } finally {
+            turn.unlock();
+        }
+    }
+
+    @Override
+    public void onClose(WsSession ws, int status, String reason) {
+        // The client said goodbye: nothing more can reach it, so end without flushing.
+        turn.lock();
+        try {
+            finish(false);
+        } finally {
+            turn.unlock();
+        }
+    }
+
+    @Override
+    public void onError(WsSession ws, Throwable t) {
+        Log.debug(peer + " WebSocket error: " + t);
+    }
+
+    /** One complete text message: one request. Called holding {@link #turn}. */
+    private void request(String text) {
+        if (text.length() > maxBytes + 2L) {
+            tooLong();
+            return;
+        }
+        byte[] b = text.getBytes(UTF_8);
+        int len = b.length;
+        if (len > 0 && b[len - 1] == '\n') {
+            len--;
+            if (len > 0 && b[len - 1] == '\r') len--;
+        }
+        if (len > maxBytes) {
+            tooLong();
+            return;
+        }
+        boolean blank = true;
+        for (int i = 0; i < len; i++) {
+            byte c = b[i];
+            if (c == '\n') {
+                session.reply(Codec.encodeError("a WebSocket message carries one request: line break at byte "
+                        + (i + 1) + " (a single one is allowed only at the end)"));
+                return;
+            }
+            if (c != ' ' && c != '\t' && c != '\r') blank = false;
+        }
+        if (blank) return;
+        session.handle(b, 0, len);
+    }
+
+    /** As on TCP: an Error, then the connection is closed. Called holding {@link #turn}. */
+    private void tooLong() {
+        tooLong = true;
+        partial = null;
+        session.reply(Codec.encodeError("message too long: the limit is " + maxBytes
+                + " bytes; closing the connection"));
+        Log.info(peer + " closed: message over " + maxBytes + " bytes");
+        finish(true);
+    }
+
+    /** Ends the session once; {@code graceful} sends what is queued first. Called holding {@link #turn}. */
+    private void finish(boolean graceful) {
+        if (ended) return;
+        ended = true;
+        partial = null;
+        session.end(graceful);
+    }
+
+    /** The session's stopInput: the server wants this session to end (shutdown, say). Any thread. */
+    private void stopInput() {
+        Thread.ofVirtual().name("parley-ws-stop").start(() -> {
+            turn.lock();
+            try {
+                finish(true);
+            } finally {
+                turn.unlock();
+            }
+        });
+    }
+
+    /** Waits for the connection's thread to finish, then makes sure the session has ended. */
+    private void watch() {
+        Thread t = connection;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                // Only the end of the connection ends this thread.
+            }
+        }
+        turn.lock();
+        try {
+            finish(false);
+        } finally {
+            turn.unlock();
+        }
+        Log.debug(peer + " disconnected");
+    }
+
+    // ------------------------------------------------------------------ the session's side (Sink)
+
+    @Override
+    public void write(byte[] buf, int off, int len) throws IOException {
+        WsSession s = ws;
+        int start = off;
+        int end = off + len;
+        try {
+            for (int i = off; i < end; i++) {
+                if (buf[i] == '\n') {
+                    s.send(new String(buf, start, i - start, UTF_8), true);
+                    start = i + 1;
+                }
+            }
+            if (start < end) {
+                s.send(new String(buf, start, end - start, UTF_8), true);
+            }
+        } catch (RuntimeException e) {
+            throw new IOException("WebSocket write failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sends a Close frame; the client answers it and Helidon ends the connection. A client that
+     * does not answer within the close-flush timeout has its connection ended for it. Never blocks
+     * the caller: the frame waits for the writer's frame in flight, which may wait for the client.
+     */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) return;
+        int code;
+        String reason;
+        if (tooLong) {
+            code = WsCloseCodes.TOO_BIG;
+            reason = "message too long";
+        } else if (chat.isStopping()) {
+            code = WsCloseCodes.GOING_AWAY;
+            reason = "server shutting down";
+        } else {
+            code = WsCloseCodes.NORMAL_CLOSE;
+            reason = "closed";
+        }
+        WsSession s = ws;
+        Thread t = connection;
+        Thread.ofVirtual().name("parley-ws-close").start(() -> {
+            try {
+                s.close(code, reason);
+            } catch (RuntimeException e) {
+                Log.debug(peer + " could not send Close: " + e);
+            }
+        });
+        Thread.ofVirtual().name("parley-ws-close-timer").start(() -> {
+            try {
+                if (!t.join(closeGrace.plusSeconds(1)) && s instanceof ServerConnection c) {
+                    Log.debug(peer + " did not answer Close; ending the connection");
+                    c.close(true);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+}
