@@ -135,11 +135,12 @@ ui.joinForm.addEventListener('submit', (event) => {
 });
 
 function joinGroup(group) {
-  if (!panes.has(group)) {
-    client.join(group);
+  const fresh = !panes.has(group);
+  if (fresh) {
+    client.join(group); // asks for the members too
     createPane(group);
   }
-  selectTab(group);
+  selectTab(group, !fresh);
   panes.get(group).input.focus();
 }
 
@@ -238,7 +239,7 @@ function removePane(group) {
   ui.empty.hidden = panes.size > 0;
 }
 
-function selectTab(group) {
+function selectTab(group, refreshMembers = true) {
   for (const [name, p] of panes) {
     const on = name === group;
     p.tab.setAttribute('aria-selected', String(on));
@@ -250,7 +251,7 @@ function selectTab(group) {
   p.unread = 0;
   p.badge.hidden = true;
   p.list.scrollTop = p.list.scrollHeight;
-  client.members(group);
+  if (refreshMembers) client.members(group);
 }
 
 // Arrow keys move between tabs, as in any tab list.

@@ -21,7 +21,12 @@ export class ChatClient {
    * @param {string} url      ws:// or wss:// address of the gateway
    * @param {object} options  WebSocket: the constructor (a fake in tests); backoff: [first, max] ms
    */
-  constructor(url, { WebSocket = globalThis.WebSocket, backoff = [500, 10000], setTimer = setTimeout, clearTimer = clearTimeout } = {}) {
+  constructor(url, {
+    WebSocket = globalThis.WebSocket,
+    backoff = [500, 10000],
+    setTimer = (fn, ms) => setTimeout(fn, ms),
+    clearTimer = (id) => clearTimeout(id),
+  } = {}) {
     this.url = url;
     this.WebSocket = WebSocket;
     this.backoff = backoff;

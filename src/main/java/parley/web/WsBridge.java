@@ -256,7 +256,7 @@ final class WsBridge implements WsListener, Sink {
             reason = "server shutting down";
         } else {
             code = WsCloseCodes.NORMAL_CLOSE;
-            reason = "closed";
+            reason = "";
         }
         WsSession s = ws;
         Thread t = connection;
