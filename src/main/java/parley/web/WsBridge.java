@@ -9,6 +9,7 @@ import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import parley.protocol.Codec;
@@ -43,9 +44,16 @@ import parley.server.Sink;
  * TCP connection or an idle timeout just ends the connection's thread. So a small virtual thread
  * per connection waits for that thread to finish and then ends the session: whatever way the
  * browser goes, it leaves its groups and gives up its name.
+ *
+ * <p><b>Heartbeat.</b> {@link WsRoutes} pings every connection now and then ({@link #heartbeat});
+ * browsers answer pings by themselves. The answers keep a quiet browser from Helidon's idle
+ * timeout, and a connection that has gone silent (a network that dropped without a word, so the
+ * server would otherwise hold the member and its name for as long as TCP takes to give up) is
+ * ended.
  */
 final class WsBridge implements WsListener, Sink {
     private final ChatServer chat;
+    private final Set<WsBridge> live;
     private final int maxBytes;
     private final Duration closeGrace;
     private final ReentrantLock turn = new ReentrantLock();
@@ -60,9 +68,14 @@ final class WsBridge implements WsListener, Sink {
     private volatile Thread connection;
     private volatile boolean tooLong;
     private volatile String peer = "ws ?";
+    /** When anything last arrived from the client (nanoTime). */
+    private volatile long lastHeard = System.nanoTime();
+    private final AtomicBoolean pinging = new AtomicBoolean();
 
-    WsBridge(ChatServer chat) {
+    /** @param live the open connections, for the heartbeat: joined on open, left when gone */
+    WsBridge(ChatServer chat, Set<WsBridge> live) {
         this.chat = chat;
+        this.live = live;
         this.maxBytes = chat.config().maxLineBytes();
         this.closeGrace = chat.config().closeFlushTimeout();
     }
@@ -80,12 +93,14 @@ final class WsBridge implements WsListener, Sink {
         } finally {
             turn.unlock();
         }
+        live.add(this);
         Thread.ofVirtual().name("parley-ws-watch").start(this::watch);
         Log.debug(peer + " connected");
     }
 
     @Override
     public void onMessage(WsSession ws, String text, boolean last) {
+        lastHeard = System.nanoTime();
         turn.lock();
         try {
             if (ended) return;
@@ -110,6 +125,7 @@ final class WsBridge implements WsListener, Sink {
 
     @Override
     public void onMessage(WsSession ws, BufferData buffer, boolean last) {
+        lastHeard = System.nanoTime();
         if (!last) return;
         turn.lock();
         try {
@@ -118,6 +134,17 @@ final class WsBridge implements WsListener, Sink {
         } finally {
             turn.unlock();
         }
+    }
+
+    @Override
+    public void onPong(WsSession ws, BufferData buffer) {
+        lastHeard = System.nanoTime();
+    }
+
+    @Override
+    public void onPing(WsSession ws, BufferData buffer) {
+        lastHeard = System.nanoTime();
+        ws.pong(buffer);
     }
 
     @Override
@@ -207,6 +234,7 @@ final class WsBridge implements WsListener, Sink {
                 // Only the end of the connection ends this thread.
             }
         }
+        live.remove(this);
         turn.lock();
         try {
             finish(false);
@@ -214,6 +242,32 @@ final class WsBridge implements WsListener, Sink {
             turn.unlock();
         }
         Log.debug(peer + " disconnected");
+    }
+
+    /**
+     * Called by {@link WsRoutes} now and then: ends a connection that has been silent longer than
+     * {@code silentLimit}, else pings it. The ping goes from a thread of its own, since it waits
+     * for a frame the writer may be blocked in; at most one is in flight per connection.
+     */
+    void heartbeat(long now, Duration silentLimit) {
+        WsSession s = ws;
+        if (s == null || closing.get()) return;
+        if (now - lastHeard > silentLimit.toNanos()) {
+            Log.info(peer + " closed: nothing heard for " + silentLimit.toSeconds() + " s");
+            if (s instanceof ServerConnection c) c.close(true);
+            return;
+        }
+        if (pinging.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("parley-ws-ping").start(() -> {
+                try {
+                    s.ping(BufferData.empty());
+                } catch (RuntimeException e) {
+                    Log.debug(peer + " ping failed: " + e);
+                } finally {
+                    pinging.set(false);
+                }
+            });
+        }
     }
 
     // ------------------------------------------------------------------ the session's side (Sink)

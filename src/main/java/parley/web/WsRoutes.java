@@ -8,7 +8,11 @@ import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import parley.http.HttpFrontend;
 import parley.server.ChatServer;
 
@@ -26,12 +30,27 @@ public final class WsRoutes implements HttpFrontend.Routes {
      */
     static final int FRAME_SLACK = 64 * 1024;
 
+    /** How often each connection is pinged: well inside the usual proxy idle timeouts (60 s). */
+    static final Duration PING_EVERY = Duration.ofSeconds(25);
+    /** A connection that sends nothing, not even the answer to a ping, for this long is ended. */
+    static final Duration SILENT_LIMIT = Duration.ofSeconds(60);
+
     private final ChatServer chat;
     private final OriginPolicy origins;
+    private final Duration pingEvery;
+    private final Duration silentLimit;
+    private final Set<WsBridge> live = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean heartbeatStarted = new AtomicBoolean();
 
     public WsRoutes(ChatServer chat, OriginPolicy origins) {
+        this(chat, origins, PING_EVERY, SILENT_LIMIT);
+    }
+
+    WsRoutes(ChatServer chat, OriginPolicy origins, Duration pingEvery, Duration silentLimit) {
         this.chat = chat;
         this.origins = origins;
+        this.pingEvery = pingEvery;
+        this.silentLimit = silentLimit;
     }
 
     @Override
@@ -61,6 +80,24 @@ public final class WsRoutes implements HttpFrontend.Routes {
                 .config(http1)
                 .upgraders(Map.of("websocket", new OriginCheckingUpgrader(ws, origins)))
                 .build());
-        server.addRouting(WsRouting.builder().endpoint(PATH, () -> new WsBridge(chat)));
+        server.addRouting(WsRouting.builder().endpoint(PATH, () -> new WsBridge(chat, live)));
+        if (heartbeatStarted.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("parley-ws-heartbeat").start(this::heartbeat);
+        }
+    }
+
+    /** One sweep over the open connections every {@code pingEvery}, until the chat server stops. */
+    private void heartbeat() {
+        try {
+            while (!chat.isStopping()) {
+                Thread.sleep(pingEvery);
+                long now = System.nanoTime();
+                for (WsBridge b : live) {
+                    b.heartbeat(now, silentLimit);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -54,9 +54,12 @@ class WsGatewayTest {
     private final List<AutoCloseable> open = new ArrayList<>();
 
     private void start(ServerConfig config) throws IOException {
+        start(config, c -> new WsRoutes(c, OriginPolicy.of(List.of(EXTRA_ORIGIN))));
+    }
+
+    private void start(ServerConfig config, java.util.function.Function<ChatServer, WsRoutes> routes) throws IOException {
         chat = ChatServer.start(config.withAddress(new InetSocketAddress("127.0.0.1", 0)));
-        http = HttpFrontend.start(new InetSocketAddress("127.0.0.1", 0), chat,
-                List.of(new WsRoutes(chat, OriginPolicy.of(List.of(EXTRA_ORIGIN)))));
+        http = HttpFrontend.start(new InetSocketAddress("127.0.0.1", 0), chat, List.of(routes.apply(chat)));
     }
 
     private void start() throws IOException {
@@ -455,5 +458,38 @@ class WsGatewayTest {
         }
         assertThat(dropped).isPositive();
         assertThat(received + dropped).isEqualTo(posted.get());
+    }
+
+    @Test
+    @DisplayName("heartbeat: a client that answers pings stays; one that has gone silent is ended")
+    void heartbeat() throws Exception {
+        start(ServerConfig.defaults().withMaxLineBytes(MAX_LINE),
+                c -> new WsRoutes(c, OriginPolicy.sameOriginOnly(), Duration.ofMillis(200), Duration.ofSeconds(1)));
+        Ws alive = ws();
+        alive.send("{\"Join\":{\"group_name\":\"awake\"}}");
+        awaitMembers("awake", 1);
+
+        // A hand-made client that upgrades, joins, and then never reads nor answers a ping.
+        Socket silent = new Socket("127.0.0.1", http.port());
+        open.add(silent);
+        silent.setSoTimeout((int) WAIT.toMillis());
+        silent.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + http.port()
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(UTF_8));
+        BufferedReader head = new BufferedReader(new InputStreamReader(silent.getInputStream(), UTF_8), 1);
+        assertThat(head.readLine()).isEqualTo("HTTP/1.1 101 Switching Protocols");
+        byte[] join = "{\"Join\":{\"group_name\":\"quiet\"}}".getBytes(UTF_8);
+        byte[] frame = new byte[6 + join.length];
+        frame[0] = (byte) 0x81;                  // FIN, text
+        frame[1] = (byte) (0x80 | join.length);  // masked (client frames must be), short length
+        System.arraycopy(join, 0, frame, 6, join.length); // mask key 0: the payload as it is
+        silent.getOutputStream().write(frame);
+        awaitMembers("quiet", 1);
+
+        await().atMost(WAIT).until(() -> chat.groups().get("quiet") == null);
+        Thread.sleep(1500); // past the silent limit: the client that answers pings is still there
+        assertThat(chat.groups().get("awake").members()).isEqualTo(1);
+        alive.send("{\"List\":{}}");
+        assertThat(alive.next()).isEqualTo("{\"Groups\":[{\"name\":\"awake\",\"members\":1}]}");
     }
 }
