@@ -176,7 +176,11 @@ test('two browsers and a TCP client chat in one group', { skip, timeout: 300_000
     const alice = await (await browser.newContext({ viewport })).newPage();
     const bob = await (await browser.newContext({ viewport })).newPage();
     const pageErrors = [];
-    for (const p of [alice, bob]) p.on('pageerror', (e) => pageErrors.push(String(e)));
+    for (const p of [alice, bob]) {
+      p.on('pageerror', (e) => pageErrors.push(String(e)));
+      // A console error would be, say, a blocked request: the page must need nothing it may not load.
+      p.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+    }
 
     await t.test('sign in, join, and see history', async () => {
       await signIn(alice, server.base, 'alice');

@@ -53,8 +53,24 @@ public final class WsRoutes implements HttpFrontend.Routes {
         this.silentLimit = silentLimit;
     }
 
+    /**
+     * The page loads nothing but its own files and talks only to its own server; it may not be
+     * framed by another site (so a click cannot be stolen), and sends no referrer anywhere.
+     */
+    static final String PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
     @Override
     public void accept(HttpRouting.Builder routing) {
+        routing.addFilter((chain, req, res) -> {
+            String path = req.path().path();
+            if (path.equals("/") || path.equals("/index.html")) {
+                res.header("Content-Security-Policy", PAGE_POLICY);
+                res.header("X-Content-Type-Options", "nosniff");
+                res.header("Referrer-Policy", "no-referrer");
+            }
+            chain.proceed();
+        });
         routing.register("/", StaticContentFeature.createService(ClasspathHandlerConfig.builder()
                 .location("web")
                 .context("/")

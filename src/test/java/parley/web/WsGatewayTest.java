@@ -205,6 +205,7 @@ class WsGatewayTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
         assertThat(page.body()).contains("<title>Parley</title>").contains("app.js");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).contains(WsRoutes.PAGE_POLICY);
         HttpResponse<String> js = client.send(HttpRequest.newBuilder(URI.create(sameOrigin() + "/app.js")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(js.statusCode()).isEqualTo(200);
