@@ -71,6 +71,9 @@ final class WsBridge implements WsListener, Sink {
     /** When anything last arrived from the client (nanoTime). */
     private volatile long lastHeard = System.nanoTime();
     private final AtomicBoolean pinging = new AtomicBoolean();
+    /** The session's writer thread while it is inside {@link #write}, else null. */
+    private volatile Thread writing;
+    private volatile boolean forced;
 
     /** @param live the open connections, for the heartbeat: joined on open, left when gone */
     WsBridge(ChatServer chat, Set<WsBridge> live) {
@@ -253,8 +256,8 @@ final class WsBridge implements WsListener, Sink {
         WsSession s = ws;
         if (s == null || closing.get()) return;
         if (now - lastHeard > silentLimit.toNanos()) {
-            Log.info(peer + " closed: nothing heard for " + silentLimit.toSeconds() + " s");
-            if (s instanceof ServerConnection c) c.close(true);
+            if (!forced) Log.info(peer + " closed: nothing heard for " + silentLimit.toSeconds() + " s");
+            forceClose();
             return;
         }
         if (pinging.compareAndSet(false, true)) {
@@ -277,6 +280,7 @@ final class WsBridge implements WsListener, Sink {
         WsSession s = ws;
         int start = off;
         int end = off + len;
+        writing = Thread.currentThread();
         try {
             for (int i = off; i < end; i++) {
                 if (buf[i] == '\n') {
@@ -289,12 +293,31 @@ final class WsBridge implements WsListener, Sink {
             }
         } catch (RuntimeException e) {
             throw new IOException("WebSocket write failed: " + e.getMessage(), e);
+        } finally {
+            writing = null;
         }
     }
 
     /**
+     * Ends the connection without the client's help. Interrupting a virtual thread blocked in
+     * socket I/O closes the socket: if the writer is stuck sending to a client that does not read,
+     * interrupting it fails the write, which ends the session (and releases a reader waiting on the
+     * reply backlog). Helidon's {@code close(false)} stops the read loop, interrupting the reader
+     * only while it waits for a frame, never while it is inside the session.
+     */
+    private void forceClose() {
+        forced = true;
+        Thread w = writing;
+        if (w != null) {
+            Log.debug(peer + " interrupting a write the client does not take");
+            w.interrupt();
+        }
+        if (ws instanceof ServerConnection c) c.close(false);
+    }
+
+    /**
      * Sends a Close frame; the client answers it and Helidon ends the connection. A client that
-     * does not answer within the close-flush timeout has its connection ended for it. Never blocks
+     * does not answer within the close-flush timeout + 1 s has its connection ended for it. Never blocks
      * the caller: the frame waits for the writer's frame in flight, which may wait for the client.
      */
     @Override
@@ -323,9 +346,12 @@ final class WsBridge implements WsListener, Sink {
         });
         Thread.ofVirtual().name("parley-ws-close-timer").start(() -> {
             try {
-                if (!t.join(closeGrace.plusSeconds(1)) && s instanceof ServerConnection c) {
+                if (!t.join(closeGrace.plusSeconds(1))) {
                     Log.debug(peer + " did not answer Close; ending the connection");
-                    c.close(true);
+                    for (int tries = 0; tries < 30; tries++) {
+                        forceClose();
+                        if (t.join(Duration.ofSeconds(1))) break;
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

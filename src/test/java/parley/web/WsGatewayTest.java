@@ -470,27 +470,40 @@ class WsGatewayTest {
         alive.send("{\"Join\":{\"group_name\":\"awake\"}}");
         awaitMembers("awake", 1);
 
-        // A hand-made client that upgrades, joins, and then never reads nor answers a ping.
-        Socket silent = new Socket("127.0.0.1", http.port());
-        open.add(silent);
-        silent.setSoTimeout((int) WAIT.toMillis());
-        silent.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + http.port()
-                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(UTF_8));
-        BufferedReader head = new BufferedReader(new InputStreamReader(silent.getInputStream(), UTF_8), 1);
-        assertThat(head.readLine()).isEqualTo("HTTP/1.1 101 Switching Protocols");
-        byte[] join = "{\"Join\":{\"group_name\":\"quiet\"}}".getBytes(UTF_8);
-        byte[] frame = new byte[6 + join.length];
-        frame[0] = (byte) 0x81;                  // FIN, text
-        frame[1] = (byte) (0x80 | join.length);  // masked (client frames must be), short length
-        System.arraycopy(join, 0, frame, 6, join.length); // mask key 0: the payload as it is
-        silent.getOutputStream().write(frame);
-        awaitMembers("quiet", 1);
-
+        // Hand-made clients that upgrade, join, and then never read nor answer a ping; the
+        // second one is sent more than the socket buffers hold, so its writer is stuck in a send.
+        silentMember("quiet");
+        silentMember("flood");
+        Tcp poster = new Tcp();
+        String body = "z".repeat(3000);
+        for (int i = 0; i < 4000; i++) {
+            poster.send("{\"Post\":{\"group_name\":\"flood\",\"message\":\"" + body + "\"}}");
+        }
+        await().atMost(WAIT).until(() -> chat.groups().get("flood") == null);
         await().atMost(WAIT).until(() -> chat.groups().get("quiet") == null);
         Thread.sleep(1500); // past the silent limit: the client that answers pings is still there
         assertThat(chat.groups().get("awake").members()).isEqualTo(1);
         alive.send("{\"List\":{}}");
         assertThat(alive.next()).isEqualTo("{\"Groups\":[{\"name\":\"awake\",\"members\":1}]}");
+    }
+
+    /** Upgrades by hand, joins {@code group}, and then neither reads nor answers a ping. */
+    private void silentMember(String group) throws IOException {
+        Socket silent = new Socket("127.0.0.1", http.port());
+        open.add(silent);
+        silent.setSoTimeout((int) WAIT.toMillis());
+        silent.setReceiveBufferSize(4096);
+        silent.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + http.port()
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(UTF_8));
+        BufferedReader head = new BufferedReader(new InputStreamReader(silent.getInputStream(), UTF_8), 1);
+        assertThat(head.readLine()).isEqualTo("HTTP/1.1 101 Switching Protocols");
+        byte[] join = ("{\"Join\":{\"group_name\":\"" + group + "\"}}").getBytes(UTF_8);
+        byte[] frame = new byte[6 + join.length];
+        frame[0] = (byte) 0x81;                  // FIN, text
+        frame[1] = (byte) (0x80 | join.length);  // masked (client frames must be), short length
+        System.arraycopy(join, 0, frame, 6, join.length); // mask key 0: the payload as it is
+        silent.getOutputStream().write(frame);
+        awaitMembers(group, 1);
     }
 }
