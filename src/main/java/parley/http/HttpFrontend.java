@@ -1,6 +1,7 @@
 package parley.http;
 
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -16,7 +17,13 @@ public final class HttpFrontend implements AutoCloseable {
 
     /** A feature's routes. */
     @FunctionalInterface
-    public interface Routes extends Consumer<HttpRouting.Builder> {}
+    public interface Routes extends Consumer<HttpRouting.Builder> {
+        /**
+         * Listener-level set-up beyond HTTP routes, such as a WebSocket routing or protocol
+         * settings; called once before the listener starts. Most features need none.
+         */
+        default void configure(WebServerConfig.Builder server) {}
+    }
 
     private final WebServer server;
 
@@ -29,12 +36,12 @@ public final class HttpFrontend implements AutoCloseable {
         List<Routes> all = new ArrayList<>();
         all.add(new HealthRoutes(chat));
         all.addAll(features);
-        WebServer server = WebServer.builder()
+        WebServerConfig.Builder builder = WebServer.builder()
                 .host(address.getHostString())
                 .port(address.getPort())
-                .routing(r -> all.forEach(f -> f.accept(r)))
-                .build()
-                .start();
+                .routing(r -> all.forEach(f -> f.accept(r)));
+        all.forEach(f -> f.configure(builder));
+        WebServer server = builder.build().start();
         if (!server.isRunning() || server.port() <= 0) {
             // Helidon reports a failed bind in its log rather than by throwing.
             server.stop();

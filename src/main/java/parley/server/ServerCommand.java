@@ -69,9 +69,14 @@ public final class ServerCommand implements Callable<Integer> {
     int maxName = ServerConfig.DEFAULT_MAX_NAME_CHARS;
 
     @Option(names = "--http", paramLabel = "ADDRESS",
-            description = "HOST:PORT for the HTTP side (/health, /metrics); 'off' disables it "
+            description = "HOST:PORT for the HTTP side (/health, /metrics, the web chat at / and /ws); 'off' disables it "
                     + "(default: 127.0.0.1 and the chat port + 1, or a free port if that one is taken)")
     String http;
+
+    @Option(names = "--web-origin", paramLabel = "ORIGIN",
+            description = "another origin whose pages may use the chat WebSocket, e.g. https://chat.example.org "
+                    + "(repeatable; pages served by this server are always allowed)")
+    java.util.List<String> webOrigins = new java.util.ArrayList<>();
 
     @Option(names = "--log-level", paramLabel = "LEVEL",
             description = "DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE})")
@@ -81,7 +86,9 @@ public final class ServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Log.setLevel(logLevel);
         ServerConfig config;
+        parley.web.OriginPolicy origins;
         try {
+            origins = parley.web.OriginPolicy.of(webOrigins);
             config = new ServerConfig(Address.parse(address, ServerConfig.DEFAULT_HOST), groupCapacity, maxLine,
                     maxGroupName, maxGroups, readBuffer, writeBuffer, maxReplyBacklog, closeFlush,
                     ServerConfig.DEFAULT_WRITER_LINGER,
@@ -101,7 +108,7 @@ public final class ServerCommand implements Callable<Integer> {
         parley.http.HttpFrontend web = null;
         if (!"off".equalsIgnoreCase(http)) {
             try {
-                web = startHttp(server);
+                web = startHttp(server, java.util.List.of(new parley.web.WsRoutes(server, origins)));
                 Log.info("http listening on " + ServerConfig.DEFAULT_HOST + ":" + web.port());
             } catch (RuntimeException e) {
                 System.err.println("parley server: cannot start the HTTP listener on " + http + ": " + e.getMessage());
@@ -122,19 +129,19 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     /** An explicit --http address must bind; the default tries the chat port + 1, then any free port. */
-    private parley.http.HttpFrontend startHttp(ChatServer server) {
+    private parley.http.HttpFrontend startHttp(ChatServer server, java.util.List<parley.http.HttpFrontend.Routes> features) {
         if (http != null) {
-            return parley.http.HttpFrontend.start(Address.parse(http, ServerConfig.DEFAULT_HOST), server, java.util.List.of());
+            return parley.http.HttpFrontend.start(Address.parse(http, ServerConfig.DEFAULT_HOST), server, features);
         }
         int chatPort = server.address().getPort();
         java.net.InetSocketAddress preferred = new java.net.InetSocketAddress(ServerConfig.DEFAULT_HOST,
                 chatPort == 0 || chatPort == 65535 ? 0 : chatPort + 1);
         try {
-            return parley.http.HttpFrontend.start(preferred, server, java.util.List.of());
+            return parley.http.HttpFrontend.start(preferred, server, features);
         } catch (RuntimeException e) {
             Log.warn("http port " + preferred.getPort() + " is taken; using a free port");
             return parley.http.HttpFrontend.start(new java.net.InetSocketAddress(ServerConfig.DEFAULT_HOST, 0), server,
-                    java.util.List.of());
+                    features);
         }
     }
 

@@ -1,0 +1,361 @@
+package parley.web;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.webserver.spi.ServerConnection;
+import io.helidon.websocket.WsCloseCodes;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import parley.protocol.Codec;
+import parley.server.ChatServer;
+import parley.server.Log;
+import parley.server.Session;
+import parley.server.Sink;
+
+/**
+ * One browser connection: a Helidon WebSocket listener on one side, a chat {@link Session} on the
+ * other. A new bridge is made for every connection.
+ *
+ * <p><b>Input.</b> Helidon calls the listener from the connection's own (virtual) thread, one frame
+ * after another. Each text message is one request line: a single line terminator at its end is
+ * allowed (so a client that sends TCP-style lines works), a line break anywhere else gets an Error
+ * and the connection carries on, a blank message is ignored like a blank line. A message longer
+ * than {@code ServerConfig.maxLineBytes} (counted in UTF-8 bytes, without the terminator) gets an
+ * Error, then the connection is closed, as on TCP. A message fragmented into several frames is
+ * joined first (and counted as it grows).
+ *
+ * <p><b>One thread at a time.</b> The session is driven from three places: the connection's thread
+ * (requests, the client's Close), the server asking the session to stop (any thread), and the
+ * watcher that notices the connection has gone. All three take {@link #turn} before touching the
+ * session, so {@link Session#handle} and {@link Session#end} never overlap and each sees what the
+ * one before did; {@link #ended} makes the end happen exactly once.
+ *
+ * <p><b>Output.</b> The session's writer calls {@link #write} (never concurrently with itself);
+ * each packet line goes out as one text frame, without its newline, and the writer's virtual thread
+ * blocks until Helidon has written it to the socket.
+ *
+ * <p><b>End.</b> Helidon calls {@code onClose} only when the client sends a Close frame; a dropped
+ * TCP connection or an idle timeout just ends the connection's thread. So a small virtual thread
+ * per connection waits for that thread to finish and then ends the session: whatever way the
+ * browser goes, it leaves its groups and gives up its name.
+ *
+ * <p><b>Heartbeat.</b> {@link WsRoutes} pings every connection now and then ({@link #heartbeat});
+ * browsers answer pings by themselves. The answers keep a quiet browser from Helidon's idle
+ * timeout, and a connection that has gone silent (a network that dropped without a word, so the
+ * server would otherwise hold the member and its name for as long as TCP takes to give up) is
+ * ended.
+ */
+final class WsBridge implements WsListener, Sink {
+    private final ChatServer chat;
+    private final Set<WsBridge> live;
+    private final int maxBytes;
+    private final Duration closeGrace;
+    private final ReentrantLock turn = new ReentrantLock();
+    private final AtomicBoolean closing = new AtomicBoolean();
+
+    // Guarded by turn.
+    private Session session;
+    private boolean ended;
+    private StringBuilder partial;
+
+    private volatile WsSession ws;
+    private volatile Thread connection;
+    private volatile boolean tooLong;
+    private volatile String peer = "ws ?";
+    /** When anything last arrived from the client (nanoTime). */
+    private volatile long lastHeard = System.nanoTime();
+    private final AtomicBoolean pinging = new AtomicBoolean();
+    /** The session's writer thread while it is inside {@link #write}, else null. */
+    private volatile Thread writing;
+    private volatile boolean forced;
+
+    /** @param live the open connections, for the heartbeat: joined on open, left when gone */
+    WsBridge(ChatServer chat, Set<WsBridge> live) {
+        this.chat = chat;
+        this.live = live;
+        this.maxBytes = chat.config().maxLineBytes();
+        this.closeGrace = chat.config().closeFlushTimeout();
+    }
+
+    // ------------------------------------------------------------------ Helidon's side
+
+    @Override
+    public void onOpen(WsSession ws) {
+        this.ws = ws;
+        this.connection = Thread.currentThread();
+        this.peer = "ws " + ws.socketContext().remotePeer().address();
+        turn.lock();
+        try {
+            session = chat.openSession(this, this::stopInput, peer);
+        } finally {
+            turn.unlock();
+        }
+        live.add(this);
+        Thread.ofVirtual().name("parley-ws-watch").start(this::watch);
+        Log.debug(peer + " connected");
+    }
+
+    @Override
+    public void onMessage(WsSession ws, String text, boolean last) {
+        lastHeard = System.nanoTime();
+        turn.lock();
+        try {
+            if (ended) return;
+            String whole = text;
+            if (partial != null || !last) {
+                if (partial == null) partial = new StringBuilder();
+                // A char is at least one UTF-8 byte: past this the message is too long whatever it holds.
+                if ((long) partial.length() + text.length() > maxBytes + 2L) {
+                    tooLong();
+                    return;
+                }
+                partial.append(text);
+                if (!last) return;
+                whole = partial.toString();
+                partial = null;
+            }
+            request(whole);
+        } finally {
+            turn.unlock();
+        }
+    }
+
+    @Override
+    public void onMessage(WsSession ws, BufferData buffer, boolean last) {
+        lastHeard = System.nanoTime();
+        if (!last) return;
+        turn.lock();
+        try {
+            if (ended) return;
+            session.reply(Codec.encodeError("binary messages are not supported: send each request as a text message"));
+        } finally {
+            turn.unlock();
+        }
+    }
+
+    @Override
+    public void onPong(WsSession ws, BufferData buffer) {
+        lastHeard = System.nanoTime();
+    }
+
+    @Override
+    public void onPing(WsSession ws, BufferData buffer) {
+        lastHeard = System.nanoTime();
+        ws.pong(buffer);
+    }
+
+    @Override
+    public void onClose(WsSession ws, int status, String reason) {
+        // The client said goodbye: nothing more can reach it, so end without flushing.
+        turn.lock();
+        try {
+            finish(false);
+        } finally {
+            turn.unlock();
+        }
+    }
+
+    @Override
+    public void onError(WsSession ws, Throwable t) {
+        Log.debug(peer + " WebSocket error: " + t);
+    }
+
+    /** One complete text message: one request. Called holding {@link #turn}. */
+    private void request(String text) {
+        if (text.length() > maxBytes + 2L) {
+            tooLong();
+            return;
+        }
+        byte[] b = text.getBytes(UTF_8);
+        int len = b.length;
+        if (len > 0 && b[len - 1] == '\n') {
+            len--;
+            if (len > 0 && b[len - 1] == '\r') len--;
+        }
+        if (len > maxBytes) {
+            tooLong();
+            return;
+        }
+        boolean blank = true;
+        for (int i = 0; i < len; i++) {
+            byte c = b[i];
+            if (c == '\n') {
+                session.reply(Codec.encodeError("a WebSocket message carries one request: line break at byte "
+                        + (i + 1) + " (a single one is allowed only at the end)"));
+                return;
+            }
+            if (c != ' ' && c != '\t' && c != '\r') blank = false;
+        }
+        if (blank) return;
+        session.handle(b, 0, len);
+    }
+
+    /** As on TCP: an Error, then the connection is closed. Called holding {@link #turn}. */
+    private void tooLong() {
+        tooLong = true;
+        partial = null;
+        session.reply(Codec.encodeError("message too long: the limit is " + maxBytes
+                + " bytes; closing the connection"));
+        Log.info(peer + " closed: message over " + maxBytes + " bytes");
+        finish(true);
+    }
+
+    /** Ends the session once; {@code graceful} sends what is queued first. Called holding {@link #turn}. */
+    private void finish(boolean graceful) {
+        if (ended) return;
+        ended = true;
+        partial = null;
+        session.end(graceful);
+    }
+
+    /** The session's stopInput: the server wants this session to end (shutdown, say). Any thread. */
+    private void stopInput() {
+        Thread.ofVirtual().name("parley-ws-stop").start(() -> {
+            turn.lock();
+            try {
+                finish(true);
+            } finally {
+                turn.unlock();
+            }
+        });
+    }
+
+    /** Waits for the connection's thread to finish, then makes sure the session has ended. */
+    private void watch() {
+        Thread t = connection;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                // Only the end of the connection ends this thread.
+            }
+        }
+        live.remove(this);
+        turn.lock();
+        try {
+            finish(false);
+        } finally {
+            turn.unlock();
+        }
+        Log.debug(peer + " disconnected");
+    }
+
+    /**
+     * Called by {@link WsRoutes} now and then: ends a connection that has been silent longer than
+     * {@code silentLimit}, else pings it. The ping goes from a thread of its own, since it waits
+     * for a frame the writer may be blocked in; at most one is in flight per connection.
+     */
+    void heartbeat(long now, Duration silentLimit) {
+        WsSession s = ws;
+        if (s == null || closing.get()) return;
+        if (now - lastHeard > silentLimit.toNanos()) {
+            if (!forced) Log.info(peer + " closed: nothing heard for " + silentLimit.toSeconds() + " s");
+            forceClose();
+            return;
+        }
+        if (pinging.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("parley-ws-ping").start(() -> {
+                try {
+                    s.ping(BufferData.empty());
+                } catch (RuntimeException e) {
+                    Log.debug(peer + " ping failed: " + e);
+                } finally {
+                    pinging.set(false);
+                }
+            });
+        }
+    }
+
+    // ------------------------------------------------------------------ the session's side (Sink)
+
+    @Override
+    public void write(byte[] buf, int off, int len) throws IOException {
+        WsSession s = ws;
+        int start = off;
+        int end = off + len;
+        writing = Thread.currentThread();
+        try {
+            for (int i = off; i < end; i++) {
+                if (buf[i] == '\n') {
+                    s.send(new String(buf, start, i - start, UTF_8), true);
+                    start = i + 1;
+                }
+            }
+            if (start < end) {
+                s.send(new String(buf, start, end - start, UTF_8), true);
+            }
+        } catch (RuntimeException e) {
+            throw new IOException("WebSocket write failed: " + e.getMessage(), e);
+        } finally {
+            writing = null;
+        }
+    }
+
+    /**
+     * Ends the connection without the client's help. Interrupting a virtual thread blocked in
+     * socket I/O closes the socket: if the writer is stuck sending to a client that does not read,
+     * interrupting it fails the write, which ends the session (and releases a reader waiting on the
+     * reply backlog). Helidon's {@code close(false)} stops the read loop, interrupting the reader
+     * only while it waits for a frame, never while it is inside the session.
+     */
+    private void forceClose() {
+        forced = true;
+        Thread w = writing;
+        if (w != null) {
+            Log.debug(peer + " interrupting a write the client does not take");
+            w.interrupt();
+        }
+        if (ws instanceof ServerConnection c) c.close(false);
+    }
+
+    /**
+     * Sends a Close frame; the client answers it and Helidon ends the connection. A client that
+     * does not answer within the close-flush timeout + 1 s has its connection ended for it. Never blocks
+     * the caller: the frame waits for the writer's frame in flight, which may wait for the client.
+     */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) return;
+        int code;
+        String reason;
+        if (tooLong) {
+            code = WsCloseCodes.TOO_BIG;
+            reason = "message too long";
+        } else if (chat.isStopping()) {
+            code = WsCloseCodes.GOING_AWAY;
+            reason = "server shutting down";
+        } else {
+            code = WsCloseCodes.NORMAL_CLOSE;
+            reason = "";
+        }
+        WsSession s = ws;
+        Thread t = connection;
+        Thread.ofVirtual().name("parley-ws-close").start(() -> {
+            try {
+                s.close(code, reason);
+            } catch (RuntimeException e) {
+                Log.debug(peer + " could not send Close: " + e);
+            }
+        });
+        Thread.ofVirtual().name("parley-ws-close-timer").start(() -> {
+            try {
+                if (!t.join(closeGrace.plusSeconds(1))) {
+                    Log.debug(peer + " did not answer Close; ending the connection");
+                    for (int tries = 0; tries < 30; tries++) {
+                        forceClose();
+                        if (t.join(Duration.ofSeconds(1))) break;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+}

@@ -1,0 +1,119 @@
+package parley.web;
+
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionSelector;
+import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
+import io.helidon.webserver.staticcontent.StaticContentFeature;
+import io.helidon.webserver.websocket.WsConfig;
+import io.helidon.webserver.websocket.WsRouting;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import parley.http.HttpFrontend;
+import parley.server.ChatServer;
+
+/**
+ * The browser client's routes on the HTTP listener: the chat page at {@code /} (files from the
+ * classpath folder {@code web/}, served from the jar) and the WebSocket gateway at {@code /ws}.
+ */
+public final class WsRoutes implements HttpFrontend.Routes {
+    /** Where the gateway listens. */
+    public static final String PATH = "/ws";
+    /**
+     * How far past the message limit a single frame may go and still be read, so that it can be
+     * answered with an Error before the close; a frame larger than that is refused by Helidon while
+     * reading (close code 1009) without reading it into memory.
+     */
+    static final int FRAME_SLACK = 64 * 1024;
+
+    /** How often each connection is pinged: well inside the usual proxy idle timeouts (60 s). */
+    static final Duration PING_EVERY = Duration.ofSeconds(25);
+    /** A connection that sends nothing, not even the answer to a ping, for this long is ended. */
+    static final Duration SILENT_LIMIT = Duration.ofSeconds(60);
+
+    private final ChatServer chat;
+    private final OriginPolicy origins;
+    private final Duration pingEvery;
+    private final Duration silentLimit;
+    private final Set<WsBridge> live = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean heartbeatStarted = new AtomicBoolean();
+
+    public WsRoutes(ChatServer chat, OriginPolicy origins) {
+        this(chat, origins, PING_EVERY, SILENT_LIMIT);
+    }
+
+    WsRoutes(ChatServer chat, OriginPolicy origins, Duration pingEvery, Duration silentLimit) {
+        this.chat = chat;
+        this.origins = origins;
+        this.pingEvery = pingEvery;
+        this.silentLimit = silentLimit;
+    }
+
+    /**
+     * The page loads nothing but its own files and talks only to its own server; it may not be
+     * framed by another site (so a click cannot be stolen), and sends no referrer anywhere.
+     */
+    static final String PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    @Override
+    public void accept(HttpRouting.Builder routing) {
+        routing.addFilter((chain, req, res) -> {
+            String path = req.path().path();
+            if (path.equals("/") || path.equals("/index.html")) {
+                res.header("Content-Security-Policy", PAGE_POLICY);
+                res.header("X-Content-Type-Options", "nosniff");
+                res.header("Referrer-Policy", "no-referrer");
+            }
+            chain.proceed();
+        });
+        routing.register("/", StaticContentFeature.createService(ClasspathHandlerConfig.builder()
+                .location("web")
+                .context("/")
+                .welcome("index.html")
+                .build()));
+    }
+
+    @Override
+    public void configure(WebServerConfig.Builder server) {
+        int maxLine = chat.config().maxLineBytes();
+        WsConfig ws = WsConfig.builder()
+                .maxFrameLength((int) Math.min(Integer.MAX_VALUE - 16, (long) maxLine + 2 + FRAME_SLACK))
+                .build();
+        Http1Config http1 = server.protocols().stream()
+                .filter(Http1Config.class::isInstance)
+                .map(Http1Config.class::cast)
+                .findFirst()
+                .orElseGet(Http1Config::create);
+        server.addProtocol(ws);
+        // This selector comes before the one Helidon finds on its own, so HTTP/1 connections use
+        // it, and with it the upgrader that applies OriginPolicy (see OriginCheckingUpgrader).
+        server.addConnectionSelector(Http1ConnectionSelector.builder()
+                .config(http1)
+                .upgraders(Map.of("websocket", new OriginCheckingUpgrader(ws, origins)))
+                .build());
+        server.addRouting(WsRouting.builder().endpoint(PATH, () -> new WsBridge(chat, live)));
+        if (heartbeatStarted.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("parley-ws-heartbeat").start(this::heartbeat);
+        }
+    }
+
+    /** One sweep over the open connections every {@code pingEvery}, until the chat server stops. */
+    private void heartbeat() {
+        try {
+            while (!chat.isStopping()) {
+                Thread.sleep(pingEvery);
+                long now = System.nanoTime();
+                for (WsBridge b : live) {
+                    b.heartbeat(now, silentLimit);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * Chat from a browser: the WebSocket gateway at {@code /ws} and the chat page at {@code /}, both on
+ * the HTTP listener ({@link parley.http.HttpFrontend}).
+ *
+ * <p>Owns the WebSocket transport: the origin check before the upgrade, framing (one request per
+ * text message, one packet line per text message back), the message-size limit, and the mapping of
+ * a WebSocket's life onto a {@link parley.server.Session} opened with
+ * {@link parley.server.ChatServer#openSession}. Also owns the page's files under
+ * {@code src/main/resources/web/}.
+ *
+ * <p>Must not know the JSON format nor what a request does (it words its own few errors with
+ * {@code protocol}'s encoder, as the TCP reader does): each text message is handed to the session
+ * as one request line, so groups, lag, limits and authentication are exactly those of a TCP
+ * client. Knows nothing of the TCP listener.
+ */
+package parley.web;
