@@ -1,6 +1,6 @@
 // End to end in a real browser: ./parley server on free ports, two headless Chromium pages and one
 // TCP client chat in one group, each sees the others' messages; a dropped browser connection
-// catches up without a gap. Saves docs/screenshot.png (or $PARLEY_SCREENSHOT).
+// catches up without a gap. Saves target/e2e-screenshot.png (or $PARLEY_SCREENSHOT).
 //
 // Uses Debian's chromium (/usr/bin/chromium, or $CHROMIUM) through playwright-core; never
 // downloads a browser. Every wait is bounded.
@@ -15,7 +15,8 @@ import { chromium } from 'playwright-core';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const SCREENSHOT = process.env.PARLEY_SCREENSHOT ?? path.join(ROOT, 'docs', 'screenshot.png');
+// Into target/ so a test run leaves the work tree clean; PARLEY_SCREENSHOT=docs/screenshot.png refreshes the README's picture.
+const SCREENSHOT = process.env.PARLEY_SCREENSHOT ?? path.join(ROOT, 'target', 'e2e-screenshot.png');
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-quic'];
 const WAIT = 15_000;

@@ -3,7 +3,7 @@
 # headless Chromium against ./parley server (which builds the jar first if it is stale).
 # Needs node/npm and Debian's chromium (apt-get install chromium); never downloads a browser.
 #   src/test/e2e/run.sh          what CI runs after the Maven tests
-# Writes docs/screenshot.png (PARLEY_SCREENSHOT=path to put it elsewhere).
+# Writes target/e2e-screenshot.png (PARLEY_SCREENSHOT=docs/screenshot.png refreshes the README picture).
 set -euo pipefail
 cd "$(dirname "$0")"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
