@@ -213,7 +213,7 @@ public final class NatsBus implements GroupBus {
 
     @Override
     public String post(Group group, String groupName, String message, String from, Consumer<String> errors) {
-        if (!up()) return UNAVAILABLE;
+        if (!up()) return notDelivered(groupName);
         if (group == null && !exists(groupName)) return "Group '" + groupName + "' does not exist";
         if (!window.tryAcquire()) {
             return "cluster bus busy: " + WINDOW + " posts await its confirmation; post to '" + groupName
@@ -227,7 +227,7 @@ public final class NatsBus implements GroupBus {
             if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).contains("payload")) {
                 return "message too large for the cluster bus (at most " + nc.getMaxPayload() + " bytes)";
             }
-            return UNAVAILABLE;
+            return notDelivered(groupName);
         }
         ack.whenComplete((a, failure) -> {
             window.release();
@@ -237,6 +237,10 @@ public final class NatsBus implements GroupBus {
             }
         });
         return null;
+    }
+
+    private static String notDelivered(String groupName) {
+        return "cluster bus unavailable; post to '" + groupName + "' not delivered";
     }
 
     private static String reason(Throwable t) {
