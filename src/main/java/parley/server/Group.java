@@ -19,8 +19,8 @@ public final class Group {
     private final CountDownLatch ready = new CountDownLatch(1);
     /** Joiners waiting for {@link #ready}: the group is not removed while there are any. */
     final AtomicInteger waiting = new AtomicInteger();
-    /** The last seq a cluster bus delivered; touched only by the bus's delivering thread. */
-    private long delivered;
+    /** The last seq a cluster bus delivered; written only by the bus's delivering thread. */
+    private volatile long delivered;
 
     Group(String name, ServerConfig config) {
         this.name = name;
