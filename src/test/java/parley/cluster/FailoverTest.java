@@ -72,6 +72,9 @@ class FailoverTest {
                             out.await(l -> l.endsWith(": " + seen), Duration.ofSeconds(20));
                             a.destroyForcibly(); // SIGKILL
                             a.waitFor(10, TimeUnit.SECONDS);
+                            // A burst while carol is still moving to B: these she can only get by Fetch.
+                            for (int k = 1; k <= 30; k++) poster.post("room", "n" + (i + k));
+                            i += 30;
                         }
                         Thread.sleep(3);
                     }
