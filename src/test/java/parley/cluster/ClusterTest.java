@@ -245,10 +245,12 @@ class ClusterTest {
         ChatServer n2 = node();
         Peer fast = peer(n2, "fast");
         joined(fast, "busy");
-        // A member that never reads: its socket fills, the ring laps it; nobody else notices.
-        Peer stuck = Peer.hello(n1.address(), "stuck");
-        peers.add(stuck);
-        joined(stuck, "busy");
+        // A member that never reads (a raw socket with a small buffer): its node's ring laps it.
+        java.net.Socket stuck = new java.net.Socket();
+        stuck.setReceiveBufferSize(4096);
+        stuck.connect(n1.address(), 5000);
+        stuck.getOutputStream().write("{\"Join\":{\"group_name\":\"busy\"}}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        await().atMost(WAIT).until(() -> n1.groups().get("busy") != null && n1.groups().get("busy").members() == 1);
         Peer poster = peer(n1, "poster");
         String big = "x".repeat(4000);
         int n = 3000;
@@ -259,5 +261,6 @@ class ClusterTest {
         }
         // The stuck member's node kept delivering into its ring: 12 MB more than its socket holds.
         await().atMost(WAIT).until(() -> n1.groups().get("busy").posted() == n);
+        stuck.close();
     }
 }
