@@ -47,6 +47,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "the server, HOST:PORT or PORT; loopback only (default: ${DEFAULT-VALUE})")
     String address;
 
+    @Option(names = "--publish-to", paramLabel = "ADDRESS",
+            description = "connect the publishers to this server instead (another node of a cluster: subscribers on "
+                    + "ADDRESS, posts through this one); loopback only")
+    String publishTo;
+
     @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "fanout", converter = ScenarioName.class,
             description = "fanout, groups or idle (default: ${DEFAULT-VALUE})")
     Scenario scenario;
@@ -207,7 +212,7 @@ public final class BenchCommand implements Callable<Integer> {
         Duration limit = maxTime != null ? maxTime : cfg.defaultMaxTime();
         check(!limit.isZero(), "--max-time must be more than 0");
         return new BenchConfig(s, cfg.target(), g, sp, p, r, sz, w, d, c, h, ioThreads, serverPid, sourceAddrs,
-                connectTimeout, limit);
+                connectTimeout, limit, publishTo == null ? null : Connector.loopbackTarget(publishTo));
     }
 
     private static int orDefault(Integer v, int d) {
@@ -219,7 +224,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     static String describe(BenchConfig c) {
-        String where = " against " + LoadReport.hostPort(c);
+        String where = " against " + LoadReport.hostPort(c)
+                + (c.publishTo() == null ? "" : " (publishers via " + c.publishTo().getAddress().getHostAddress() + ":"
+                        + c.publishTo().getPort() + ")");
         if (c.scenario() == Scenario.IDLE) {
             return String.format(Locale.ROOT, "idle, %d connections over %d groups, hold %s%s", c.connections(),
                     c.groups(), Fmt.seconds(c.hold()), where);

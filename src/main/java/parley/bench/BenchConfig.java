@@ -39,7 +39,21 @@ record BenchConfig(
         long serverPid,
         int sourceAddrs,
         Duration connectTimeout,
-        Duration maxTime) {
+        Duration maxTime,
+        InetSocketAddress publishTo) {
+
+    /** Publishers connect to the same server as subscribers. */
+    BenchConfig(Scenario scenario, InetSocketAddress target, int groups, int subsPerGroup, int publishers, double rate,
+                int size, Duration warmup, Duration duration, int connections, Duration hold, int ioThreads,
+                long serverPid, int sourceAddrs, Duration connectTimeout, Duration maxTime) {
+        this(scenario, target, groups, subsPerGroup, publishers, rate, size, warmup, duration, connections, hold,
+                ioThreads, serverPid, sourceAddrs, connectTimeout, maxTime, null);
+    }
+
+    /** Where publishers connect: {@link #publishTo} if set (another node of a cluster), else the target. */
+    InetSocketAddress publisherTarget() {
+        return publishTo != null ? publishTo : target;
+    }
 
     /** How long to wait for late deliveries once the publishers have stopped. */
     static final Duration STRAGGLER_WAIT = Duration.ofSeconds(5);

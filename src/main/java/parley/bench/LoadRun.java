@@ -44,7 +44,13 @@ final class LoadRun implements Run {
                         + " (is a server running there? ./parley server)");
             }
             subs.awaitRegistered(connectDeadline + 10 * SECOND);
-            connectPublishers(connector, names, wanted);
+            if (c.publishTo() == null) {
+                connectPublishers(connector, names, wanted);
+            } else {
+                Connector elsewhere = new Connector(c.publisherTarget(),
+                        Connector.sourcesFor(c.publisherTarget(), c.publishers(), 0), (int) c.connectTimeout().toMillis());
+                connectPublishers(elsewhere, names, 0);
+            }
             int ready = awaitReady(subs, BenchClock.now() + c.syncBudget().toNanos());
             if (ready < subs.connected()) {
                 status.warn((subs.connected() - ready) + " subscribers never saw a readiness post; measuring anyway");

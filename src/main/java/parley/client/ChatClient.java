@@ -7,11 +7,21 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import parley.protocol.Codec;
+import parley.protocol.FromClient;
+import parley.protocol.FromServer;
 import parley.protocol.LineReader;
 import parley.protocol.ProtocolException;
 
@@ -24,18 +34,47 @@ import parley.protocol.ProtocolException;
  * <p>End of input half-closes the connection and waits (at most {@code linger}) for the server to
  * send what it still owes, then exits 0. If the server closes first, the client says so on the
  * error stream and exits 1.
+ *
+ * <p><b>Failover.</b> Given several addresses (the nodes of a cluster), the client connects to the
+ * first that answers, and when that connection ends it moves on to the next, for at most
+ * {@link #RECONNECT_FOR}. On the new node it says Hello again with its nick, joins its groups again
+ * and, for each group where it has seen a message {@code seq} (that is, after {@code nick}),
+ * Fetches what came after it; what arrives while it catches up is put in seq order without
+ * duplicates, so the conversation carries on without a gap as long as the cluster still holds it.
  */
 public final class ChatClient {
     /** Replies are never longer than a request line plus framing; this is generous and still bounded. */
     private static final int MAX_REPLY_BYTES = 64 << 20;
+    /** How long a client with several addresses keeps trying to reach one of them. */
+    static final Duration RECONNECT_FOR = Duration.ofSeconds(30);
+    private static final long CATCH_UP_LIMIT = 100_000;
 
-    private final SocketChannel socket;
+    private final List<InetSocketAddress> addresses;
     private final Console console;
     private final Duration linger;
     private final CompletableFuture<Integer> outcome = new CompletableFuture<>();
     private volatile boolean inputDone;
+    private volatile SocketChannel socket;
+    private int current;
+    /** Held while writing, and while a reconnection replaces the socket and replays the session. */
+    private final Object writeLock = new Object();
+    /** Bumped by each reconnection, so a command whose write failed can wait for the next socket. */
+    private volatile int generation;
 
-    private ChatClient(SocketChannel socket, Console console, Duration linger) {
+    // What a reconnection replays; written under writeLock by the command thread.
+    private String nick;
+    private final LinkedHashSet<String> groups = new LinkedHashSet<>();
+    /** The last seq shown per group (read under writeLock, written by the reply thread). */
+    private final Map<String, Long> lastSeq = new ConcurrentHashMap<>();
+    // Catching up after a reconnection: touched only by the reply thread.
+    private final Map<String, List<FromServer.Message>> catchingUp = new HashMap<>();
+    private final Map<String, Long> caughtUpTo = new HashMap<>();
+    private boolean swallowWelcome;
+
+    private ChatClient(List<InetSocketAddress> addresses, int current, SocketChannel socket, Console console,
+                       Duration linger) {
+        this.addresses = addresses;
+        this.current = current;
         this.socket = socket;
         this.console = console;
         this.linger = linger;
@@ -47,24 +86,49 @@ public final class ChatClient {
      */
     public static int run(InetSocketAddress address, BufferedReader in, PrintStream out, PrintStream err,
                           Duration linger) {
+        return run(List.of(address), in, out, err, linger);
+    }
+
+    /** As above, failing over between {@code addresses} (see the class comment). */
+    public static int run(List<InetSocketAddress> addresses, BufferedReader in, PrintStream out, PrintStream err,
+                          Duration linger) {
         try (PlainConsole console = new PlainConsole(in, out, err)) {
-            return run(address, console, linger);
+            return run(addresses, console, linger);
         }
     }
 
     /** Connects, runs the session on {@code console}, and returns the exit code. */
-    static int run(InetSocketAddress address, Console console, Duration linger) {
-        SocketChannel socket;
-        try {
-            socket = SocketChannel.open();
-            socket.socket().connect(address, 10_000);
-        } catch (IOException e) {
-            console.note("parley client: cannot connect to " + address.getHostString() + ":" + address.getPort()
-                    + ": " + e.getMessage());
-            return 1;
+    static int run(List<InetSocketAddress> addresses, Console console, Duration linger) {
+        for (int i = 0; i < addresses.size(); i++) {
+            SocketChannel s;
+            try {
+                s = connect(addresses.get(i), 10_000);
+            } catch (IOException e) {
+                console.note("parley client: cannot connect to " + show(addresses.get(i)) + ": " + e.getMessage());
+                continue;
+            }
+            return new ChatClient(addresses, i, s, console, linger).session();
         }
-        ChatClient client = new ChatClient(socket, console, linger);
-        return client.session();
+        return 1;
+    }
+
+    private static SocketChannel connect(InetSocketAddress address, int timeoutMillis) throws IOException {
+        SocketChannel s = SocketChannel.open();
+        try {
+            s.socket().connect(address, timeoutMillis);
+            return s;
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    static String show(InetSocketAddress a) {
+        return a.getHostString() + ":" + a.getPort();
+    }
+
+    private boolean failover() {
+        return addresses.size() > 1;
     }
 
     private int session() {
@@ -90,7 +154,7 @@ public final class ChatClient {
             String line;
             while ((line = console.readLine()) != null && !outcome.isDone()) {
                 switch (CommandParser.parse(line)) {
-                    case Command.Send s -> write(Codec.encode(s.request()));
+                    case Command.Send s -> send(s.request());
                     case Command.Invalid i -> console.note(i.hint());
                     case Command.Blank b -> { }
                 }
@@ -106,6 +170,40 @@ public final class ChatClient {
         }
     }
 
+    /** Sends a request, remembering what a reconnection must replay; with failover, waits out a reconnection. */
+    private void send(FromClient request) throws IOException {
+        byte[] line = Codec.encode(request);
+        int gen;
+        synchronized (writeLock) {
+            switch (request) {
+                case FromClient.Hello h -> nick = h.name();
+                case FromClient.Join j -> groups.add(j.groupName());
+                case FromClient.Leave l -> groups.remove(l.groupName());
+                default -> { }
+            }
+            gen = generation;
+            try {
+                write(line);
+                return;
+            } catch (IOException e) {
+                if (!failover()) throw e;
+            }
+        }
+        // The reply thread sees the same broken connection and moves to the next node; then retry once.
+        long deadline = System.nanoTime() + RECONNECT_FOR.toNanos();
+        while (generation == gen && !outcome.isDone() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
+        }
+        synchronized (writeLock) {
+            write(line);
+        }
+    }
+
     /** After our end of input the server should flush and close; if it does not, stop waiting. */
     private void waitForServerToFinish() {
         try {
@@ -118,21 +216,131 @@ public final class ChatClient {
     }
 
     private void printReplies() {
-        try {
-            LineReader lines = new LineReader(socket, 4096, MAX_REPLY_BYTES);
-            while (lines.next()) {
-                if (lines.lineIsBlank()) continue;
-                try {
-                    console.show(Codec.decodeReply(lines.array(), lines.lineStart(), lines.lineLength()));
-                } catch (ProtocolException e) {
-                    console.note("parley client: unreadable reply from server: " + e.getMessage());
+        while (true) {
+            try {
+                LineReader lines = new LineReader(socket, 4096, MAX_REPLY_BYTES);
+                while (lines.next()) {
+                    if (lines.lineIsBlank()) continue;
+                    try {
+                        reply(Codec.decodeReply(lines.array(), lines.lineStart(), lines.lineLength()));
+                    } catch (ProtocolException e) {
+                        console.note("parley client: unreadable reply from server: " + e.getMessage());
+                    }
+                }
+                if (inputDone || !failover()) {
+                    serverClosed();
+                    return;
+                }
+                console.note("parley client: " + show(addresses.get(current)) + " closed the connection");
+            } catch (IOException | RuntimeException e) {
+                if (outcome.isDone() || inputDone) {
+                    outcome.complete(inputDone ? 0 : 1);
+                    return;
+                }
+                console.note("parley client: connection lost: " + e.getMessage());
+                if (!failover()) {
+                    outcome.complete(1);
+                    return;
                 }
             }
-            serverClosed();
-        } catch (IOException | RuntimeException e) {
-            if (!outcome.isDone()) {
-                console.note("parley client: connection lost: " + e.getMessage());
+            if (!reconnect()) {
+                console.note("parley client: no server reachable in " + RECONNECT_FOR.toSeconds() + " s; giving up");
                 outcome.complete(1);
+                return;
+            }
+        }
+    }
+
+    /** Shows a reply, putting what arrives while catching up after a reconnection in seq order first. */
+    private void reply(FromServer packet) {
+        switch (packet) {
+            case FromServer.Message m when m.seq() > 0 -> {
+                List<FromServer.Message> held = catchingUp.get(m.groupName());
+                if (held != null) {
+                    held.add(m);
+                    return;
+                }
+                Long upTo = caughtUpTo.get(m.groupName());
+                if (upTo != null) {
+                    if (m.seq() <= upTo) return; // already shown while catching up
+                    caughtUpTo.remove(m.groupName());
+                }
+                lastSeq.put(m.groupName(), m.seq());
+                console.show(m);
+            }
+            case FromServer.Members m when catchingUp.containsKey(m.groupName()) -> caughtUp(m.groupName());
+            case FromServer.Welcome w when swallowWelcome -> swallowWelcome = false;
+            default -> console.show(packet);
+        }
+    }
+
+    /** The marker after a group's catch-up Fetch has arrived: show what came, oldest first, once each. */
+    private void caughtUp(String group) {
+        List<FromServer.Message> held = catchingUp.remove(group);
+        held.sort(Comparator.comparingLong(FromServer.Message::seq));
+        long last = lastSeq.getOrDefault(group, 0L);
+        long max = last;
+        for (FromServer.Message m : held) {
+            if (m.seq() <= max) continue;
+            max = m.seq();
+            console.show(m);
+        }
+        if (max > last) {
+            lastSeq.put(group, max);
+            caughtUpTo.put(group, max);
+        }
+    }
+
+    /**
+     * Moves to the next address that answers (cycling, for at most {@link #RECONNECT_FOR}) and
+     * replays the session: Hello, each Join, and for each group with a known last seq a Fetch after
+     * it followed by a Members request whose answer marks the end of the catch-up.
+     */
+    private boolean reconnect() {
+        // Whatever was being caught up is shown as it is before starting again.
+        for (String g : new ArrayList<>(catchingUp.keySet())) caughtUp(g);
+        long deadline = System.nanoTime() + RECONNECT_FOR.toNanos();
+        synchronized (writeLock) {
+            close();
+            int tries = 0;
+            while (System.nanoTime() < deadline && !outcome.isDone()) {
+                current = (current + 1) % addresses.size();
+                InetSocketAddress a = addresses.get(current);
+                try {
+                    socket = connect(a, 2000);
+                    console.note("parley client: reconnected to " + show(a));
+                    replay();
+                    generation++;
+                    return true;
+                } catch (IOException e) {
+                    close();
+                    if (++tries % addresses.size() == 0) {
+                        try {
+                            Thread.sleep(250);
+                        } catch (InterruptedException ie) {
+                            Thread.currentThread().interrupt();
+                            return false;
+                        }
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Under writeLock, on the new socket. */
+    private void replay() throws IOException {
+        if (nick != null) {
+            swallowWelcome = true;
+            write(Codec.encode(new FromClient.Hello(nick)));
+        }
+        for (String g : groups) {
+            write(Codec.encode(new FromClient.Join(g)));
+            Long last = lastSeq.get(g);
+            if (nick != null && last != null) {
+                catchingUp.put(g, new ArrayList<>());
+                write(Codec.encode(new FromClient.Fetch(g, OptionalLong.of(last), CATCH_UP_LIMIT)));
+                write(Codec.encode(new FromClient.Members(g)));
             }
         }
     }
@@ -148,8 +356,9 @@ public final class ChatClient {
 
     private void write(byte[] line) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(line);
+        SocketChannel s = socket;
         while (b.hasRemaining()) {
-            socket.write(b);
+            s.write(b);
         }
     }
 

@@ -31,9 +31,12 @@ import picocli.CommandLine.Parameters;
                 "End of input (Ctrl-D) closes the connection and exits 0."})
 public final class ClientCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "ADDRESS",
-            description = "server HOST:PORT or PORT (default: ${DEFAULT-VALUE})", defaultValue = "127.0.0.1:7878")
-    String address;
+    @Parameters(index = "0", arity = "0..*", paramLabel = "ADDRESS", split = ",",
+            description = {"server HOST:PORT or PORT (default: ${DEFAULT-VALUE}). Several (comma-separated or "
+                    + "repeated), the nodes of a cluster: the client uses the first that answers and, when its "
+                    + "connection ends, moves to the next, says Hello and joins again and fetches what it missed"},
+            defaultValue = "127.0.0.1:7878")
+    java.util.List<String> addresses;
 
     @Option(names = "--linger", paramLabel = "DURATION",
             description = "after end of input, how long to wait for the server's last replies (default: 2s)",
@@ -46,27 +49,31 @@ public final class ClientCommand implements Callable<Integer> {
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         BufferedReader in = new BufferedReader(new InputStreamReader(new FileInputStream(FileDescriptor.in),
                 StandardCharsets.UTF_8));
-        InetSocketAddress target;
+        java.util.List<InetSocketAddress> targets = new java.util.ArrayList<>();
         try {
-            target = Address.parse(address, "127.0.0.1");
+            for (String a : addresses) {
+                if (!a.isBlank()) targets.add(Address.parse(a, "127.0.0.1"));
+            }
         } catch (IllegalArgumentException e) {
             err.println("parley client: " + e.getMessage());
             return 2;
         }
+        if (targets.isEmpty()) targets.add(Address.parse("127.0.0.1:7878", "127.0.0.1"));
+        InetSocketAddress target = targets.getFirst();
         if (!onTerminal()) {
-            return ChatClient.run(target, in, out, err, linger);
+            return ChatClient.run(targets, in, out, err, linger);
         }
         JLineConsole console;
         try {
             console = JLineConsole.system();
         } catch (IOException | RuntimeException e) {
             err.println("parley client: no line editing (" + e.getMessage() + ")");
-            return ChatClient.run(target, in, out, err, linger);
+            return ChatClient.run(targets, in, out, err, linger);
         }
         try (console) {
             console.note("parley: " + target.getHostString() + ":" + target.getPort() + "; Ctrl-D quits");
             console.note(CommandParser.USAGE);
-            return ChatClient.run(target, console, linger);
+            return ChatClient.run(targets, console, linger);
         }
     }
 

@@ -25,14 +25,22 @@ public final class ChatServer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
 
-    private ChatServer(ServerConfig config, ServerSocketChannel listener) {
+    private ChatServer(ServerConfig config, ServerSocketChannel listener, GroupBus bus) {
         this.config = config;
         this.listener = listener;
-        this.groups = new GroupTable(config);
+        this.groups = new GroupTable(config, bus);
     }
 
     /** Binds and starts accepting; returns once the server is listening. */
     public static ChatServer start(ServerConfig config) throws IOException {
+        return start(config, GroupBus.LOCAL);
+    }
+
+    /**
+     * As {@link #start(ServerConfig)}, with posts going through {@code bus} (a cluster bus, say);
+     * the server closes the bus when it stops.
+     */
+    public static ChatServer start(ServerConfig config, GroupBus bus) throws IOException {
         ServerSocketChannel ch = ServerSocketChannel.open();
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -41,7 +49,8 @@ public final class ChatServer implements AutoCloseable {
             ch.close();
             throw new IOException("cannot listen on " + config.address() + ": " + e.getMessage(), e);
         }
-        ChatServer server = new ChatServer(config, ch);
+        ChatServer server = new ChatServer(config, ch, bus);
+        bus.start(server.groups, server::noticeAll);
         Thread.ofVirtual().name("parley-accept").start(server::acceptLoop);
         Thread.ofVirtual().name("parley-housekeeping").start(server::housekeeping);
         return server;
@@ -144,6 +153,14 @@ public final class ChatServer implements AutoCloseable {
         }
     }
 
+    /** Tells every session something as an Error packet, without waiting for any. */
+    void noticeAll(String text) {
+        byte[] line = parley.protocol.Codec.encodeError(text);
+        for (Session s : sessions) {
+            s.outbound().notice(line);
+        }
+    }
+
     void closed(Session session) {
         sessions.remove(session);
     }
@@ -186,6 +203,7 @@ public final class ChatServer implements AutoCloseable {
         for (Session s : sessions) {
             s.abort();
         }
+        groups.bus().close();
     }
 
     public boolean isStopping() {

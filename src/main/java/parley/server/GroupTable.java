@@ -13,10 +13,24 @@ import parley.broadcast.Wakeable;
 public final class GroupTable {
     private final ConcurrentHashMap<String, Group> groups = new ConcurrentHashMap<>();
     private final ServerConfig config;
+    private final GroupBus bus;
 
     public GroupTable(ServerConfig config) {
-        this.config = config;
+        this(config, GroupBus.LOCAL);
     }
+
+    public GroupTable(ServerConfig config, GroupBus bus) {
+        this.config = config;
+        this.bus = bus;
+    }
+
+    /** Where posts go: {@link GroupBus#LOCAL}, or a cluster bus. */
+    public GroupBus bus() {
+        return bus;
+    }
+
+    /** How long a joiner waits for a cluster bus to load a new group's earlier messages. */
+    private static final long READY_WAIT_MILLIS = 10_000;
 
     public Group get(String name) {
         return groups.get(name);
@@ -40,23 +54,51 @@ public final class GroupTable {
      */
     Membership join(String name, Session member, Wakeable listener, long history) {
         Membership[] out = new Membership[1];
+        Group[] loading = new Group[1];
         groups.compute(name, (n, g) -> {
-            Group group = g != null ? g : new Group(n, config);
+            Group group = g != null ? g : create(n);
+            if (!group.ready()) {
+                // A cluster bus is still loading its earlier messages: wait outside the table's lock.
+                group.waiting.incrementAndGet();
+                loading[0] = group;
+                return group;
+            }
             out[0] = new Membership(group, group.channel().subscribe(listener, history));
             group.added(member);
             return group;
         });
+        if (out[0] != null) return out[0];
+        if (!loading[0].awaitReady(READY_WAIT_MILLIS)) {
+            Log.warn("group '" + name + "' not loaded from the cluster bus in time; joining anyway");
+        }
+        // The waiting count kept the group in the table, so this is the same group.
+        groups.compute(name, (n, g) -> {
+            g.waiting.decrementAndGet();
+            out[0] = new Membership(g, g.channel().subscribe(listener, history));
+            g.added(member);
+            return g;
+        });
         return out[0];
+    }
+
+    private Group create(String name) {
+        Group g = new Group(name, config);
+        if (bus == GroupBus.LOCAL) g.markReady();
+        else bus.created(g);
+        return g;
     }
 
     /** Ends a membership; the group goes away with its last member. */
     void leave(Membership m, Session member) {
+        boolean[] gone = new boolean[1];
         groups.computeIfPresent(m.group().name(), (n, g) -> {
             if (g != m.group()) return g;
             g.removed(member);
             m.receiver().close();
-            return g.members() == 0 ? null : g;
+            gone[0] = g.members() == 0 && g.waiting.get() == 0;
+            return gone[0] ? null : g;
         });
         m.receiver().close(); // idempotent; covers a group already gone
+        if (gone[0] && bus != GroupBus.LOCAL) bus.removed(m.group());
     }
 }

@@ -12,14 +12,21 @@ final class Posted {
     private final String group;
     private final String message;
     private final String from;
+    /** The wire seq a cluster bus gave this message, or 0: then it is the ring's sequence + 1. */
+    private final long seq;
     private final byte[] line;
     /** Racy single-check cache: two writers build identical bytes, so either result is fine. */
     private byte[] extended;
 
     Posted(String group, String message, String from) {
+        this(group, message, from, 0);
+    }
+
+    Posted(String group, String message, String from, long seq) {
         this.group = group;
         this.message = message;
         this.from = from;
+        this.seq = seq;
         this.line = Codec.encodeMessage(group, message);
     }
 
@@ -36,11 +43,19 @@ final class Posted {
         return line;
     }
 
-    /** The extended bytes for ring sequence {@code ringSeq}; on the wire {@code seq} counts from 1. */
+    /** The wire seq of this message when it sits at ring sequence {@code ringSeq}. */
+    long wireSeq(long ringSeq) {
+        return seq != 0 ? seq : ringSeq + 1;
+    }
+
+    /**
+     * The extended bytes for ring sequence {@code ringSeq}; on the wire {@code seq} counts from 1
+     * (or is the cluster bus's number for the message).
+     */
     byte[] extendedLine(long ringSeq) {
         byte[] e = extended;
         if (e == null) {
-            e = Codec.encodeMessage(group, message, from, ringSeq + 1);
+            e = Codec.encodeMessage(group, message, from, wireSeq(ringSeq));
             extended = e;
         }
         return e;

@@ -78,6 +78,11 @@ public final class ServerCommand implements Callable<Integer> {
                     + "(repeatable; pages served by this server are always allowed)")
     java.util.List<String> webOrigins = new java.util.ArrayList<>();
 
+    @Option(names = "--cluster", paramLabel = "NATS-URL", split = ",",
+            description = "cluster mode: share groups with every Parley node on these NATS servers "
+                    + "(nats://HOST:PORT, comma-separated or repeated; JetStream must be on); see docs/cluster.md")
+    java.util.List<String> cluster;
+
     @Option(names = "--log-level", paramLabel = "LEVEL",
             description = "DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE})")
     Log.Level logLevel = Log.Level.INFO;
@@ -98,10 +103,22 @@ public final class ServerCommand implements Callable<Integer> {
             System.err.println("parley server: " + e.getMessage());
             return 2;
         }
+        GroupBus bus = GroupBus.LOCAL;
+        if (cluster != null && !cluster.isEmpty()) {
+            try {
+                bus = parley.cluster.NatsBus.connect(cluster, config.historyMessages());
+                Log.info("cluster mode: stream " + parley.cluster.NatsBus.STREAM + " on " + String.join(",", cluster));
+            } catch (java.io.IOException | RuntimeException e) {
+                System.err.println("parley server: cannot use the cluster bus at " + String.join(",", cluster) + ": "
+                        + e.getMessage());
+                return 1;
+            }
+        }
         ChatServer server;
         try {
-            server = ChatServer.start(config);
+            server = ChatServer.start(config, bus);
         } catch (java.io.IOException e) {
+            bus.close();
             System.err.println("parley server: " + e.getMessage());
             return 1;
         }

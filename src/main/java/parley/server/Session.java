@@ -114,11 +114,16 @@ public final class Session {
         return null;
     }
 
+    /** Through the group bus: straight into the ring on a single server, published in a cluster. */
     private String post(String group, String message) {
-        Group g = groups.get(group);
-        if (g == null) return doesNotExist(group);
-        g.post(message, name);
-        return null;
+        return groups.bus().post(groups.get(group), group, message, name, busErrors);
+    }
+
+    /** A cluster bus's late word on a post (from any thread): told like a server notice. */
+    private final java.util.function.Consumer<String> busErrors = this::busError;
+
+    private void busError(String text) {
+        outbound.notice(Codec.encodeError(text));
     }
 
     private String hello(String wanted) {
@@ -163,9 +168,23 @@ public final class Session {
     /** {@code after} is a wire seq (first message is 1), or -1 for the newest {@code limit}. */
     private String fetch(String group, long after, long limit) {
         Group g = groups.get(group);
-        if (g == null) return doesNotExist(group);
-        if (limit < 1) return "limit must be at least 1";
+        if (limit < 1) {
+            return g == null && groups.bus() == GroupBus.LOCAL ? doesNotExist(group) : "limit must be at least 1";
+        }
         boolean ext = outbound.extended();
+        List<FromServer.Message> held;
+        try {
+            held = groups.bus().fetch(g, group, after, Math.min(limit, config.historyMessages()));
+        } catch (GroupBus.Refused e) {
+            return e.getMessage();
+        }
+        if (held != null) {
+            for (FromServer.Message m : held) {
+                outbound.reply(ext ? Codec.encode(m) : Codec.encodeMessage(m.groupName(), m.message()));
+            }
+            return null;
+        }
+        if (g == null) return doesNotExist(group);
         for (Entry<Posted> e : g.history(after, Math.min(limit, config.historyMessages()))) {
             outbound.reply(ext ? e.value().extendedLine(e.seq()) : e.value().line());
         }

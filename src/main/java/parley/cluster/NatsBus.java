@@ -1,0 +1,475 @@
+package parley.cluster;
+
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.Dispatcher;
+import io.nats.client.ErrorListener;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamOptions;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.PushSubscribeOptions;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.DiscardPolicy;
+import io.nats.client.api.MessageInfo;
+import io.nats.client.api.PublishAck;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
+import io.nats.client.impl.Headers;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import parley.protocol.FromServer;
+import parley.server.Group;
+import parley.server.GroupBus;
+import parley.server.GroupTable;
+import parley.server.Log;
+
+/**
+ * The cluster bus: every post goes through one JetStream stream, and each node's group rings are
+ * fed only from what the stream delivers back.
+ *
+ * <ul>
+ * <li><b>Post.</b> Published asynchronously to {@code parley.g.<token>}; the poster never waits. At
+ *     most {@link #WINDOW} posts per node await the stream's acknowledgement; past that, or while
+ *     the bus is down, a post gets an Error at once and is not delivered. A failed acknowledgement
+ *     reaches the poster as an Error later.
+ * <li><b>Delivery.</b> A group with members on this node has one ordered push consumer filtered to
+ *     its subject. It starts at the subject's first retained message, so the ring is loaded with
+ *     the group's retained history before the first member subscribes (joiners wait for that), and
+ *     then carries on live. Every node therefore holds every group's messages in stream order, and
+ *     {@code seq} is the stream sequence: the same number on every node, increasing within a
+ *     group, but not one more per post (other groups' posts take the numbers in between).
+ * <li><b>Outage.</b> When the NATS connection drops, every session on the node is told; on
+ *     reconnection the stream is ensured again, every group's consumer is re-created after the
+ *     last sequence it delivered, and every session is told the bus is back.
+ * </ul>
+ *
+ * <p>A slow member never slows the bus: consumers hand messages to rings, which never wait.
+ */
+public final class NatsBus implements GroupBus {
+    public static final String STREAM = "PARLEY";
+    /** Posts a node may have awaiting the stream's acknowledgement. */
+    public static final int WINDOW = 8192;
+    /** Bytes the stream keeps in all, oldest dropped first: bounds the bus's storage. */
+    public static final long MAX_STREAM_BYTES = 1L << 30;
+    public static final String UNAVAILABLE = "cluster bus unavailable; posts are not delivered until it returns";
+    public static final String BACK = "cluster bus back";
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+    private static final long FETCH_MILLIS = 5_000;
+    private static final int KNOWN_MAX = 100_000;
+
+    private final Connection nc;
+    private final JetStream js;
+    private final JetStreamManagement jsm;
+    private final Dispatcher dispatcher;
+    private final int retention;
+    private final Semaphore window = new Semaphore(WINDOW);
+    /** The consumer of each group that has members on this node. */
+    private final ConcurrentHashMap<Group, Feed> feeds = new ConcurrentHashMap<>();
+    /** Groups known to exist cluster-wide (seen in the stream); bounded, cleared when full. */
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
+    private volatile GroupTable groups;
+    private volatile Consumer<String> noticeAll = text -> {};
+    private volatile boolean up = true;
+    private volatile boolean closed;
+
+    /** One group's consumer on this node. */
+    private static final class Feed {
+        final Group group;
+        final String subject;
+        volatile JetStreamSubscription sub;
+        /** The subject's last stream sequence when the consumer started: loaded once it is delivered. */
+        volatile long readyAt;
+        volatile boolean removed;
+
+        Feed(Group group) {
+            this.group = group;
+            this.subject = Subjects.posts(group.name());
+        }
+    }
+
+    private NatsBus(Connection nc, int retention) throws IOException {
+        this.nc = nc;
+        JetStreamOptions jso = JetStreamOptions.builder().requestTimeout(REQUEST_TIMEOUT).build();
+        this.js = nc.jetStream(jso);
+        this.jsm = nc.jetStreamManagement(jso);
+        this.dispatcher = nc.createDispatcher();
+        this.retention = retention;
+    }
+
+    /**
+     * Connects to the NATS servers at {@code urls} (nats://HOST:PORT each) and makes sure the stream
+     * exists, keeping {@code retention} messages per group.
+     *
+     * @throws IOException if no server answers or JetStream is not enabled there
+     */
+    public static NatsBus connect(List<String> urls, int retention) throws IOException {
+        NatsBus[] self = new NatsBus[1];
+        Options options = Options.builder()
+                .servers(urls.toArray(String[]::new))
+                .connectionName("parley")
+                .maxReconnects(-1)
+                .reconnectWait(Duration.ofMillis(250))
+                .connectionTimeout(Duration.ofSeconds(2))
+                .requestCleanupInterval(Duration.ofMillis(500))
+                // Nothing is buffered while disconnected: a post then gets an Error and is not delivered.
+                .reconnectBufferSize(0)
+                .maxMessagesInOutgoingQueue(4 * WINDOW)
+                .connectionListener((conn, event) -> {
+                    NatsBus b = self[0];
+                    if (b != null) b.event(event);
+                })
+                .errorListener(new ErrorListener() {
+                    @Override
+                    public void errorOccurred(Connection conn, String error) {
+                        Log.debug("cluster bus: " + error);
+                    }
+
+                    @Override
+                    public void exceptionOccurred(Connection conn, Exception exp) {
+                        Log.debug("cluster bus: " + exp);
+                    }
+                })
+                .build();
+        Connection nc;
+        try {
+            nc = Nats.connect(options);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while connecting to the cluster bus");
+        }
+        try {
+            NatsBus bus = new NatsBus(nc, retention);
+            bus.ensureStream();
+            self[0] = bus;
+            return bus;
+        } catch (IOException | RuntimeException e) {
+            close(nc);
+            throw e;
+        }
+    }
+
+    private void ensureStream() throws IOException {
+        try {
+            StreamInfo info = jsm.getStreamInfo(STREAM);
+            long kept = info.getConfiguration().getMaxMsgsPerSubject();
+            if (kept != retention) {
+                Log.warn("cluster bus: stream " + STREAM + " keeps " + kept + " messages per group, not "
+                        + retention + " (it was created by a node with another --history); using it as it is");
+            }
+            return;
+        } catch (JetStreamApiException e) {
+            if (e.getErrorCode() != 404) throw new IOException("cluster bus: " + e.getMessage(), e);
+        }
+        StreamConfiguration sc = StreamConfiguration.builder()
+                .name(STREAM)
+                .subjects(Subjects.POSTS + ">", Subjects.MARKERS + ">")
+                .storageType(StorageType.File)
+                .maxMessagesPerSubject(retention)
+                .maxBytes(MAX_STREAM_BYTES)
+                .discardPolicy(DiscardPolicy.Old)
+                .allowDirect(true)
+                .allowRollup(true)
+                .build();
+        try {
+            jsm.addStream(sc);
+        } catch (JetStreamApiException e) {
+            // Another node may have created it in the meantime; that one is as good.
+            try {
+                jsm.getStreamInfo(STREAM);
+            } catch (JetStreamApiException again) {
+                throw new IOException("cluster bus: cannot create stream " + STREAM + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public void start(GroupTable groups, Consumer<String> noticeAll) {
+        this.groups = groups;
+        this.noticeAll = noticeAll;
+    }
+
+    /** Whether the bus is connected now. */
+    public boolean up() {
+        return up && nc.getStatus() == Connection.Status.CONNECTED;
+    }
+
+    // ------------------------------------------------------------------ posting
+
+    @Override
+    public String post(Group group, String groupName, String message, String from, Consumer<String> errors) {
+        if (!up()) return notDelivered(groupName);
+        if (group == null && !exists(groupName)) return "Group '" + groupName + "' does not exist";
+        if (!window.tryAcquire()) {
+            return "cluster bus busy: " + WINDOW + " posts await its confirmation; post to '" + groupName
+                    + "' not delivered";
+        }
+        CompletableFuture<PublishAck> ack;
+        try {
+            ack = js.publishAsync(Subjects.posts(groupName), BusPayload.encode(from, message));
+        } catch (RuntimeException e) {
+            window.release();
+            if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).contains("payload")) {
+                return "message too large for the cluster bus (at most " + nc.getMaxPayload() + " bytes)";
+            }
+            return notDelivered(groupName);
+        }
+        ack.whenComplete((a, failure) -> {
+            window.release();
+            if (failure != null) {
+                errors.accept("post to '" + groupName + "' not confirmed by the cluster bus ("
+                        + reason(failure) + "); it may not have been delivered");
+            }
+        });
+        return null;
+    }
+
+    private static String notDelivered(String groupName) {
+        return "cluster bus unavailable; post to '" + groupName + "' not delivered";
+    }
+
+    private static String reason(Throwable t) {
+        Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (c instanceof TimeoutException || c instanceof java.util.concurrent.CancellationException) {
+            return "no acknowledgement in time";
+        }
+        return c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName();
+    }
+
+    /**
+     * Whether a group exists cluster-wide: it has members here, or the stream has a post or a
+     * creation marker for it. The stream is asked once per name (one round trip), then remembered.
+     */
+    private boolean exists(String name) {
+        if (known.contains(name)) return true;
+        GroupTable t = groups;
+        if (t != null && t.get(name) != null) return true;
+        boolean found = lastSeq(Subjects.posts(name)) > 0 || lastSeq(Subjects.marker(name)) > 0;
+        if (found) remember(name);
+        return found;
+    }
+
+    private void remember(String name) {
+        if (known.size() >= KNOWN_MAX) known.clear();
+        known.add(name);
+    }
+
+    /** The stream sequence of the subject's last message, 0 if it has none, -1 if the bus did not answer. */
+    private long lastSeq(String subject) {
+        try {
+            MessageInfo mi = jsm.getLastMessage(STREAM, subject);
+            return mi == null ? 0 : mi.getSeq();
+        } catch (JetStreamApiException e) {
+            if (e.getErrorCode() == 404) return 0;
+            Log.debug("cluster bus: last message of " + subject + ": " + e.getMessage());
+            return -1;
+        } catch (IOException | RuntimeException e) {
+            Log.debug("cluster bus: last message of " + subject + ": " + e);
+            return -1;
+        }
+    }
+
+    // ------------------------------------------------------------------ delivery
+
+    @Override
+    public void created(Group group) {
+        Feed f = new Feed(group);
+        feeds.put(group, f);
+        remember(group.name());
+        if (up()) {
+            // A marker, so that a post from a node without members finds the group before anyone posts.
+            try {
+                Headers h = new Headers().put("Nats-Rollup", "sub");
+                js.publishAsync(Subjects.marker(group.name()), h, new byte[0]).exceptionally(e -> null);
+            } catch (RuntimeException e) {
+                Log.debug("cluster bus: marker for " + group.name() + ": " + e);
+            }
+        }
+        // Subscribing is a round trip: never inside the group table's lock.
+        Thread.ofVirtual().name("parley-cluster-attach").start(() -> attach(f));
+    }
+
+    @Override
+    public void removed(Group group) {
+        Feed f = feeds.remove(group);
+        if (f == null) return;
+        f.removed = true;
+        unsubscribe(f);
+    }
+
+    /**
+     * Starts (or restarts) a group's consumer after the last sequence it delivered, and marks the
+     * group ready once what the subject held when it started has been delivered. If the bus is
+     * down the group is marked ready anyway (its joiners get what there is) and the consumer is
+     * started when the bus returns.
+     */
+    private void attach(Feed f) {
+        Group g = f.group;
+        try {
+            long last = lastSeq(f.subject);
+            if (last < 0) throw new IOException("no answer from the cluster bus");
+            f.readyAt = last;
+            long from = g.lastDelivered() + 1;
+            ConsumerConfiguration cc = from > 1
+                    ? ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(from).build()
+                    : ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.All).build();
+            JetStreamSubscription sub = js.subscribe(f.subject, dispatcher, m -> onMessage(f, m), false,
+                    PushSubscribeOptions.builder().ordered(true).configuration(cc).build());
+            f.sub = sub;
+            if (f.removed) unsubscribe(f);
+            if (last == 0 || g.lastDelivered() >= last) g.markReady();
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            Log.warn("cluster bus: cannot follow group '" + g.name() + "' now (" + e.getMessage()
+                    + "); it will be followed when the bus is back");
+            g.markReady();
+        }
+    }
+
+    private void onMessage(Feed f, Message m) {
+        try {
+            if (!m.isJetStream()) return;
+            long seq = m.metaData().streamSequence();
+            BusPayload.Post p = BusPayload.decode(m.getData());
+            if (p != null) f.group.deliver(p.message(), p.from(), seq);
+            if (!f.group.ready() && (seq >= f.readyAt || m.metaData().pendingCount() == 0)) f.group.markReady();
+        } catch (RuntimeException e) {
+            Log.warn("cluster bus: bad message on " + m.getSubject() + ": " + e);
+        }
+    }
+
+    private void unsubscribe(Feed f) {
+        JetStreamSubscription s = f.sub;
+        if (s == null) return;
+        f.sub = null;
+        try {
+            dispatcher.unsubscribe(s);
+        } catch (RuntimeException e) {
+            Log.debug("cluster bus: unsubscribing " + f.subject + ": " + e);
+        }
+    }
+
+    // ------------------------------------------------------------------ outages
+
+    private void event(ConnectionListener.Events event) {
+        if (closed) return;
+        switch (event) {
+            case DISCONNECTED -> {
+                if (up) {
+                    up = false;
+                    Log.warn("cluster bus disconnected; posts fail until it returns");
+                    noticeAll.accept(UNAVAILABLE);
+                }
+            }
+            case RECONNECTED -> Thread.ofVirtual().name("parley-cluster-resume").start(this::resume);
+            default -> { }
+        }
+    }
+
+    /** After a reconnection: the stream again, every group's consumer afresh, then tell the clients. */
+    private void resume() {
+        try {
+            ensureStream();
+        } catch (IOException e) {
+            Log.warn("cluster bus: " + e.getMessage());
+        }
+        for (Feed f : feeds.values()) {
+            unsubscribe(f);
+            if (!f.removed) attach(f);
+        }
+        if (!up && !closed) {
+            up = true;
+            Log.info("cluster bus back");
+            noticeAll.accept(BACK);
+        }
+    }
+
+    // ------------------------------------------------------------------ history
+
+    /**
+     * Serves a Fetch from this node's ring when it holds everything asked for (the ring is a copy
+     * of the stream's retained messages for the group); otherwise from the stream itself.
+     */
+    @Override
+    public List<FromServer.Message> fetch(Group group, String groupName, long after, long limit) throws Refused {
+        if (group != null && group.ready()) {
+            long oldest = group.oldestHeldSeq();
+            if (after < 0 || oldest == 0 || after + 1 >= oldest) return null;
+        }
+        if (!up()) throw new Refused(UNAVAILABLE);
+        if (group == null && !exists(groupName)) throw new Refused("Group '" + groupName + "' does not exist");
+        try {
+            return read(groupName, after, limit);
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            throw new Refused("cannot read the history of '" + groupName + "' from the cluster bus: " + e.getMessage());
+        }
+    }
+
+    /** Reads the group's retained messages after {@code after} (or the newest {@code limit}) with an ordered consumer. */
+    private List<FromServer.Message> read(String groupName, long after, long limit)
+            throws IOException, JetStreamApiException {
+        String subject = Subjects.posts(groupName);
+        long last = lastSeq(subject);
+        if (last < 0) throw new IOException("no answer");
+        if (last == 0 || last <= after) return List.of();
+        ConsumerConfiguration cc = after >= 0
+                ? ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(after + 1).build()
+                : ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.All).build();
+        JetStreamSubscription sub = js.subscribe(subject, PushSubscribeOptions.builder().ordered(true).configuration(cc).build());
+        ArrayDeque<FromServer.Message> out = new ArrayDeque<>();
+        try {
+            long deadline = System.currentTimeMillis() + FETCH_MILLIS;
+            while (true) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) break;
+                Message m = sub.nextMessage(Duration.ofMillis(left));
+                if (m == null) break;
+                if (!m.isJetStream()) continue;
+                long seq = m.metaData().streamSequence();
+                BusPayload.Post p = BusPayload.decode(m.getData());
+                if (p != null) out.add(new FromServer.Message(groupName, p.message(), p.from(), seq));
+                if (after < 0 && out.size() > limit) out.removeFirst();
+                if (after >= 0 && out.size() >= limit) break;
+                if (seq >= last || m.metaData().pendingCount() == 0) break;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                sub.unsubscribe();
+            } catch (RuntimeException e) {
+                Log.debug("cluster bus: " + e);
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        close(nc);
+    }
+
+    private static void close(Connection nc) {
+        try {
+            nc.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * Cluster mode: several Parley nodes sharing their groups through NATS JetStream.
+ *
+ * <p>Owns {@link parley.cluster.NatsBus}, the {@link parley.server.GroupBus} that publishes each
+ * post to the stream {@code PARLEY} (one subject per group, {@code parley.g.<token>}, see
+ * {@link parley.cluster.Subjects}) and feeds this node's group rings only from what the stream
+ * delivers back, in stream order, with the stream sequence as each message's {@code seq}. It also
+ * owns how a post is carried on the bus ({@link parley.cluster.BusPayload}: the poster's name and
+ * the text, not the client protocol), the bus-outage notices, and Fetch from the stream's retained
+ * history. docs/cluster.md explains the design, the guarantees and what each fault can lose.
+ *
+ * <p>Must not know the client wire format beyond {@code protocol}'s public API (it builds
+ * {@link parley.protocol.FromServer.Message} records and nothing else), nor how a group's ring or a
+ * session works: it sees groups only through {@link parley.server.Group}'s public methods.
+ */
+package parley.cluster;
