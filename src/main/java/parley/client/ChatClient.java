@@ -4,14 +4,13 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import parley.protocol.Codec;
+import parley.protocol.FromClient;
 import parley.protocol.LineReader;
 import parley.protocol.ProtocolException;
 
@@ -22,19 +21,22 @@ import parley.protocol.ProtocolException;
  * <p>End of input half-closes the connection and waits (at most {@code linger}) for the server to
  * send what it still owes, then exits 0. If the server closes first, the client says so on the
  * error stream and exits 1.
+ *
+ * <p>Over TLS and with a token ({@link ClientSecurity}) the same holds; the token goes first, as
+ * an Auth request, before any command.
  */
 public final class ChatClient {
     /** Replies are never longer than a request line plus framing; this is generous and still bounded. */
     private static final int MAX_REPLY_BYTES = 64 << 20;
 
-    private final SocketChannel socket;
+    private final ClientLink socket;
     private final PrintStream out;
     private final PrintStream err;
     private final Duration linger;
     private final CompletableFuture<Integer> outcome = new CompletableFuture<>();
     private volatile boolean inputDone;
 
-    private ChatClient(SocketChannel socket, PrintStream out, PrintStream err, Duration linger) {
+    private ChatClient(ClientLink socket, PrintStream out, PrintStream err, Duration linger) {
         this.socket = socket;
         this.out = out;
         this.err = err;
@@ -44,16 +46,30 @@ public final class ChatClient {
     /** Connects, runs the session, and returns the exit code. */
     public static int run(InetSocketAddress address, BufferedReader in, PrintStream out, PrintStream err,
                           Duration linger) {
-        SocketChannel socket;
+        return run(address, ClientSecurity.NONE, in, out, err, linger);
+    }
+
+    /** Connects (over TLS and with a token, as {@code security} says), runs the session, and returns the exit code. */
+    public static int run(InetSocketAddress address, ClientSecurity security, BufferedReader in, PrintStream out,
+                          PrintStream err, Duration linger) {
+        ClientLink socket;
         try {
-            socket = SocketChannel.open();
-            socket.socket().connect(address, 10_000);
+            socket = ClientLink.open(address, security);
         } catch (IOException e) {
             err.println("parley client: cannot connect to " + address.getHostString() + ":" + address.getPort()
                     + ": " + e.getMessage());
             return 1;
         }
         ChatClient client = new ChatClient(socket, out, err, linger);
+        if (security.token() != null) {
+            try {
+                socket.write(Codec.encode(new FromClient.Auth(security.token())));
+            } catch (IOException e) {
+                err.println("parley client: connection lost: " + e.getMessage());
+                socket.close();
+                return 1;
+            }
+        }
         return client.session(in);
     }
 
@@ -109,7 +125,7 @@ public final class ChatClient {
 
     private void printReplies() {
         try {
-            LineReader lines = new LineReader(socket, 4096, MAX_REPLY_BYTES);
+            LineReader lines = new LineReader(socket.in(), 4096, MAX_REPLY_BYTES);
             while (lines.next()) {
                 if (lines.lineIsBlank()) continue;
                 try {
@@ -138,17 +154,10 @@ public final class ChatClient {
     }
 
     private void write(byte[] line) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(line);
-        while (b.hasRemaining()) {
-            socket.write(b);
-        }
+        socket.write(line);
     }
 
     private void close() {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // exiting anyway
-        }
+        socket.close();
     }
 }

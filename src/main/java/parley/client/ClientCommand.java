@@ -4,12 +4,16 @@ import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import parley.Address;
+import parley.tls.Tls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,6 +36,22 @@ public final class ClientCommand implements Callable<Integer> {
             converter = parley.server.DurationConverter.class)
     Duration linger = Duration.ofSeconds(2);
 
+    @Option(names = "--tls", description = "connect over TLS (1.3), trusting the JDK's CAs unless --tls-ca is given")
+    boolean tls;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE",
+            description = "PEM certificate(s) to trust: the server's CA, or its self-signed certificate (implies --tls)")
+    Path tlsCa;
+
+    @Option(names = "--tls-insecure",
+            description = "TLS without checking the server's certificate or name: for testing only (implies --tls)")
+    boolean tlsInsecure;
+
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:PARLEY_TOKEN}",
+            description = "authenticate with this token first; better set as PARLEY_TOKEN, since command lines "
+                    + "are visible to other users")
+    String token;
+
     @Override
     public Integer call() {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
@@ -43,10 +63,19 @@ public final class ClientCommand implements Callable<Integer> {
             if (System.console() != null && System.console().isTerminal()) {
                 err.println("Commands:\n  join GROUP\n  post GROUP MESSAGE...\nType Control-D to close the connection.");
             }
-            return ChatClient.run(target, in, out, err, linger);
+            return ChatClient.run(target, security(), in, out, err, linger);
         } catch (IllegalArgumentException e) {
             err.println("parley client: " + e.getMessage());
             return 2;
+        } catch (IOException | GeneralSecurityException e) {
+            err.println("parley client: TLS: " + e.getMessage());
+            return 2;
         }
+    }
+
+    private ClientSecurity security() throws IOException, GeneralSecurityException {
+        String t = token == null || token.isBlank() ? null : token.strip();
+        if (!tls && tlsCa == null && !tlsInsecure) return new ClientSecurity(null, false, t);
+        return new ClientSecurity(Tls.client(tlsCa, tlsInsecure), !tlsInsecure, t);
     }
 }

@@ -10,7 +10,8 @@ import parley.server.ChatServer;
 
 /**
  * The HTTP listener beside the chat listener. Each feature (health, metrics, web chat) adds its
- * routes through a {@link Routes} of its own, so they stay separate classes.
+ * routes through a {@link Routes} of its own, so they stay separate classes; {@code /health} and
+ * {@code /metrics} are always there.
  */
 public final class HttpFrontend implements AutoCloseable {
 
@@ -28,6 +29,7 @@ public final class HttpFrontend implements AutoCloseable {
     public static HttpFrontend start(InetSocketAddress address, ChatServer chat, List<Routes> features) {
         List<Routes> all = new ArrayList<>();
         all.add(new HealthRoutes(chat));
+        all.add(new MetricsRoutes(chat));
         all.addAll(features);
         WebServer server = WebServer.builder()
                 .host(address.getHostString())

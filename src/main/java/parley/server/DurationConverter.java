@@ -7,6 +7,11 @@ import picocli.CommandLine;
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
+        return parse(value);
+    }
+
+    /** As {@link #convert}, for constants. */
+    public static Duration parse(String value) {
         String v = value.strip().toLowerCase(java.util.Locale.ROOT);
         try {
             if (v.endsWith("ms")) return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
