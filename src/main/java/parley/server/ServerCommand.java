@@ -354,10 +354,8 @@ public final class ServerCommand implements Callable<Integer> {
                 "auth-timeout", text(c.authTimeout()), "tls-handshake-timeout", text(c.tlsHandshakeTimeout()));
     }
 
-    /** A duration as an operator would write it: 30s, 500ms. */
     private static String text(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+        return DurationConverter.format(d);
     }
 
     /** An explicit --http address must bind; the default tries the chat port + 1, then any free port. */

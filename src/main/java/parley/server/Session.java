@@ -190,7 +190,7 @@ public final class Session {
         if (awaitingAuth() && !stopping && now - openedAt > config.authTimeout().toNanos()) {
             Log.info("auth.failed", "peer", peer, "reason", "timeout");
             stopFor(CloseReason.AUTH_TIMEOUT, ErrorKind.AUTH, "authentication timed out: send {\"Auth\":{\"token\":\"...\"}} within "
-                    + config.authTimeout().toSeconds() + " s of connecting; closing the connection");
+                    + DurationConverter.format(config.authTimeout()) + " of connecting; closing the connection");
         }
     }
 
