@@ -33,6 +33,8 @@ final class Connection implements Runnable {
     private final String peer;
     /** Set when the server stops this connection's input: a read error after it is an orderly end. */
     private volatile boolean stopRequested;
+    /** For TLS: the handshake is over, so the input may be shut without breaking it. */
+    private volatile boolean handshakeDone;
 
     Connection(ChatServer server, SocketChannel socket, SSLContext tlsContext) throws IOException {
         this.socket = socket;
@@ -90,6 +92,7 @@ final class Connection implements Runnable {
         try {
             tls.startHandshake();
             tls.setSoTimeout(0);
+            handshakeDone = true;
         } catch (IOException e) {
             session.closingFor(CloseReason.TLS_HANDSHAKE);
             Log.debug("tls.handshake_failed", "peer", peer, "error", e.toString());
@@ -97,8 +100,14 @@ final class Connection implements Runnable {
         }
     }
 
+    /**
+     * Makes the reader see the end of input. Over TLS, not while the handshake runs: that would
+     * break it, and with it the Error the session is about to send (server full, shutting down);
+     * the reader checks the session after the handshake and stops by itself.
+     */
     private void stopReading() {
         stopRequested = true;
+        if (tls != null && !handshakeDone) return;
         try {
             socket.shutdownInput();
         } catch (IOException e) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.Collections;
 import java.util.List;
@@ -32,6 +33,10 @@ public final class Tls {
     public static SSLContext serverFromPem(Path certFile, Path keyFile) throws IOException, GeneralSecurityException {
         List<X509Certificate> chain = PemFiles.certificates(certFile);
         PrivateKey key = PemFiles.privateKey(keyFile);
+        if (!matches(key, chain.getFirst())) {
+            throw new GeneralSecurityException(keyFile + " does not fit " + certFile
+                    + ": the key is not the certificate's (the first certificate must be the server's own)");
+        }
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         char[] none = new char[0];
@@ -56,6 +61,34 @@ public final class Tls {
         for (String alias : Collections.list(ks.aliases())) hasKey |= ks.isKeyEntry(alias);
         if (!hasKey) throw new GeneralSecurityException(file + ": the key store holds no private key");
         return serverContext(ks, password);
+    }
+
+    /**
+     * Whether the key belongs to the certificate: a signature made with it must verify with the
+     * certificate's public key. Catches the common mistake of a key and certificate from different
+     * pairs at start, rather than as handshake failures later.
+     */
+    static boolean matches(PrivateKey key, X509Certificate cert) {
+        String alg = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "Ed448", "EdDSA" -> key.getAlgorithm();
+            default -> null;
+        };
+        if (alg == null) return true; // no cheap check for this kind; the handshake will tell
+        try {
+            byte[] probe = "parley key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            Signature signer = Signature.getInstance(alg);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] sig = signer.sign();
+            Signature verifier = Signature.getInstance(alg);
+            verifier.initVerify(cert.getPublicKey());
+            verifier.update(probe);
+            return verifier.verify(sig);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
     }
 
     private static SSLContext serverContext(KeyStore ks, char[] password) throws GeneralSecurityException {
