@@ -249,12 +249,12 @@ public record ServerConfig(
     }
 
     private static void notNegative(String setting, Duration d) {
-        if (d.isNegative()) throw new InvalidSettingException(setting, setting + " must not be negative, got " + d);
+        if (d.isNegative()) throw new InvalidSettingException(setting, setting + " must not be negative, got " + DurationConverter.format(d));
     }
 
     private static void positive(String setting, Duration d) {
         if (d.isNegative() || d.isZero()) {
-            throw new InvalidSettingException(setting, setting + " must be more than 0, got " + d);
+            throw new InvalidSettingException(setting, setting + " must be more than 0, got " + DurationConverter.format(d));
         }
     }
 }
