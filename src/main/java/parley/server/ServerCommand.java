@@ -345,7 +345,7 @@ public final class ServerCommand implements Callable<Integer> {
                 "config", defaults.configPath() == null ? "-" : defaults.configPath(),
                 "group-capacity", c.groupCapacity(), "max-connections", c.maxConnections(),
                 "max-line", c.maxLineBytes(), "max-message", c.maxMessageBytes(),
-                "post-rate", c.postRate(), "post-burst", c.postBurst(),
+                "post-rate", c.postRate() == 0 ? "off" : c.postRate(), "post-burst", c.postBurst(),
                 "max-group-name", c.maxGroupNameChars(), "max-groups-per-connection", c.maxGroupsPerConnection(),
                 "max-name", c.maxNameChars(), "write-deadline", text(c.writeDeadline()),
                 "write-buffer", c.writeBufferBytes(), "read-buffer", c.readBufferBytes(),
