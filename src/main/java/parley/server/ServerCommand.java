@@ -341,7 +341,7 @@ public final class ServerCommand implements Callable<Integer> {
 
     private void logStarted(ChatServer server, ServerConfig c, AuthTokens tokens) {
         Log.info("server.started", "version", parley.Main.version(), "address", hostPort(server.address()),
-                "tls", server.tlsEnabled(), "auth", tokens == null ? "off" : tokens.size() + " tokens",
+                "tls", server.tlsEnabled(), "auth", tokens == null ? "off" : "on", "tokens", tokens == null ? 0 : tokens.size(),
                 "config", defaults.configPath() == null ? "-" : defaults.configPath(),
                 "group-capacity", c.groupCapacity(), "max-connections", c.maxConnections(),
                 "max-line", c.maxLineBytes(), "max-message", c.maxMessageBytes(),
