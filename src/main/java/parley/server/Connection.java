@@ -71,7 +71,6 @@ final class Connection implements Runnable {
                 }
             }
         } catch (LineTooLongException e) {
-            Log.info("connection.line_too_long", "peer", peer, "limit", e.limit());
             session.stopFor(CloseReason.MAX_LINE, ErrorKind.MAX_LINE, "line too long: the limit is " + e.limit()
                     + " bytes; closing the connection");
         } catch (ClosedChannelException e) {
