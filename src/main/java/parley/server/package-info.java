@@ -6,9 +6,14 @@
  * a post is encoded once by its {@link parley.server.Group} and sent into that group's
  * {@code broadcast} ring, and each member's {@link parley.server.Outbound} drains every ring it is
  * subscribed to into one buffered write. Owns every server limit, named in
- * {@link parley.server.ServerConfig}.
+ * {@link parley.server.ServerConfig} (with {@code ServerCommand} and {@code ServerDefaults}
+ * reading them from flags, a config file and the environment), and enforces them: each one
+ * tripped gets the client an Error and is counted in {@link parley.server.Metrics}. Also owns
+ * authentication ({@link parley.server.AuthTokens}, checked by the {@link parley.server.Session}
+ * for every transport), TLS on the TCP listener, and the one-line {@link parley.server.Log}.
  *
  * <p>Must not know the JSON format (that is {@code protocol}'s) nor how the ring is built (that is
- * {@code broadcast}'s), and knows nothing of the client or the command line.
+ * {@code broadcast}'s), nor how metrics are exposed (that is {@code http}'s), and knows nothing of
+ * the client.
  */
 package parley.server;

@@ -57,7 +57,8 @@ class LimitsTest {
     @DisplayName("max connections: one more gets an Error and is closed; a freed slot is usable again")
     void maxConnections() throws Exception {
         server = TestServer.start(ServerConfig.builder().maxConnections(2));
-        try (LineClient a = server.connect(); LineClient b = server.connect()) {
+        LineClient a = server.connect(); // closed in the middle, to free a slot
+        try (LineClient b = server.connect()) {
             roundTrip(a);
             roundTrip(b);
             try (LineClient c = server.connect()) {
@@ -75,6 +76,8 @@ class LimitsTest {
             try (LineClient d = server.connect()) {
                 roundTrip(d);
             }
+        } finally {
+            a.close();
         }
     }
 
