@@ -216,7 +216,9 @@ public final class ChatServer implements AutoCloseable {
         if (admitted.incrementAndGet() > config.maxConnections()) {
             admitted.decrementAndGet();
             Log.debug("connection.refused", "peer", session.peer(), "limit", config.maxConnections());
-            session.refuse("server full: at most " + config.maxConnections() + " connections; closing the connection");
+            int max = config.maxConnections();
+            session.refuse("server full: at most " + max + (max == 1 ? " connection" : " connections")
+                    + "; closing the connection");
         } else {
             session.admit();
         }

@@ -237,7 +237,8 @@ public final class Session {
             }
         }
         if (postRate != null && !postRate.tryTake(System.nanoTime())) {
-            return fail(ErrorKind.POST_RATE, "posting too fast: at most " + config.postRate() + " posts a second (bursts of "
+            return fail(ErrorKind.POST_RATE, "posting too fast: at most " + config.postRate()
+                    + (config.postRate() == 1 ? " post" : " posts") + " a second (bursts of "
                     + config.postBurst() + "); this post was not delivered to '" + group + "'");
         }
         g.post(message, name);

@@ -120,18 +120,18 @@ class LimitsTest {
     @Test
     @DisplayName("post rate: posts over the bucket get an Error and are not delivered; the connection stays and recovers")
     void postRate() throws Exception {
-        server = TestServer.start(ServerConfig.builder().postRate(2).postBurst(3));
+        server = TestServer.start(ServerConfig.builder().postRate(1).postBurst(3));
         try (LineClient a = server.connect(); LineClient watcher = server.connect()) {
             watcher.send(join("dogs")).send(LIST);
             watcher.read();
             a.send(join("dogs"));
             for (int i = 1; i <= 5; i++) a.send(post("dogs", "p" + i));
-            String tooFast = "posting too fast: at most 2 posts a second (bursts of 3); this post was not delivered to 'dogs'";
+            String tooFast = "posting too fast: at most 1 post a second (bursts of 3); this post was not delivered to 'dogs'";
             assertThat(a.read(5)).containsExactly(message("dogs", "p1"), message("dogs", "p2"), message("dogs", "p3"),
                     "{\"Error\":\"" + tooFast + "\"}", "{\"Error\":\"" + tooFast + "\"}");
             assertThat(watcher.read(3)).containsExactly(message("dogs", "p1"), message("dogs", "p2"), message("dogs", "p3"));
 
-            Thread.sleep(600); // a token comes back every 500 ms
+            Thread.sleep(1200); // a token comes back every second
             a.send(post("dogs", "p6"));
             assertThat(a.read()).isEqualTo(message("dogs", "p6"));
             assertThat(watcher.read()).isEqualTo(message("dogs", "p6"));

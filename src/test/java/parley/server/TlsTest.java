@@ -163,7 +163,7 @@ class TlsTest {
             first.send("{\"List\":{}}");
             assertThat(first.read()).isEqualTo("{\"Groups\":[]}");
             try (TlsLines second = TlsLines.connect(ctx, server.address().getPort())) {
-                assertThat(second.read()).isEqualTo("{\"Error\":\"server full: at most 1 connections; closing the connection\"}");
+                assertThat(second.read()).isEqualTo("{\"Error\":\"server full: at most 1 connection; closing the connection\"}");
                 assertThat(second.read()).isNull();
             }
             Thread closer = Thread.ofVirtual().start(server.chat::close);
