@@ -24,7 +24,9 @@ public final class Main implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine cl = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        ServerCommand.configure(cl.getSubcommands().get("server"));
+        return cl;
     }
 
     @Override

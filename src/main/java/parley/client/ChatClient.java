@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,6 +40,9 @@ import parley.protocol.ProtocolException;
  * and, for each group where it has seen a message {@code seq} (that is, after {@code nick}),
  * Fetches what came after it; what arrives while it catches up is put in seq order without
  * duplicates, so the conversation carries on without a gap as long as the cluster still holds it.
+ *
+ * <p>Over TLS and with a token ({@link ClientSecurity}) the same holds; the token goes first, as
+ * an Auth request, on every connection before any command.
  */
 public final class ChatClient {
     /** Replies are never longer than a request line plus framing; this is generous and still bounded. */
@@ -54,7 +56,8 @@ public final class ChatClient {
     private final Duration linger;
     private final CompletableFuture<Integer> outcome = new CompletableFuture<>();
     private volatile boolean inputDone;
-    private volatile SocketChannel socket;
+    private volatile ClientLink socket;
+    private final ClientSecurity security;
     private int current;
     /** Held while writing, and while a reconnection replaces the socket and replays the session. */
     private final Object writeLock = new Object();
@@ -71,9 +74,10 @@ public final class ChatClient {
     private final Map<String, Long> caughtUpTo = new HashMap<>();
     private boolean swallowWelcome;
 
-    private ChatClient(List<InetSocketAddress> addresses, int current, SocketChannel socket, Console console,
-                       Duration linger) {
+    private ChatClient(List<InetSocketAddress> addresses, ClientSecurity security, int current, ClientLink socket,
+                       Console console, Duration linger) {
         this.addresses = addresses;
+        this.security = security;
         this.current = current;
         this.socket = socket;
         this.console = console;
@@ -86,41 +90,55 @@ public final class ChatClient {
      */
     public static int run(InetSocketAddress address, BufferedReader in, PrintStream out, PrintStream err,
                           Duration linger) {
-        return run(List.of(address), in, out, err, linger);
+        return run(List.of(address), ClientSecurity.NONE, in, out, err, linger);
+    }
+
+    /** As above, over TLS and with a token as {@code security} says. */
+    public static int run(InetSocketAddress address, ClientSecurity security, BufferedReader in, PrintStream out,
+                          PrintStream err, Duration linger) {
+        return run(List.of(address), security, in, out, err, linger);
     }
 
     /** As above, failing over between {@code addresses} (see the class comment). */
     public static int run(List<InetSocketAddress> addresses, BufferedReader in, PrintStream out, PrintStream err,
                           Duration linger) {
+        return run(addresses, ClientSecurity.NONE, in, out, err, linger);
+    }
+
+    public static int run(List<InetSocketAddress> addresses, ClientSecurity security, BufferedReader in,
+                          PrintStream out, PrintStream err, Duration linger) {
         try (PlainConsole console = new PlainConsole(in, out, err)) {
-            return run(addresses, console, linger);
+            return run(addresses, security, console, linger);
         }
     }
 
     /** Connects, runs the session on {@code console}, and returns the exit code. */
-    static int run(List<InetSocketAddress> addresses, Console console, Duration linger) {
+    static int run(List<InetSocketAddress> addresses, ClientSecurity security, Console console, Duration linger) {
         for (int i = 0; i < addresses.size(); i++) {
-            SocketChannel s;
+            ClientLink s;
             try {
-                s = connect(addresses.get(i), 10_000);
+                s = connect(addresses.get(i), security);
             } catch (IOException e) {
                 console.note("parley client: cannot connect to " + show(addresses.get(i)) + ": " + e.getMessage());
                 continue;
             }
-            return new ChatClient(addresses, i, s, console, linger).session();
+            return new ChatClient(addresses, security, i, s, console, linger).session();
         }
         return 1;
     }
 
-    private static SocketChannel connect(InetSocketAddress address, int timeoutMillis) throws IOException {
-        SocketChannel s = SocketChannel.open();
-        try {
-            s.socket().connect(address, timeoutMillis);
-            return s;
-        } catch (IOException e) {
-            s.close();
-            throw e;
+    /** Opens a link (TLS if asked) and, with a token, authenticates before anything else is sent. */
+    private static ClientLink connect(InetSocketAddress address, ClientSecurity security) throws IOException {
+        ClientLink link = ClientLink.open(address, security);
+        if (security.token() != null) {
+            try {
+                link.write(Codec.encode(new FromClient.Auth(security.token())));
+            } catch (IOException e) {
+                link.close();
+                throw e;
+            }
         }
+        return link;
     }
 
     static String show(InetSocketAddress a) {
@@ -218,7 +236,7 @@ public final class ChatClient {
     private void printReplies() {
         while (true) {
             try {
-                LineReader lines = new LineReader(socket, 4096, MAX_REPLY_BYTES);
+                LineReader lines = new LineReader(socket.in(), 4096, MAX_REPLY_BYTES);
                 while (lines.next()) {
                     if (lines.lineIsBlank()) continue;
                     try {
@@ -307,7 +325,7 @@ public final class ChatClient {
                 current = (current + 1) % addresses.size();
                 InetSocketAddress a = addresses.get(current);
                 try {
-                    socket = connect(a, 2000);
+                    socket = connect(a, security);
                     console.note("parley client: reconnected to " + show(a));
                     replay();
                     generation++;
@@ -355,18 +373,10 @@ public final class ChatClient {
     }
 
     private void write(byte[] line) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(line);
-        SocketChannel s = socket;
-        while (b.hasRemaining()) {
-            s.write(b);
-        }
+        socket.write(line);
     }
 
     private void close() {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // exiting anyway
-        }
+        socket.close();
     }
 }

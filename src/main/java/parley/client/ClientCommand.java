@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import parley.Address;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import parley.tls.Tls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,6 +46,22 @@ public final class ClientCommand implements Callable<Integer> {
             converter = parley.server.DurationConverter.class)
     Duration linger = Duration.ofSeconds(2);
 
+    @Option(names = "--tls", description = "connect over TLS (1.3), trusting the JDK's CAs unless --tls-ca is given")
+    boolean tls;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE",
+            description = "PEM certificate(s) to trust: the server's CA, or its self-signed certificate (implies --tls)")
+    Path tlsCa;
+
+    @Option(names = "--tls-insecure",
+            description = "TLS without checking the server's certificate or name: for testing only (implies --tls)")
+    boolean tlsInsecure;
+
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:PARLEY_TOKEN}",
+            description = "authenticate with this token first; better set as PARLEY_TOKEN, since command lines "
+                    + "are visible to other users")
+    String token;
+
     @Override
     public Integer call() {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
@@ -59,26 +78,39 @@ public final class ClientCommand implements Callable<Integer> {
             return 2;
         }
         if (targets.isEmpty()) targets.add(Address.parse("127.0.0.1:7878", "127.0.0.1"));
+        ClientSecurity security;
+        try {
+            security = security();
+        } catch (IOException | GeneralSecurityException e) {
+            err.println("parley client: TLS: " + e.getMessage());
+            return 2;
+        }
         InetSocketAddress target = targets.getFirst();
         if (!onTerminal()) {
-            return ChatClient.run(targets, in, out, err, linger);
+            return ChatClient.run(targets, security, in, out, err, linger);
         }
         JLineConsole console;
         try {
             console = JLineConsole.system();
         } catch (IOException | RuntimeException e) {
             err.println("parley client: no line editing (" + e.getMessage() + ")");
-            return ChatClient.run(targets, in, out, err, linger);
+            return ChatClient.run(targets, security, in, out, err, linger);
         }
         try (console) {
             console.note("parley: " + target.getHostString() + ":" + target.getPort() + "; Ctrl-D quits");
             console.note(CommandParser.USAGE);
-            return ChatClient.run(targets, console, linger);
+            return ChatClient.run(targets, security, console, linger);
         }
     }
 
     /** Both standard input and output are a terminal: a person is typing, not a script. */
     private static boolean onTerminal() {
         return System.console() != null && System.console().isTerminal();
+    }
+
+    private ClientSecurity security() throws IOException, GeneralSecurityException {
+        String t = token == null || token.isBlank() ? null : token.strip();
+        if (!tls && tlsCa == null && !tlsInsecure) return new ClientSecurity(null, false, t);
+        return new ClientSecurity(Tls.client(tlsCa, tlsInsecure), !tlsInsecure, t);
     }
 }

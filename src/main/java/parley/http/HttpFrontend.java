@@ -11,7 +11,8 @@ import parley.server.ChatServer;
 
 /**
  * The HTTP listener beside the chat listener. Each feature (health, metrics, web chat) adds its
- * routes through a {@link Routes} of its own, so they stay separate classes.
+ * routes through a {@link Routes} of its own, so they stay separate classes; {@code /health} and
+ * {@code /metrics} are always there.
  */
 public final class HttpFrontend implements AutoCloseable {
 
@@ -35,6 +36,7 @@ public final class HttpFrontend implements AutoCloseable {
     public static HttpFrontend start(InetSocketAddress address, ChatServer chat, List<Routes> features) {
         List<Routes> all = new ArrayList<>();
         all.add(new HealthRoutes(chat));
+        all.add(new MetricsRoutes(chat));
         all.addAll(features);
         WebServerConfig.Builder builder = WebServer.builder()
                 .host(address.getHostString())

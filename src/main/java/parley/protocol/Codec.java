@@ -27,7 +27,7 @@ public final class Codec {
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
             .recyclerPool(JsonRecyclerPools.newBoundedPool(64))
             .build();
-    private static final String REQUESTS = "Join, Post, Hello, Leave, List, Members, Fetch";
+    private static final String REQUESTS = "Join, Post, Hello, Leave, List, Members, Fetch, Auth";
 
     private Codec() {}
 
@@ -104,6 +104,7 @@ public final class Codec {
                 if (f.after().isPresent()) out.raw(",\"after\":").number(f.after().getAsLong());
                 out.raw(",\"limit\":").number(f.limit()).raw("}}");
             }
+            case FromClient.Auth a -> out.raw("{\"Auth\":{\"token\":").string(a.token()).raw("}}");
         }
         return out.newline().toByteArray();
     }
@@ -191,6 +192,7 @@ public final class Codec {
                 yield new FromClient.ListGroups();
             }
             case "Members" -> new FromClient.Members(body(name, p, GROUP_NAME).string(GROUP_NAME));
+            case "Auth" -> new FromClient.Auth(body(name, p, TOKEN).string(TOKEN));
             case "Fetch" -> {
                 Body b = body(name, p, GROUP_NAME, AFTER, LIMIT);
                 yield new FromClient.Fetch(b.string(GROUP_NAME),
@@ -247,6 +249,7 @@ public final class Codec {
     private static final Field GROUP_NAME = new Field("group_name", Kind.STRING, true);
     private static final Field MESSAGE = new Field("message", Kind.STRING, true);
     private static final Field NAME = new Field("name", Kind.STRING, true);
+    private static final Field TOKEN = new Field("token", Kind.STRING, true);
     private static final Field SERVER = new Field("server", Kind.STRING, true);
     private static final Field FROM = new Field("from", Kind.STRING, false);
     private static final Field SEQ = new Field("seq", Kind.COUNT, false);
@@ -373,6 +376,7 @@ public final class Codec {
             case "Hello" -> "{\"Hello\":{\"name\":\"alice\"}}";
             case "Fetch" -> "{\"Fetch\":{\"group_name\":\"dogs\",\"after\":41,\"limit\":100}}";
             case "List" -> "{\"List\":{}}";
+            case "Auth" -> "{\"Auth\":{\"token\":\"...\"}}";
             default -> "{\"" + variant + "\":{...}}";
         };
     }

@@ -9,6 +9,17 @@ import java.util.OptionalLong;
 public sealed interface FromClient {
 
     /**
+     * Sign in with a token, as the first request to a server that requires it. The token never
+     * appears in {@link #toString}, so it cannot reach a log by accident.
+     */
+    record Auth(String token) implements FromClient {
+        @Override
+        public String toString() {
+            return "Auth[token=<redacted>]";
+        }
+    }
+
+    /**
      * Become a member of a group, creating it on first use. {@code history} (an extension; 0 in
      * the book's form) asks for up to that many earlier messages before the live ones.
      */

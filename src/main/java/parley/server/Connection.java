@@ -2,30 +2,58 @@ package parley.server;
 
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
-import parley.protocol.Codec;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import parley.protocol.LineReader;
 import parley.protocol.LineTooLongException;
+import parley.server.Metrics.CloseReason;
+import parley.server.Metrics.ErrorKind;
+import parley.tls.Tls;
 
 /**
- * A plain TCP client, served by its own virtual thread: read a line, hand it to the
+ * A TCP client, plain or TLS, served by its own virtual thread: read a line, hand it to the
  * {@link Session} (the seed's {@code serve} loop). Only a line over the length limit ends the
  * connection from this side, because the stream cannot be re-synchronised without buffering it.
+ *
+ * <p>TLS uses a blocking {@link SSLSocket} layered on the accepted channel: with virtual threads
+ * blocking is cheap, and the handshake runs here, on the connection's own thread, so a slow or
+ * silent client never holds up the accept loop. The handshake has a deadline of its own.
  */
 final class Connection implements Runnable {
     private final SocketChannel socket;
+    /** The TLS layer, or null for plain TCP. */
+    private final SSLSocket tls;
+    private final ReadableByteChannel in;
     private final ServerConfig config;
     private final Session session;
     private final String peer;
-    /** Set when the server stops this connection: lines still buffered or half-sent are not acted on. */
-    private volatile boolean stopped;
+    /** Set when the server stops this connection's input: a read error after it is an orderly end. */
+    private volatile boolean stopRequested;
+    /** For TLS: the handshake is over, so the input may be shut without breaking it. */
+    private volatile boolean handshakeDone;
 
-    Connection(ChatServer server, SocketChannel socket) {
+    Connection(ChatServer server, SocketChannel socket, SSLContext tlsContext) throws IOException {
         this.socket = socket;
         this.config = server.config();
         this.peer = peerOf(socket);
-        this.session = new Session(server, new ChannelSink(socket), this::stopReading, peer);
+        Sink sink;
+        if (tlsContext == null) {
+            tls = null;
+            in = socket;
+            sink = new ChannelSink(socket);
+        } else {
+            tls = Tls.overAccepted(tlsContext, socket.socket());
+            // Set before anything can write: the writer may be the one that runs the handshake.
+            tls.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, config.tlsHandshakeTimeout().toMillis())));
+            in = Channels.newChannel(tls.getInputStream());
+            sink = new TlsSink(tls, socket);
+        }
+        this.session = new Session(server, sink, this::stopReading, peer);
     }
 
     Session session() {
@@ -36,25 +64,28 @@ final class Connection implements Runnable {
     public void run() {
         boolean graceful = true;
         try {
-            LineReader lines = new LineReader(socket, config.readBufferBytes(), config.maxLineBytes());
-            while (lines.next() && !stopped) {
+            if (tls != null) handshake();
+            LineReader lines = new LineReader(in, config.readBufferBytes(), config.maxLineBytes());
+            // Checked before and after each line: a stop may come while a read waits, and a line
+            // left half-sent when the input is cut must not be acted on.
+            while (!session.isStopping() && lines.next() && !session.isStopping()) {
                 if (!lines.lineIsBlank()) {
                     session.handle(lines.array(), lines.lineStart(), lines.lineLength());
                 }
             }
         } catch (LineTooLongException e) {
-            session.reply(Codec.encodeError("line too long: the limit is " + e.limit()
-                    + " bytes; closing the connection"));
-            Log.info(peer + " closed: line over " + e.limit() + " bytes");
-            closeCleanly();
+            session.endFor(CloseReason.MAX_LINE, ErrorKind.MAX_LINE, "line too long: the limit is " + e.limit()
+                    + " bytes; closing the connection");
+            if (tls == null) closeCleanly();
         } catch (ClosedChannelException e) {
             graceful = false; // closed by us: shutdown, or the writer found the socket dead
         } catch (IOException e) {
-            graceful = false;
-            Log.debug(peer + " read failed: " + e);
+            // After we stopped the input, a TLS read ends in an error rather than a clean end of stream.
+            graceful = stopRequested;
+            if (!graceful) Log.debug("connection.read_failed", "peer", peer, "error", e.toString());
         } catch (RuntimeException | Error e) {
             graceful = false;
-            Log.error(peer + " connection failed", e);
+            Log.error("connection.failed", e, "peer", peer);
         } finally {
             session.end(graceful);
         }
@@ -77,10 +108,10 @@ final class Connection implements Runnable {
                     // reading finished first, or the socket is already gone
                 }
             });
-            java.nio.ByteBuffer sink = java.nio.ByteBuffer.allocate(8192);
+            ByteBuffer discard = ByteBuffer.allocate(8192);
             long discarded = 0;
-            while (discarded < (1 << 20) && socket.read(sink.clear()) >= 0) {
-                discarded += sink.position();
+            while (discarded < (1 << 20) && socket.read(discard.clear()) >= 0) {
+                discarded += discard.position();
             }
             timer.interrupt();
         } catch (IOException ignored) {
@@ -88,8 +119,26 @@ final class Connection implements Runnable {
         }
     }
 
+    private void handshake() throws IOException {
+        try {
+            tls.startHandshake();
+            tls.setSoTimeout(0);
+            handshakeDone = true;
+        } catch (IOException e) {
+            session.closingFor(CloseReason.TLS_HANDSHAKE);
+            Log.debug("tls.handshake_failed", "peer", peer, "error", e.toString());
+            throw new ClosedChannelException(); // not graceful: nothing can be sent without TLS
+        }
+    }
+
+    /**
+     * Makes the reader see the end of input. Over TLS, not while the handshake runs: that would
+     * break it, and with it the Error the session is about to send (server full, shutting down);
+     * the reader checks the session after the handshake and stops by itself.
+     */
     private void stopReading() {
-        stopped = true;
+        stopRequested = true;
+        if (tls != null && !handshakeDone) return;
         try {
             socket.shutdownInput();
         } catch (IOException e) {

@@ -7,6 +7,18 @@ import picocli.CommandLine;
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
+        return parse(value);
+    }
+
+    /** A duration as an operator would write it: 30s, 500ms, 2m. */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 60_000 == 0 && ms > 0) return ms / 60_000 + "m";
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
+    /** As {@link #convert}, for constants. */
+    public static Duration parse(String value) {
         String v = value.strip().toLowerCase(java.util.Locale.ROOT);
         try {
             if (v.endsWith("ms")) return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));

@@ -54,15 +54,14 @@ public final class Group {
         members.remove(c);
     }
 
-    /** The names of members that said Hello, sorted. */
+    /** The names of members that said Hello or signed in, sorted, each once (one user may have several connections). */
     List<String> memberNames() {
-        List<String> names = new ArrayList<>();
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
         for (Session c : members) {
             String n = c.name();
             if (n != null) names.add(n);
         }
-        names.sort(null);
-        return names;
+        return new ArrayList<>(names);
     }
 
     /** Encodes the message once and hands it to every member; never waits for one. */

@@ -66,6 +66,7 @@ final class Outbound implements Wakeable {
     private final long lingerNanos;
     private final long maxReplyBacklog;
     private final Runnable onWriteFailure;
+    private final Metrics metrics;
     private final AtomicInteger state = new AtomicInteger(IDLE);
     private final ConcurrentLinkedQueue<Reply> replies = new ConcurrentLinkedQueue<>();
     private final AtomicLong replyBytes = new AtomicLong();
@@ -80,6 +81,14 @@ final class Outbound implements Wakeable {
     private volatile boolean extended;
     private volatile long lastActive;
     /**
+     * When the write in progress started (System.nanoTime, never 0), or 0 when not writing: the
+     * server's housekeeping reads it to find a client whose socket has accepted nothing for the
+     * write deadline. Two volatile writes per write batch, nothing per message.
+     */
+    private volatile long writeSince;
+    /** Group messages put into the buffer since the last write; writer thread only. */
+    private int batchMessages;
+    /**
      * The writer's buffer, touched only by the writer thread. It starts small, doubles up to the
      * configured size while drains fill it, and is dropped when the writer retires, so a quiet
      * connection holds a few hundred bytes at most and an idle one none. Heap rather than direct:
@@ -90,8 +99,9 @@ final class Outbound implements Wakeable {
     private byte[] buf;
     private int len;
 
-    Outbound(Sink sink, ServerConfig config, Runnable onWriteFailure) {
+    Outbound(Sink sink, ServerConfig config, Metrics metrics, Runnable onWriteFailure) {
         this.sink = sink;
+        this.metrics = metrics;
         this.maxBuffer = config.writeBufferBytes();
         this.lingerNanos = config.writerLinger().toNanos();
         this.maxReplyBacklog = config.maxReplyBacklogBytes();
@@ -107,6 +117,7 @@ final class Outbound implements Wakeable {
      */
     void reply(byte[] line) {
         enqueue(line);
+        if (mustWaitForBacklog()) metrics.backlogPaused();
         while (mustWaitForBacklog()) {
             backlogWaiter = Thread.currentThread();
             if (mustWaitForBacklog()) {
@@ -130,9 +141,10 @@ final class Outbound implements Wakeable {
     }
 
     /**
-     * Queues a packet from the server itself (a shutdown notice, say) from any thread, without
-     * waiting: the server must never be held up by one client's backlog. Like a reply, it goes
-     * out after the group messages queued before it.
+     * Queues a line from the server itself (a shutdown or limit notice) from any thread, without
+     * ever waiting: the caller may be the housekeeping thread or the shutdown sweep, which must not
+     * be held up by one client's backlog. Like a reply, it goes out after the group messages
+     * queued before it.
      */
     void notice(byte[] line) {
         enqueue(line);
@@ -309,9 +321,15 @@ final class Outbound implements Wakeable {
         for (int k = 0; k < max; k++) {
             if (rx.position() >= stop) return k > 0;
             switch (rx.poll()) {
-                case Entry<Posted> e -> put(extended ? e.value().extendedLine(e.seq()) : e.value().line());
-                case Received.Lagged<Posted> l -> put(Codec.encodeError(
-                        "Dropped " + l.missed() + " messages from " + s.membership.group().name() + "."));
+                case Entry<Posted> e -> {
+                    batchMessages++; // before put, which may write: the count stays exact
+                    put(extended ? e.value().extendedLine(e.seq()) : e.value().line());
+                }
+                case Received.Lagged<Posted> l -> {
+                    metrics.lagged(l.missed());
+                    put(Codec.encodeError(
+                            "Dropped " + l.missed() + " messages from " + s.membership.group().name() + "."));
+                }
                 case Received.Empty<Posted> e -> { return k > 0; }
                 case Received.Closed<Posted> c -> { return k > 0; }
             }
@@ -338,7 +356,7 @@ final class Outbound implements Wakeable {
             if (line.length > buf.length - len) {
                 flushOut();
                 if (line.length > buf.length) {
-                    sink.write(line, 0, line.length);
+                    write(line, line.length);
                     return;
                 }
             }
@@ -349,8 +367,41 @@ final class Outbound implements Wakeable {
 
     private void flushOut() throws IOException {
         if (len == 0) return;
-        sink.write(buf, 0, len);
+        write(buf, len);
         len = 0;
+    }
+
+    /** One write batch to the transport, timed for the write deadline and counted once. */
+    private void write(byte[] b, int n) throws IOException {
+        writeSince = System.nanoTime() | 1;
+        try {
+            sink.write(b, 0, n);
+        } finally {
+            writeSince = 0;
+        }
+        metrics.wrote(batchMessages, n);
+        batchMessages = 0;
+    }
+
+    /** How long the write in progress has been blocked, or 0 if the writer is not in a write. */
+    long blockedFor(long now) {
+        long since = writeSince;
+        return since == 0 ? 0 : now - since;
+    }
+
+    /** Bytes queued for the client and not yet handed to the transport (a racy snapshot, for metrics). */
+    long backlogBytes() {
+        return replyBytes.get() + len;
+    }
+
+    /** Group messages waiting for this client, each group counted up to its capacity. */
+    long backlogMessages() {
+        long n = 0;
+        for (Sub s : subs) {
+            Receiver<Posted> rx = s.membership.receiver();
+            if (!rx.isClosed()) n += Math.min(rx.backlog(), rx.channel().capacity());
+        }
+        return n;
     }
 
     private static void unpark(Thread t) {

@@ -5,7 +5,9 @@ import java.time.Duration;
 
 /**
  * Every server setting and limit, with its default. This record is the one place limits are
- * defined; the README's limits table mirrors it.
+ * defined; the README's limits table and {@code ./parley server --help} mirror it. Each setting
+ * has a name (the option without its dashes: {@code group-capacity}), which a bad value's error
+ * names, whether it came from a flag, the config file or the environment.
  *
  * @param address           where to listen
  * @param groupCapacity     messages each group holds for its members; a member further behind than
@@ -27,6 +29,17 @@ import java.time.Duration;
  * @param historyBytes      encoded bytes each group retains beyond its last {@code groupCapacity}
  *                          messages; older ones are dropped first
  * @param maxNameChars      longest user name (Hello)
+ * @param maxConnections    open connections, over every transport; one more gets an Error and is closed
+ * @param maxMessageBytes   longest message text a Post may carry, in UTF-8 bytes; a longer post gets
+ *                          an Error and is not delivered (the connection stays)
+ * @param postRate          posts per second one connection may sustain (a token bucket); 0 means no
+ *                          limit. An over-limit post gets an Error and is not delivered
+ * @param postBurst         posts one connection may send at once before the rate applies
+ * @param writeDeadline     longest one write to a client may stay blocked; a client whose socket
+ *                          accepts nothing for this long is disconnected, so it cannot pin a writer
+ *                          and a slot forever. Lagging alone never disconnects anyone
+ * @param authTimeout       with authentication on, how long a new connection has to send its Auth
+ * @param tlsHandshakeTimeout with TLS on, how long a new connection has to finish its handshake
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -41,7 +54,14 @@ public record ServerConfig(
         Duration writerLinger,
         int historyMessages,
         long historyBytes,
-        int maxNameChars) {
+        int maxNameChars,
+        int maxConnections,
+        int maxMessageBytes,
+        int postRate,
+        int postBurst,
+        Duration writeDeadline,
+        Duration authTimeout,
+        Duration tlsHandshakeTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7878;
@@ -52,84 +72,199 @@ public record ServerConfig(
     public static final int DEFAULT_READ_BUFFER_BYTES = 256;
     public static final int DEFAULT_WRITE_BUFFER_BYTES = 32 * 1024;
     public static final int DEFAULT_MAX_REPLY_BACKLOG_BYTES = 1 << 20;
-    public static final Duration DEFAULT_CLOSE_FLUSH_TIMEOUT = Duration.ofSeconds(5);
-    public static final Duration DEFAULT_WRITER_LINGER = Duration.ofSeconds(5);
+    // Durations also as text, so the command line's defaults (annotation constants) come from here.
+    public static final String DEFAULT_CLOSE_FLUSH_TIMEOUT_TEXT = "5s";
+    public static final Duration DEFAULT_CLOSE_FLUSH_TIMEOUT = DurationConverter.parse(DEFAULT_CLOSE_FLUSH_TIMEOUT_TEXT);
+    public static final String DEFAULT_WRITER_LINGER_TEXT = "5s";
+    public static final Duration DEFAULT_WRITER_LINGER = DurationConverter.parse(DEFAULT_WRITER_LINGER_TEXT);
     public static final int DEFAULT_HISTORY_MESSAGES = 10_000;
     public static final long DEFAULT_HISTORY_BYTES = 8L << 20;
     public static final int DEFAULT_MAX_NAME_CHARS = 32;
+    /**
+     * Well above what one machine of this size serves comfortably (an idle connection costs a few
+     * KiB), so it only stops a flood; the bench's idle scenario opens up to 100,000.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = 100_000;
+    /** A long chat message is a few KiB; 64 KiB leaves room for pub/sub payloads. */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+    /**
+     * No limit by default, as in Redis and NATS: one pub/sub publisher may rightly post tens of
+     * thousands of messages a second on one connection. A deployment facing people sets one.
+     */
+    public static final int DEFAULT_POST_RATE = 0;
+    /** The least burst; with a post rate set and no burst given, the burst is one second's worth. */
+    public static final int DEFAULT_POST_BURST = 1;
+    /** A client that takes no bytes for 30 s is gone, or as good as (NATS uses 10 s). */
+    public static final String DEFAULT_WRITE_DEADLINE_TEXT = "30s";
+    public static final Duration DEFAULT_WRITE_DEADLINE = DurationConverter.parse(DEFAULT_WRITE_DEADLINE_TEXT);
+    public static final String DEFAULT_AUTH_TIMEOUT_TEXT = "10s";
+    public static final Duration DEFAULT_AUTH_TIMEOUT = DurationConverter.parse(DEFAULT_AUTH_TIMEOUT_TEXT);
+    public static final String DEFAULT_TLS_HANDSHAKE_TIMEOUT_TEXT = "10s";
+    public static final Duration DEFAULT_TLS_HANDSHAKE_TIMEOUT = DurationConverter.parse(DEFAULT_TLS_HANDSHAKE_TIMEOUT_TEXT);
 
     public ServerConfig {
-        positive("group capacity", groupCapacity);
-        if (groupCapacity > (1 << 24)) throw new IllegalArgumentException("group capacity must be at most 16777216");
-        positive("max line bytes", maxLineBytes);
-        if (maxLineBytes > (1 << 30)) throw new IllegalArgumentException("max line bytes must be at most 1 GiB");
-        positive("max group name length", maxGroupNameChars);
-        positive("max groups per connection", maxGroupsPerConnection);
-        positive("read buffer bytes", readBufferBytes);
-        if (writeBufferBytes < 256) throw new IllegalArgumentException("write buffer bytes must be at least 256");
-        positive("max reply backlog bytes", maxReplyBacklogBytes);
-        if (closeFlushTimeout.isNegative()) throw new IllegalArgumentException("close flush timeout must not be negative");
-        if (writerLinger.isNegative()) throw new IllegalArgumentException("writer linger must not be negative");
+        atLeast("group-capacity", groupCapacity, 1);
+        atMost("group-capacity", groupCapacity, 1 << 24);
+        atLeast("max-line", maxLineBytes, 1);
+        atMost("max-line", maxLineBytes, 1 << 30);
+        atLeast("max-group-name", maxGroupNameChars, 1);
+        atLeast("max-groups-per-connection", maxGroupsPerConnection, 1);
+        atLeast("read-buffer", readBufferBytes, 1);
+        atLeast("write-buffer", writeBufferBytes, 256);
+        atLeast("max-reply-backlog", maxReplyBacklogBytes, 1);
+        notNegative("close-flush-timeout", closeFlushTimeout);
+        notNegative("writer-linger", writerLinger);
         if (historyMessages < groupCapacity || historyMessages > (1 << 24)) {
-            throw new IllegalArgumentException("history messages must be between the group capacity ("
+            throw new InvalidSettingException("history", "history must be between the group capacity ("
                     + groupCapacity + ") and 16777216, got " + historyMessages);
         }
-        if (historyBytes < 0) throw new IllegalArgumentException("history bytes must not be negative");
-        positive("max name length", maxNameChars);
+        if (historyBytes < 0) throw new InvalidSettingException("history-bytes", "history-bytes must not be negative");
+        atLeast("max-name", maxNameChars, 1);
+        atLeast("max-connections", maxConnections, 1);
+        atLeast("max-message", maxMessageBytes, 1);
+        atLeast("post-rate", postRate, 0);
+        atLeast("post-burst", postBurst, 1);
+        positive("write-deadline", writeDeadline);
+        positive("auth-timeout", authTimeout);
+        positive("tls-handshake-timeout", tlsHandshakeTimeout);
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(new InetSocketAddress(DEFAULT_HOST, DEFAULT_PORT), DEFAULT_GROUP_CAPACITY,
-                DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_GROUP_NAME_CHARS, DEFAULT_MAX_GROUPS_PER_CONNECTION,
-                DEFAULT_READ_BUFFER_BYTES, DEFAULT_WRITE_BUFFER_BYTES, DEFAULT_MAX_REPLY_BACKLOG_BYTES,
-                DEFAULT_CLOSE_FLUSH_TIMEOUT, DEFAULT_WRITER_LINGER,
-                DEFAULT_HISTORY_MESSAGES, DEFAULT_HISTORY_BYTES, DEFAULT_MAX_NAME_CHARS);
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this config's values, to change a few of them. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     public ServerConfig withAddress(InetSocketAddress a) {
-        return new ServerConfig(a, groupCapacity, maxLineBytes, maxGroupNameChars, maxGroupsPerConnection,
-                readBufferBytes, writeBufferBytes, maxReplyBacklogBytes, closeFlushTimeout, writerLinger,
-                historyMessages, historyBytes, maxNameChars);
+        return toBuilder().address(a).build();
     }
 
     /** Also raises the history to at least the new capacity. */
     public ServerConfig withGroupCapacity(int c) {
-        return new ServerConfig(address, c, maxLineBytes, maxGroupNameChars, maxGroupsPerConnection,
-                readBufferBytes, writeBufferBytes, maxReplyBacklogBytes, closeFlushTimeout, writerLinger,
-                Math.max(c, historyMessages), historyBytes, maxNameChars);
+        return toBuilder().groupCapacity(c).historyMessages(Math.max(c, historyMessages)).build();
     }
 
     public ServerConfig withCloseFlushTimeout(Duration d) {
-        return new ServerConfig(address, groupCapacity, maxLineBytes, maxGroupNameChars, maxGroupsPerConnection,
-                readBufferBytes, writeBufferBytes, maxReplyBacklogBytes, d, writerLinger,
-                historyMessages, historyBytes, maxNameChars);
+        return toBuilder().closeFlushTimeout(d).build();
     }
 
     public ServerConfig withWriterLinger(Duration d) {
-        return new ServerConfig(address, groupCapacity, maxLineBytes, maxGroupNameChars, maxGroupsPerConnection,
-                readBufferBytes, writeBufferBytes, maxReplyBacklogBytes, closeFlushTimeout, d,
-                historyMessages, historyBytes, maxNameChars);
+        return toBuilder().writerLinger(d).build();
     }
 
     public ServerConfig withHistory(int messages, long bytes) {
-        return new ServerConfig(address, groupCapacity, maxLineBytes, maxGroupNameChars, maxGroupsPerConnection,
-                readBufferBytes, writeBufferBytes, maxReplyBacklogBytes, closeFlushTimeout, writerLinger,
-                messages, bytes, maxNameChars);
+        return toBuilder().historyMessages(messages).historyBytes(bytes).build();
     }
 
     public ServerConfig withMaxLineBytes(int n) {
-        return new ServerConfig(address, groupCapacity, n, maxGroupNameChars, maxGroupsPerConnection,
-                readBufferBytes, writeBufferBytes, maxReplyBacklogBytes, closeFlushTimeout, writerLinger,
-                historyMessages, historyBytes, maxNameChars);
+        return toBuilder().maxLineBytes(n).build();
     }
 
     public ServerConfig withMaxGroupsPerConnection(int n) {
-        return new ServerConfig(address, groupCapacity, maxLineBytes, maxGroupNameChars, n,
-                readBufferBytes, writeBufferBytes, maxReplyBacklogBytes, closeFlushTimeout, writerLinger,
-                historyMessages, historyBytes, maxNameChars);
+        return toBuilder().maxGroupsPerConnection(n).build();
     }
 
-    private static void positive(String what, int v) {
-        if (v < 1) throw new IllegalArgumentException(what + " must be at least 1, got " + v);
+    /** Fluent construction with every default filled in; the record's constructor validates. */
+    public static final class Builder {
+        private InetSocketAddress address = new InetSocketAddress(DEFAULT_HOST, DEFAULT_PORT);
+        private int groupCapacity = DEFAULT_GROUP_CAPACITY;
+        private int maxLineBytes = DEFAULT_MAX_LINE_BYTES;
+        private int maxGroupNameChars = DEFAULT_MAX_GROUP_NAME_CHARS;
+        private int maxGroupsPerConnection = DEFAULT_MAX_GROUPS_PER_CONNECTION;
+        private int readBufferBytes = DEFAULT_READ_BUFFER_BYTES;
+        private int writeBufferBytes = DEFAULT_WRITE_BUFFER_BYTES;
+        private int maxReplyBacklogBytes = DEFAULT_MAX_REPLY_BACKLOG_BYTES;
+        private Duration closeFlushTimeout = DEFAULT_CLOSE_FLUSH_TIMEOUT;
+        private Duration writerLinger = DEFAULT_WRITER_LINGER;
+        private int historyMessages = DEFAULT_HISTORY_MESSAGES;
+        private long historyBytes = DEFAULT_HISTORY_BYTES;
+        private int maxNameChars = DEFAULT_MAX_NAME_CHARS;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+        private int postRate = DEFAULT_POST_RATE;
+        /** Null until set: then one second's worth at the post rate. */
+        private Integer postBurst;
+        private Duration writeDeadline = DEFAULT_WRITE_DEADLINE;
+        private Duration authTimeout = DEFAULT_AUTH_TIMEOUT;
+        private Duration tlsHandshakeTimeout = DEFAULT_TLS_HANDSHAKE_TIMEOUT;
+
+        private Builder() {}
+
+        private Builder(ServerConfig c) {
+            address = c.address;
+            groupCapacity = c.groupCapacity;
+            maxLineBytes = c.maxLineBytes;
+            maxGroupNameChars = c.maxGroupNameChars;
+            maxGroupsPerConnection = c.maxGroupsPerConnection;
+            readBufferBytes = c.readBufferBytes;
+            writeBufferBytes = c.writeBufferBytes;
+            maxReplyBacklogBytes = c.maxReplyBacklogBytes;
+            closeFlushTimeout = c.closeFlushTimeout;
+            writerLinger = c.writerLinger;
+            historyMessages = c.historyMessages;
+            historyBytes = c.historyBytes;
+            maxNameChars = c.maxNameChars;
+            maxConnections = c.maxConnections;
+            maxMessageBytes = c.maxMessageBytes;
+            postRate = c.postRate;
+            postBurst = c.postBurst;
+            writeDeadline = c.writeDeadline;
+            authTimeout = c.authTimeout;
+            tlsHandshakeTimeout = c.tlsHandshakeTimeout;
+        }
+
+        public Builder address(InetSocketAddress v) { address = v; return this; }
+        public Builder groupCapacity(int v) { groupCapacity = v; return this; }
+        public Builder maxLineBytes(int v) { maxLineBytes = v; return this; }
+        public Builder maxGroupNameChars(int v) { maxGroupNameChars = v; return this; }
+        public Builder maxGroupsPerConnection(int v) { maxGroupsPerConnection = v; return this; }
+        public Builder readBufferBytes(int v) { readBufferBytes = v; return this; }
+        public Builder writeBufferBytes(int v) { writeBufferBytes = v; return this; }
+        public Builder maxReplyBacklogBytes(int v) { maxReplyBacklogBytes = v; return this; }
+        public Builder closeFlushTimeout(Duration v) { closeFlushTimeout = v; return this; }
+        public Builder writerLinger(Duration v) { writerLinger = v; return this; }
+        public Builder historyMessages(int v) { historyMessages = v; return this; }
+        public Builder historyBytes(long v) { historyBytes = v; return this; }
+        public Builder maxNameChars(int v) { maxNameChars = v; return this; }
+        public Builder maxConnections(int v) { maxConnections = v; return this; }
+        public Builder maxMessageBytes(int v) { maxMessageBytes = v; return this; }
+        public Builder postRate(int v) { postRate = v; return this; }
+        public Builder postBurst(int v) { postBurst = v; return this; }
+        public Builder writeDeadline(Duration v) { writeDeadline = v; return this; }
+        public Builder authTimeout(Duration v) { authTimeout = v; return this; }
+        public Builder tlsHandshakeTimeout(Duration v) { tlsHandshakeTimeout = v; return this; }
+
+        public ServerConfig build() {
+            return new ServerConfig(address, groupCapacity, maxLineBytes, maxGroupNameChars, maxGroupsPerConnection,
+                    readBufferBytes, writeBufferBytes, maxReplyBacklogBytes, closeFlushTimeout, writerLinger,
+                    historyMessages, historyBytes, maxNameChars, maxConnections, maxMessageBytes, postRate,
+                    postBurst != null ? postBurst : Math.max(DEFAULT_POST_BURST, postRate),
+                    writeDeadline, authTimeout, tlsHandshakeTimeout);
+        }
+    }
+
+    private static void atLeast(String setting, long v, long min) {
+        if (v < min) throw new InvalidSettingException(setting, setting + " must be at least " + min + ", got " + v);
+    }
+
+    private static void atMost(String setting, long v, long max) {
+        if (v > max) throw new InvalidSettingException(setting, setting + " must be at most " + max + ", got " + v);
+    }
+
+    private static void notNegative(String setting, Duration d) {
+        if (d.isNegative()) throw new InvalidSettingException(setting, setting + " must not be negative, got " + DurationConverter.format(d));
+    }
+
+    private static void positive(String setting, Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            throw new InvalidSettingException(setting, setting + " must be more than 0, got " + DurationConverter.format(d));
+        }
     }
 }

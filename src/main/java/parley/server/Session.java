@@ -11,6 +11,8 @@ import parley.protocol.Codec;
 import parley.protocol.FromClient;
 import parley.protocol.FromServer;
 import parley.protocol.ProtocolException;
+import parley.server.Metrics.CloseReason;
+import parley.server.Metrics.ErrorKind;
 
 /**
  * One client's conversation with the server, whatever carries it (TCP, TLS, WebSocket): decode a
@@ -19,6 +21,10 @@ import parley.protocol.ProtocolException;
  *
  * <p>A bad line gets an Error naming the problem and the session carries on. When the session
  * ends, for whatever reason, it leaves every group at once and gives up its name.
+ *
+ * <p>With authentication on, the first request must be an Auth with a known token; anything else
+ * gets an Error and ends the session. The token's user name is then the session's name: it is the
+ * {@code from} of its posts, and Hello may only repeat it.
  *
  * <p>{@link #handle} and {@link #end} are called by one thread (the transport's reader).
  */
@@ -30,11 +36,23 @@ public final class Session {
     private final GroupTable groups;
     private final Outbound outbound;
     private final String peer;
+    private final Metrics metrics;
+    private final AuthTokens auth;
+    private final PostRate postRate;
+    private final long openedAt = System.nanoTime();
     /** Groups joined, by name; touched only by the reader thread. */
     private final Map<String, Outbound.Sub> memberships = new HashMap<>();
     private volatile boolean closed;
-    /** The name given in Hello, or null; read by other sessions listing members. */
+    /** Set once the session is on its way out: later request lines are ignored. */
+    private volatile boolean stopping;
+    /** The name given in Hello or by the Auth token, or null; read by other sessions listing members. */
     private volatile String name;
+    /** The user the Auth token named, or null (not yet, or authentication is off). */
+    private volatile String user;
+    /** Why the session is ending, when the server decided it; first reason wins. */
+    private volatile CloseReason closeReason;
+    /** True once the session counts toward the connection limit; refused ones never do. */
+    private volatile boolean admitted;
 
     /**
      * @param sink      the transport's writing side
@@ -47,19 +65,46 @@ public final class Session {
         this.stopInput = stopInput;
         this.config = server.config();
         this.groups = server.groups();
-        this.outbound = new Outbound(sink, config, this::abort);
+        this.metrics = server.metrics();
+        this.auth = server.auth();
+        this.outbound = new Outbound(sink, config, metrics, this::abort);
         this.peer = peer;
+        this.postRate = config.postRate() > 0 ? new PostRate(config.postRate(), config.postBurst()) : null;
+    }
+
+    /** Asks the session to end because the server is shutting down. */
+    void stop(String reason) {
+        stopFor(CloseReason.SHUTDOWN, ErrorKind.SHUTDOWN, reason);
     }
 
     /**
-     * Asks the session to end, from any thread, without waiting: the client is told why after
-     * what is already queued for it, and its transport stops reading (it handles no more requests).
+     * Ends the session for a reason of the server's: the client gets {@code text} as an Error,
+     * after everything already queued for it, then the transport stops reading and the session
+     * ends as if the client had hung up. Never waits for the client, so housekeeping and the
+     * shutdown sweep can call it.
      */
-    void stop(String reason) {
-        if (closed) return;
-        outbound.notice(Codec.encodeError(reason));
+    void stopFor(CloseReason reason, ErrorKind kind, String text) {
+        if (!markStopping(reason, kind, text)) return;
+        // A reader waiting on this client's reply backlog must go back and see its input end.
         outbound.releaseReader();
         stopInput.run();
+    }
+
+    /**
+     * As {@link #stopFor}, for a transport that ends its input itself (after an over-long line,
+     * say, when it must drain what the client still sends so that the close is clean).
+     */
+    void endFor(CloseReason reason, ErrorKind kind, String text) {
+        markStopping(reason, kind, text);
+    }
+
+    private boolean markStopping(CloseReason reason, ErrorKind kind, String text) {
+        if (closed || stopping) return false;
+        stopping = true;
+        if (closeReason == null) closeReason = reason;
+        metrics.countError(kind);
+        outbound.notice(Codec.encodeError(text));
+        return true;
     }
 
     /** Waits (at most the close-flush timeout) until everything queued has been written. */
@@ -71,6 +116,24 @@ public final class Session {
         }
     }
 
+    void admit() {
+        admitted = true;
+    }
+
+    /** Refuses a session over the connection limit; it never counted toward the limit. */
+    void refuse(String text) {
+        stopFor(CloseReason.MAX_CONNECTIONS, ErrorKind.MAX_CONNECTIONS, text);
+    }
+
+    boolean admitted() {
+        return admitted;
+    }
+
+    /** True once the session is ending: its transport should stop feeding it lines. */
+    public boolean isStopping() {
+        return stopping || closed;
+    }
+
     /** Queues a packet line for the client. */
     public void reply(byte[] line) {
         outbound.reply(line);
@@ -78,22 +141,93 @@ public final class Session {
 
     /** Decodes one request line (without its terminator) and acts on it. */
     public void handle(byte[] buf, int off, int len) {
-        String error;
+        if (stopping) return;
+        metrics.bytesIn(len + 1L);
+        FromClient request;
         try {
-            error = switch (Codec.decodeRequest(buf, off, len)) {
-                case FromClient.Join j -> join(j.groupName(), j.history());
-                case FromClient.Post p -> post(p.groupName(), p.message());
-                case FromClient.Hello h -> hello(h.name());
-                case FromClient.Leave l -> leave(l.groupName());
-                case FromClient.ListGroups l -> list();
-                case FromClient.Members m -> members(m.groupName());
-                case FromClient.Fetch f -> fetch(f.groupName(), f.after().orElse(-1), f.limit());
-            };
+            request = Codec.decodeRequest(buf, off, len);
         } catch (ProtocolException e) {
-            error = e.getMessage();
+            if (awaitingAuth()) {
+                refuseAuth("no token");
+            } else {
+                outbound.reply(Codec.encodeError(fail(ErrorKind.BAD_REQUEST, e.getMessage())));
+            }
+            return;
         }
+        if (awaitingAuth()) {
+            authenticate(request);
+            return;
+        }
+        String error = switch (request) {
+            case FromClient.Join j -> join(j.groupName(), j.history());
+            case FromClient.Post p -> post(p.groupName(), p.message());
+            case FromClient.Hello h -> hello(h.name());
+            case FromClient.Leave l -> leave(l.groupName());
+            case FromClient.ListGroups l -> list();
+            case FromClient.Members m -> members(m.groupName());
+            case FromClient.Fetch f -> fetch(f.groupName(), f.after().orElse(-1), f.limit());
+            case FromClient.Auth a -> auth == null ? null : fail(ErrorKind.AUTH, "already authenticated as '" + user + "'");
+        };
         if (error != null) {
             outbound.reply(Codec.encodeError(error));
+        }
+    }
+
+    /** Counts an error of this kind and returns its text, for the handlers' {@code return}. */
+    private String fail(ErrorKind kind, String text) {
+        metrics.countError(kind);
+        return text;
+    }
+
+    // ------------------------------------------------------------------ authentication
+
+    /** True while authentication is on and this session has not yet passed it. */
+    boolean awaitingAuth() {
+        return auth != null && user == null;
+    }
+
+    /** The session's first request, with authentication on. The token is never logged. */
+    private void authenticate(FromClient request) {
+        if (!(request instanceof FromClient.Auth a)) {
+            refuseAuth("no token");
+            return;
+        }
+        String u = auth.userFor(a.token());
+        if (u == null) {
+            refuseAuth("unknown token");
+            return;
+        }
+        user = u;
+        name = u;
+        Log.debug("auth.ok", "peer", peer, "user", u);
+    }
+
+    private void refuseAuth(String why) {
+        Log.info("auth.failed", "peer", peer, "reason", why);
+        stopFor(CloseReason.AUTH_FAILED, ErrorKind.AUTH, why.equals("no token")
+                ? "authentication required: the first request must be {\"Auth\":{\"token\":\"...\"}}; closing the connection"
+                : "authentication failed; closing the connection");
+    }
+
+    /** Housekeeping: ends a session that has not authenticated within the auth timeout. */
+    void checkAuthTimeout(long now) {
+        if (awaitingAuth() && !stopping && now - openedAt > config.authTimeout().toNanos()) {
+            Log.info("auth.failed", "peer", peer, "reason", "timeout");
+            stopFor(CloseReason.AUTH_TIMEOUT, ErrorKind.AUTH, "authentication timed out: send {\"Auth\":{\"token\":\"...\"}} within "
+                    + DurationConverter.format(config.authTimeout()) + " of connecting; closing the connection");
+        }
+    }
+
+    /**
+     * Housekeeping: closes a session whose transport has taken nothing for the write deadline.
+     * No Error can reach such a client; the close frees its writer, buffer and slot.
+     */
+    void checkWriteDeadline(long now) {
+        long blocked = outbound.blockedFor(now);
+        if (blocked > config.writeDeadline().toNanos() && !closed) {
+            if (closeReason == null) closeReason = CloseReason.WRITE_DEADLINE;
+            Log.info("connection.write_deadline", "peer", peer, "blocked_ms", blocked / 1_000_000);
+            abort();
         }
     }
 
@@ -105,8 +239,8 @@ public final class Session {
         if (bad != null) return bad;
         if (memberships.containsKey(group)) return null;
         if (memberships.size() >= config.maxGroupsPerConnection()) {
-            return "Cannot join '" + group + "': a connection may belong to at most "
-                    + config.maxGroupsPerConnection() + " groups";
+            return fail(ErrorKind.MAX_GROUPS_PER_CONNECTION, "Cannot join '" + group
+                    + "': a connection may belong to at most " + config.maxGroupsPerConnection() + " groups");
         }
         Outbound.Sub sub = new Outbound.Sub(groups.join(group, this, outbound, history));
         memberships.put(group, sub);
@@ -114,9 +248,27 @@ public final class Session {
         return null;
     }
 
-    /** Through the group bus: straight into the ring on a single server, published in a cluster. */
+    /**
+     * A post that breaks a limit is not delivered, and the connection stays. Otherwise it goes
+     * through the group bus: straight into the ring on a single server, published in a cluster.
+     */
     private String post(String group, String message) {
-        return groups.bus().post(groups.get(group), group, message, name, busErrors);
+        int max = config.maxMessageBytes();
+        if (message.length() > max / 3) { // cheap test first: a char is at most 3 UTF-8 bytes
+            long size = utf8Length(message);
+            if (size > max) {
+                return fail(ErrorKind.MAX_MESSAGE, "message too long: " + size + " bytes, the limit is " + max
+                        + " bytes; it was not delivered to '" + group + "'");
+            }
+        }
+        if (postRate != null && !postRate.tryTake(System.nanoTime())) {
+            return fail(ErrorKind.POST_RATE, "posting too fast: at most " + config.postRate()
+                    + (config.postRate() == 1 ? " post" : " posts") + " a second (bursts of "
+                    + config.postBurst() + "); this post was not delivered to '" + group + "'");
+        }
+        String error = groups.bus().post(groups.get(group), group, message, name, busErrors);
+        if (error == null) metrics.posted();
+        return error;
     }
 
     /** A cluster bus's late word on a post (from any thread): told like a server notice. */
@@ -126,11 +278,32 @@ public final class Session {
         outbound.notice(Codec.encodeError(text));
     }
 
+    static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0, len = s.length(); i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) n += 1;
+            else if (c < 0x800) n += 2;
+            else if (Character.isSurrogate(c)) n += 2; // a pair is 4 bytes; the decoder refuses lone ones
+            else n += 3;
+        }
+        return n;
+    }
+
     private String hello(String wanted) {
         String bad = checkUserName(wanted);
         if (bad != null) return bad;
+        if (user != null) {
+            // Authenticated: the token decided the name; Hello only opts into the extended protocol.
+            if (!wanted.equals(user)) {
+                return fail(ErrorKind.BAD_NAME, "signed in as '" + user + "': Hello must use that name");
+            }
+            outbound.useExtendedProtocol();
+            outbound.reply(Codec.encode(new FromServer.Welcome(user, "parley " + Main.version())));
+            return null;
+        }
         if (!wanted.equals(name)) {
-            if (!server.claimName(wanted, this)) return "name '" + wanted + "' is taken";
+            if (!server.claimName(wanted, this)) return fail(ErrorKind.NAME_TAKEN, "name '" + wanted + "' is taken");
             server.releaseName(name, this);
             name = wanted;
         }
@@ -142,7 +315,7 @@ public final class Session {
     /** Delivery from the group stops at once: the writer stops reading its ring before this returns. */
     private String leave(String group) {
         Outbound.Sub sub = memberships.remove(group);
-        if (sub == null) return "not a member of '" + group + "'";
+        if (sub == null) return fail(ErrorKind.NOT_MEMBER, "not a member of '" + group + "'");
         outbound.remove(sub);
         groups.leave(sub.membership, this);
         return null;
@@ -169,7 +342,8 @@ public final class Session {
     private String fetch(String group, long after, long limit) {
         Group g = groups.get(group);
         if (limit < 1) {
-            return g == null && groups.bus() == GroupBus.LOCAL ? doesNotExist(group) : "limit must be at least 1";
+            return g == null && groups.bus() == GroupBus.LOCAL
+                    ? doesNotExist(group) : fail(ErrorKind.BAD_REQUEST, "limit must be at least 1");
         }
         boolean ext = outbound.extended();
         List<FromServer.Message> held;
@@ -191,14 +365,15 @@ public final class Session {
         return null;
     }
 
-    private static String doesNotExist(String group) {
-        return "Group '" + group + "' does not exist";
+    private String doesNotExist(String group) {
+        return fail(ErrorKind.NO_SUCH_GROUP, "Group '" + group + "' does not exist");
     }
 
     private String checkUserName(String n) {
         int max = config.maxNameChars();
         if (n.isEmpty() || n.length() > max || !n.chars().allMatch(Session::nameChar)) {
-            return "invalid name '" + n + "': use 1 to " + max + " of the characters A-Z a-z 0-9 _ - .";
+            return fail(ErrorKind.BAD_NAME, "invalid name '" + n + "': use 1 to " + max
+                    + " of the characters A-Z a-z 0-9 _ - .");
         }
         return null;
     }
@@ -209,9 +384,9 @@ public final class Session {
     }
 
     private String checkGroupName(String name) {
-        if (name.isEmpty()) return "group name must not be empty";
+        if (name.isEmpty()) return fail(ErrorKind.BAD_GROUP_NAME, "group name must not be empty");
         if (name.codePointCount(0, name.length()) > config.maxGroupNameChars()) {
-            return "group name longer than " + config.maxGroupNameChars() + " characters";
+            return fail(ErrorKind.MAX_GROUP_NAME, "group name longer than " + config.maxGroupNameChars() + " characters");
         }
         return null;
     }
@@ -221,9 +396,11 @@ public final class Session {
      * close-flush timeout); then leaves every group, gives up the name and closes the transport.
      */
     public void end(boolean graceful) {
+        boolean flushed = false;
         try {
-            if (graceful && !outbound.finish(config.closeFlushTimeout())) {
-                Log.debug(peer + " did not take its last output in time");
+            if (graceful) {
+                flushed = outbound.finish(config.closeFlushTimeout());
+                if (!flushed) Log.debug("connection.flush_timeout", "peer", peer);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -234,9 +411,21 @@ public final class Session {
             }
             memberships.clear();
             server.releaseName(name, this);
+            if (flushed && !closed) sink.sendClose();
             abort();
-            server.closed(this);
+            CloseReason reason = closeReason != null ? closeReason : graceful ? CloseReason.CLIENT : CloseReason.ERROR;
+            server.closed(this, reason);
+            Log.log(switch (reason) {
+                case CLIENT, ERROR, SHUTDOWN, MAX_CONNECTIONS, TLS_HANDSHAKE -> Log.Level.DEBUG;
+                default -> Log.Level.INFO;
+            }, "connection.closed", null, "peer", peer, "reason", reason.label(),
+                    "user", user == null ? "-" : user, "seconds", (System.nanoTime() - openedAt) / 1_000_000_000L);
         }
+    }
+
+    /** Records why the session is ending, if no reason was recorded before (first one wins). */
+    void closingFor(CloseReason reason) {
+        if (closeReason == null) closeReason = reason;
     }
 
     /** Closes the transport at once; safe from any thread, any number of times. */

@@ -14,6 +14,13 @@ public interface Sink {
      */
     void write(byte[] buf, int off, int len) throws IOException;
 
+    /**
+     * Called once, after the session's last bytes were written and before {@link #close}: a
+     * transport with a closing handshake (TLS close_notify, a WebSocket close frame) sends it here,
+     * so the client sees an orderly end. Must not block for long; the default does nothing.
+     */
+    default void sendClose() {}
+
     /** Closes the transport; may be called from any thread, more than once. */
     void close();
 }

@@ -8,9 +8,14 @@
  * subscribed to into one buffered write. Between the session and the ring sits the
  * {@link parley.server.GroupBus} hook: locally a post goes straight into the ring; a cluster bus
  * ({@code parley.cluster}) publishes it and delivers back. Owns every server limit, named in
- * {@link parley.server.ServerConfig}.
+ * {@link parley.server.ServerConfig} (with {@code ServerCommand} and {@code ServerDefaults}
+ * reading them from flags, a config file and the environment), and enforces them: each one
+ * tripped gets the client an Error and is counted in {@link parley.server.Metrics}. Also owns
+ * authentication ({@link parley.server.AuthTokens}, checked by the {@link parley.server.Session}
+ * for every transport), TLS on the TCP listener, and the one-line {@link parley.server.Log}.
  *
  * <p>Must not know the JSON format (that is {@code protocol}'s) nor how the ring is built (that is
- * {@code broadcast}'s), and knows nothing of the client or the command line.
+ * {@code broadcast}'s), nor how metrics are exposed (that is {@code http}'s), and knows nothing of
+ * the client.
  */
 package parley.server;

@@ -1,0 +1,101 @@
+package parley.http;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.helidon.webserver.http.HttpRouting;
+import java.util.function.ToDoubleFunction;
+import parley.server.ChatServer;
+import parley.server.Metrics;
+
+/**
+ * {@code /metrics} in the Prometheus text format. The server counts in plain LongAdders
+ * ({@link Metrics}); this class only reads them when scraped, through Micrometer function
+ * counters and gauges, so the metrics library is nowhere on the data path. Names, as scraped:
+ *
+ * <pre>
+ * parley_connections                      gauge   open connections (all transports)
+ * parley_connections_opened_total         counter connections accepted, refused ones included
+ * parley_connections_closed_total{reason} counter client, error, shutdown, max_connections, max_line,
+ *                                                 write_deadline, auth_failed, auth_timeout, tls_handshake
+ * parley_groups, parley_members           gauge   groups, and memberships over all groups
+ * parley_posts_total                      counter posts accepted and sent to a group
+ * parley_deliveries_total                 counter group messages written to members
+ * parley_writes_total                     counter write batches (deliveries / writes = coalescing)
+ * parley_received_bytes_total             counter request bytes read
+ * parley_sent_bytes_total                 counter bytes written to clients
+ * parley_lag_notices_total                counter "Dropped N messages" notices sent
+ * parley_messages_dropped_total           counter the N of those notices, summed
+ * parley_errors_total{kind}               counter Error packets sent, by kind (ErrorKind)
+ * parley_write_backlog_bytes              gauge   bytes queued for clients, not yet written
+ * parley_write_backlog_messages           gauge   group messages members have yet to be sent
+ * parley_backlog_pauses_total             counter reads paused by a full reply backlog
+ * </pre>
+ * plus the JVM's memory, threads, CPU and uptime.
+ */
+final class MetricsRoutes implements HttpFrontend.Routes {
+    /** The Prometheus text exposition format, version 0.0.4: what every scraper reads. */
+    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    MetricsRoutes(ChatServer chat) {
+        bind(registry, chat);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    @Override
+    public void accept(HttpRouting.Builder routing) {
+        routing.get("/metrics", (req, res) -> {
+            res.header("Content-Type", CONTENT_TYPE);
+            res.send(registry.scrape());
+        });
+    }
+
+    static void bind(MeterRegistry r, ChatServer chat) {
+        Metrics m = chat.metrics();
+        gauge(r, "parley.connections", null, "open connections, all transports", chat, ChatServer::connectionCount);
+        gauge(r, "parley.groups", null, "groups", chat, c -> c.groups().size());
+        gauge(r, "parley.members", null, "group memberships, over all groups", chat, ChatServer::memberCount);
+        gauge(r, "parley.write.backlog", "bytes", "bytes queued for clients and not yet written", chat,
+                ChatServer::writeBacklogBytes);
+        gauge(r, "parley.write.backlog.messages", null, "group messages members have yet to be sent", chat,
+                ChatServer::writeBacklogMessages);
+
+        counter(r, "parley.connections.opened", null, "connections accepted, refused ones included", m,
+                Metrics::connectionsOpened);
+        counter(r, "parley.posts", null, "posts accepted and sent to a group", m, Metrics::postsIn);
+        counter(r, "parley.deliveries", null, "group messages written to members", m, Metrics::deliveries);
+        counter(r, "parley.writes", null, "write batches handed to transports", m, Metrics::writes);
+        counter(r, "parley.received", "bytes", "request bytes read", m, Metrics::bytesIn);
+        counter(r, "parley.sent", "bytes", "bytes written to clients", m, Metrics::bytesOut);
+        counter(r, "parley.lag.notices", null, "Dropped N messages notices sent", m, Metrics::lagNotices);
+        counter(r, "parley.messages.dropped", null, "messages lagging members missed", m, Metrics::messagesDropped);
+        counter(r, "parley.backlog.pauses", null, "reads paused by a full reply backlog", m, Metrics::backlogPauses);
+        for (Metrics.ErrorKind k : Metrics.ErrorKind.values()) {
+            FunctionCounter.builder("parley.errors", m, x -> x.errors(k))
+                    .description("Error packets sent, by kind").tag("kind", k.label()).register(r);
+        }
+        for (Metrics.CloseReason why : Metrics.CloseReason.values()) {
+            FunctionCounter.builder("parley.connections.closed", m, x -> x.closed(why))
+                    .description("connections closed, by reason").tag("reason", why.label()).register(r);
+        }
+    }
+
+    private static <T> void gauge(MeterRegistry r, String name, String unit, String help, T obj, ToDoubleFunction<T> f) {
+        Gauge.builder(name, obj, f).description(help).baseUnit(unit).strongReference(true).register(r);
+    }
+
+    private static <T> void counter(MeterRegistry r, String name, String unit, String help, T obj, ToDoubleFunction<T> f) {
+        FunctionCounter.builder(name, obj, f).description(help).baseUnit(unit).register(r);
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * TLS set-up shared by the server and the client, with the JDK alone: PEM certificates and keys
+ * ({@link parley.tls.PemFiles}), PKCS#12 key stores, and the SSL contexts and sockets built from
+ * them ({@link parley.tls.Tls}).
+ *
+ * <p>Owns how key material is read and which protocol versions are spoken (TLS 1.3 only, whose
+ * half-close lets a client end its input and still read the server's last replies, as over plain
+ * TCP). Knows nothing of the chat protocol.
+ */
+package parley.tls;

@@ -1,0 +1,133 @@
+package parley.http;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import parley.server.ServerConfig;
+import parley.testing.LineClient;
+import parley.testing.Scrape;
+import parley.testing.TestServer;
+
+/** {@code /metrics} and {@code /health} scraped with a real HTTP client while real clients chat over TCP. */
+@DisplayName("/metrics and /health")
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MetricsTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private TestServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) server.close();
+    }
+
+    @Test
+    @DisplayName("counters and gauges follow the traffic exactly: connections, groups, members, posts, deliveries, bytes")
+    void countsTraffic() throws Exception {
+        server = TestServer.start(ServerConfig.builder());
+        Scrape before = server.scrape();
+        assertThat(before.contentType()).startsWith("text/plain; version=0.0.4");
+        assertThat(before.count("parley_connections")).isZero();
+        assertThat(before.count("parley_posts_total")).isZero();
+
+        try (LineClient a = server.connect(); LineClient b = server.connect()) {
+            String join = "{\"Join\":{\"group_name\":\"dogs\"}}";
+            a.send(join);
+            a.send("{\"Members\":{\"group_name\":\"dogs\"}}");
+            assertThat(a.read()).isEqualTo("{\"Members\":{\"group_name\":\"dogs\",\"names\":[]}}");
+            b.send(join);
+            b.send("{\"List\":{}}");
+            assertThat(b.read()).isEqualTo("{\"Groups\":[{\"name\":\"dogs\",\"members\":2}]}");
+            long sentBytes = 0;
+            long received = 0;
+            for (int i = 0; i < 10; i++) {
+                String post = "{\"Post\":{\"group_name\":\"dogs\",\"message\":\"woof " + i + "\"}}";
+                a.send(post);
+                sentBytes += post.getBytes(UTF_8).length + 1;
+            }
+            for (int i = 0; i < 10; i++) {
+                String expected = "{\"Message\":{\"group_name\":\"dogs\",\"message\":\"woof " + i + "\"}}";
+                assertThat(a.read()).isEqualTo(expected);
+                assertThat(b.read()).isEqualTo(expected);
+                received += 2L * (expected.length() + 1);
+            }
+            received += "{\"Groups\":[{\"name\":\"dogs\",\"members\":2}]}".length() + 1
+                    + "{\"Members\":{\"group_name\":\"dogs\",\"names\":[]}}".length() + 1;
+            long requestBytes = sentBytes + 2L * (join.length() + 1) + "{\"List\":{}}".length() + 1
+                    + "{\"Members\":{\"group_name\":\"dogs\"}}".length() + 1;
+
+            Scrape s = server.scrape();
+            assertThat(s.count("parley_connections")).isEqualTo(2);
+            assertThat(s.count("parley_connections_opened_total")).isEqualTo(2);
+            assertThat(s.count("parley_groups")).isEqualTo(1);
+            assertThat(s.count("parley_members")).isEqualTo(2);
+            assertThat(s.count("parley_posts_total")).isEqualTo(10);
+            assertThat(s.count("parley_deliveries_total")).isEqualTo(20);
+            assertThat(s.count("parley_received_bytes_total")).isEqualTo(requestBytes);
+            assertThat(s.count("parley_sent_bytes_total")).isEqualTo(received);
+            // Writes coalesce: never more batches than lines sent.
+            assertThat(s.count("parley_writes_total")).isBetween(2L, 21L);
+            assertThat(s.count("parley_write_backlog_bytes")).isZero();
+            assertThat(s.count("parley_write_backlog_messages")).isZero();
+
+            // Errors by kind.
+            a.send("{\"Post\":{\"group_name\":\"cats\",\"message\":\"meow\"}}");
+            assertThat(a.read()).isEqualTo("{\"Error\":\"Group 'cats' does not exist\"}");
+            a.send("{not json");
+            assertThat(a.read()).startsWith("{\"Error\":\"invalid JSON");
+            a.send("{\"Leave\":{\"group_name\":\"birds\"}}");
+            assertThat(a.read()).contains("not a member");
+            Scrape e = server.scrape();
+            assertThat(e.count("parley_errors_total{kind=\"no_such_group\"}")).isEqualTo(1);
+            assertThat(e.count("parley_errors_total{kind=\"bad_request\"}")).isEqualTo(1);
+            assertThat(e.count("parley_errors_total{kind=\"not_member\"}")).isEqualTo(1);
+            assertThat(e.count("parley_errors_total{kind=\"post_rate\"}")).isZero();
+        }
+        // Both hung up: the gauges go back to zero, and the closes are counted as the clients'.
+        await().atMost(WAIT).untilAsserted(() -> {
+            Scrape s = server.scrape();
+            assertThat(s.count("parley_connections")).isZero();
+            assertThat(s.count("parley_groups")).isZero();
+            assertThat(s.count("parley_members")).isZero();
+            assertThat(s.count("parley_connections_closed_total{reason=\"client\"}")
+                    + s.count("parley_connections_closed_total{reason=\"error\"}")).isEqualTo(2);
+        });
+    }
+
+    @Test
+    @DisplayName("the JVM's own metrics are there too")
+    void jvmMetrics() throws Exception {
+        server = TestServer.start(ServerConfig.builder());
+        Scrape s = server.scrape();
+        assertThat(s.value("jvm_threads_live_threads")).isPositive();
+        assertThat(s.text()).contains("jvm_memory_used_bytes{").contains("process_uptime_seconds");
+    }
+
+    @Test
+    @DisplayName("/health: 200 with counts while serving, 503 once shutting down")
+    void health() throws Exception {
+        server = TestServer.start(ServerConfig.builder());
+        try (LineClient a = server.connect()) {
+            a.send("{\"Join\":{\"group_name\":\"dogs\"}}").send("{\"List\":{}}");
+            a.read();
+            HttpResponse<String> up = Scrape.get(server.http.port(), "/health");
+            assertThat(up.statusCode()).isEqualTo(200);
+            assertThat(up.body()).isEqualTo("{\"status\":\"up\",\"connections\":1,\"groups\":1}");
+            Thread closer = Thread.ofVirtual().start(server.chat::close);
+            assertThat(a.read()).isEqualTo("{\"Error\":\"server shutting down\"}");
+            HttpResponse<String> down = Scrape.get(server.http.port(), "/health");
+            assertThat(down.statusCode()).isEqualTo(503);
+            assertThat(down.body()).contains("\"status\":\"stopping\"");
+            closer.join();
+        }
+        assertThat(server.scrape().count("parley_connections_closed_total{reason=\"shutdown\"}")).isEqualTo(1);
+        assertThat(server.scrape().count("parley_errors_total{kind=\"shutdown\"}")).isEqualTo(1);
+    }
+}

@@ -1,0 +1,202 @@
+package parley.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Where settings come from: flag &gt; config file &gt; environment &gt; default, and bad values
+ * refused with exit code 2 and a message naming the setting and its source. Nothing here starts a
+ * server: every refused start returns before binding.
+ */
+@DisplayName("server settings")
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ServerSettingsTest {
+    @TempDir
+    Path dir;
+
+    private final Map<String, String> env = new HashMap<>();
+    private ServerCommand cmd;
+    private CommandLine cl;
+    private final StringWriter err = new StringWriter();
+
+    private CommandLine commandLine() {
+        cmd = new ServerCommand(env);
+        cl = ServerCommand.configure(new CommandLine(cmd).setCaseInsensitiveEnumValuesAllowed(true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl;
+    }
+
+    private ServerConfig parse(String... args) {
+        commandLine().parseArgs(args);
+        return cmd.settings();
+    }
+
+    /** Runs the command as main would; only for inputs that must be refused before the server starts. */
+    private int refused(String... args) {
+        int code = commandLine().execute(args);
+        assertThat(code).as(err.toString()).isEqualTo(2);
+        return code;
+    }
+
+    private Path file(String text) throws Exception {
+        Path f = dir.resolve("parley.conf");
+        Files.writeString(f, text);
+        return f;
+    }
+
+    @Test
+    @DisplayName("with nothing set, the settings are ServerConfig's defaults")
+    void defaults() {
+        assertThat(parse()).isEqualTo(ServerConfig.defaults());
+    }
+
+    @Test
+    @DisplayName("precedence: flag over config file over environment over default")
+    void precedence() throws Exception {
+        Path f = file("""
+                # comments and blank lines are fine
+
+                group-capacity = 200
+                max-connections=50
+                post-rate: 7
+                """);
+        env.put("PARLEY_GROUP_CAPACITY", "300");
+        env.put("PARLEY_MAX_CONNECTIONS", "60");
+        env.put("PARLEY_MAX_MESSAGE", "1000");
+        env.put("PARLEY_WRITE_DEADLINE", "2s");
+        env.put("PARLEY_UNRELATED", "ignored"); // the launcher's PARLEY_JAVA_OPTS, say
+
+        ServerConfig c = parse("--config", f.toString(), "--group-capacity", "100");
+        assertThat(c.groupCapacity()).isEqualTo(100);                   // flag
+        assertThat(c.maxConnections()).isEqualTo(50);                   // file over env
+        assertThat(c.postRate()).isEqualTo(7);                          // file
+        assertThat(c.postBurst()).isEqualTo(7);                         // follows the rate
+        assertThat(c.maxMessageBytes()).isEqualTo(1000);                // env
+        assertThat(c.writeDeadline()).isEqualTo(Duration.ofSeconds(2)); // env
+        assertThat(c.maxLineBytes()).isEqualTo(ServerConfig.DEFAULT_MAX_LINE_BYTES); // default
+
+        // Without the flag, the file's value; without the file, the environment's.
+        assertThat(parse("--config", f.toString()).groupCapacity()).isEqualTo(200);
+        assertThat(parse().groupCapacity()).isEqualTo(300);
+    }
+
+    @Test
+    @DisplayName("the config file can come from PARLEY_CONFIG, and can set the address")
+    void configFromEnvironment() throws Exception {
+        Path f = file("address=127.0.0.1:9123\nmax-groups-per-connection=3\n");
+        env.put("PARLEY_CONFIG", f.toString());
+        ServerConfig c = parse();
+        assertThat(c.address()).isEqualTo(new InetSocketAddress("127.0.0.1", 9123));
+        assertThat(c.maxGroupsPerConnection()).isEqualTo(3);
+        assertThat(parse("7000").address().getPort()).isEqualTo(7000);
+    }
+
+    @Test
+    @DisplayName("a bad flag value: exit 2, naming the option")
+    void badFlag() {
+        refused("--group-capacity", "lots");
+        assertThat(err.toString()).contains("--group-capacity").contains("lots");
+        refused("--write-deadline", "soon");
+        assertThat(err.toString()).contains("'soon' is not a duration");
+    }
+
+    @Test
+    @DisplayName("a bad value from the environment or the file: exit 2, naming the setting and where it came from")
+    void badValueFromSource() throws Exception {
+        env.put("PARLEY_MAX_CONNECTIONS", "many");
+        refused();
+        assertThat(err.toString()).contains("--max-connections").contains("'many'")
+                .contains("(from environment variable PARLEY_MAX_CONNECTIONS)");
+
+        env.clear();
+        Path f = file("post-rate=-1\n");
+        refused("--config", f.toString());
+        assertThat(err.toString()).contains("post-rate must be at least 0, got -1 (from config file " + f + ")");
+
+        Files.writeString(f, "write-deadline=0s\n");
+        refused("--config", f.toString());
+        assertThat(err.toString()).contains("write-deadline must be more than 0");
+
+        err.getBuffer().setLength(0);
+        refused("--max-message", "0");
+        assertThat(err.toString()).contains("max-message must be at least 1, got 0").doesNotContain("from config");
+
+        refused("--http", "nowhere:port");
+        assertThat(err.toString()).contains("http: 'nowhere:port' is not an address");
+    }
+
+    @Test
+    @DisplayName("a config file with an unknown key, or none at that path: exit 2")
+    void badConfigFile() throws Exception {
+        Path f = file("group-capcity=10\nmax-line=100\n");
+        refused("--config", f.toString());
+        assertThat(err.toString()).contains("unknown setting group-capcity in config file " + f);
+        refused("--config", dir.resolve("missing.conf").toString());
+        assertThat(err.toString()).contains("cannot read config file");
+    }
+
+    @Test
+    @DisplayName("TLS and auth files that cannot be used: exit 2 before listening")
+    void badSecurityFiles() throws Exception {
+        refused("--tls-cert", dir.resolve("cert.pem").toString());
+        assertThat(err.toString()).contains("--tls-cert and --tls-key go together");
+        Path junk = file("not a certificate");
+        refused("--tls-cert", junk.toString(), "--tls-key", junk.toString());
+        assertThat(err.toString()).contains(junk.toString());
+        refused("--auth-tokens", dir.resolve("no-such-tokens").toString());
+        assertThat(err.toString()).contains("no-such-tokens");
+        refused("--tls-keystore", junk.toString(), "--tls-cert", junk.toString(), "--tls-key", junk.toString());
+        assertThat(err.toString()).contains("not both");
+    }
+
+    @Test
+    @DisplayName("--help lists every setting with its default, and shows defaults from the environment")
+    void help() {
+        String help = commandLine().getUsageMessage();
+        for (OptionSpec o : cl.getCommandSpec().options()) {
+            assertThat(help).contains(o.longestName());
+        }
+        for (String name : new String[] {"--group-capacity", "--max-connections", "--max-line", "--max-message",
+                "--post-rate", "--post-burst", "--max-group-name", "--max-groups-per-connection", "--max-name",
+                "--write-deadline", "--write-buffer", "--read-buffer", "--max-reply-backlog", "--close-flush-timeout",
+                "--writer-linger", "--history", "--history-bytes", "--tls-cert", "--tls-key", "--tls-keystore",
+                "--tls-keystore-password", "--tls-handshake-timeout", "--auth-tokens", "--auth-timeout", "--http",
+                "--log-level", "--log-format", "--config"}) {
+            assertThat(help).contains(name);
+        }
+        String flat = help.replaceAll("\\s+", " ");
+        assertThat(flat).contains("(default: " + ServerConfig.DEFAULT_MAX_CONNECTIONS + ")")
+                .contains("(default: " + ServerConfig.DEFAULT_MAX_MESSAGE_BYTES + ")")
+                .contains("(default: " + ServerConfig.DEFAULT_WRITE_DEADLINE_TEXT + ")")
+                .contains("flag > config file > environment > default");
+
+        env.put("PARLEY_GROUP_CAPACITY", "4321");
+        assertThat(commandLine().getUsageMessage().replaceAll("\\s+", " ")).contains("(default: 4321)");
+    }
+
+    @Test
+    @DisplayName("the duration defaults written for the command line are ServerConfig's")
+    void durationDefaultsAgree() {
+        ServerConfig c = parse();
+        assertThat(c.writeDeadline()).isEqualTo(ServerConfig.DEFAULT_WRITE_DEADLINE);
+        assertThat(c.closeFlushTimeout()).isEqualTo(ServerConfig.DEFAULT_CLOSE_FLUSH_TIMEOUT);
+        assertThat(c.writerLinger()).isEqualTo(ServerConfig.DEFAULT_WRITER_LINGER);
+        assertThat(c.authTimeout()).isEqualTo(ServerConfig.DEFAULT_AUTH_TIMEOUT);
+        assertThat(c.tlsHandshakeTimeout()).isEqualTo(ServerConfig.DEFAULT_TLS_HANDSHAKE_TIMEOUT);
+    }
+}
