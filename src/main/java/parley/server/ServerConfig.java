@@ -85,8 +85,11 @@ public record ServerConfig(
      * KiB), so it only stops a flood; the bench's idle scenario opens up to 100,000.
      */
     public static final int DEFAULT_MAX_CONNECTIONS = 100_000;
-    /** A long chat message is a few KiB; 64 KiB leaves room for pub/sub payloads. */
-    public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+    /**
+     * As large as a line allows by default, so a book client that could post a message before can
+     * still post it; a chat deployment lowers it (a long chat message is a few KiB).
+     */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = DEFAULT_MAX_LINE_BYTES;
     /**
      * No limit by default, as in Redis and NATS: one pub/sub publisher may rightly post tens of
      * thousands of messages a second on one connection. A deployment facing people sets one.

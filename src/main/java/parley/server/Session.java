@@ -266,7 +266,9 @@ public final class Session {
                     + (config.postRate() == 1 ? " post" : " posts") + " a second (bursts of "
                     + config.postBurst() + "); this post was not delivered to '" + group + "'");
         }
-        String error = groups.bus().post(groups.get(group), group, message, name, busErrors);
+        Group g = groups.get(group);
+        if (g == null && groups.bus() == GroupBus.LOCAL) return doesNotExist(group);
+        String error = groups.bus().post(g, group, message, name, busErrors);
         if (error == null) metrics.posted();
         return error;
     }
