@@ -1,5 +1,6 @@
 package parley.protocol;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -12,7 +13,7 @@ import java.util.Arrays;
  * because Jackson's escapes differ (upper-case hex), which would break byte compatibility.
  */
 final class JsonOut {
-    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     /** For each ASCII byte: 0 = as is, (byte) u = a six-char hex escape, anything else = backslash then that char. */
     private static final byte[] ESCAPE = new byte[128];
     static {
@@ -44,26 +45,54 @@ final class JsonOut {
 
     /** Appends a JSON string literal, quotes included. */
     JsonOut string(String s) {
+        if (s.length() >= 32) {
+            // Long strings: let the JDK's intrinsic encoder copy them, then check the bytes once;
+            // plain ASCII (most chat text) then needs no per-char work at all.
+            byte[] raw = s.getBytes(StandardCharsets.UTF_8);
+            if (plainAscii(raw)) {
+                ensure(raw.length + 2);
+                buf[len++] = '"';
+                System.arraycopy(raw, 0, buf, len, raw.length);
+                len += raw.length;
+                buf[len++] = '"';
+                return this;
+            }
+        }
         int n = s.length();
+        // Room for the common case (one byte per char) up front, so plain ASCII, the bulk of chat
+        // text, is copied without a bounds check per char; escapes and non-ASCII make room as
+        // they go, keeping room for the rest of the string too.
         ensure(n + 2);
-        buf[len++] = '"';
+        byte[] b = buf;
+        int at = len;
+        b[at++] = '"';
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
+            if (c < 0x80 && ESCAPE[c] == 0) {
+                b[at++] = (byte) c;
+                continue;
+            }
+            len = at;
+            ensure(6 + (n - i) + 1);
             if (c < 0x80) {
-                byte e = ESCAPE[c];
-                if (e == 0) {
-                    ensure(1);
-                    buf[len++] = (byte) c;
-                } else {
-                    escape(c, e);
-                }
+                escape(c, ESCAPE[c]);
             } else {
                 i = nonAscii(s, i, c);
             }
+            b = buf;
+            at = len;
         }
-        ensure(1);
-        buf[len++] = '"';
+        b[at++] = '"';
+        len = at;
         return this;
+    }
+
+    /** True if every byte is ASCII that JSON carries as is. */
+    private static boolean plainAscii(byte[] raw) {
+        for (byte x : raw) {
+            if (x < 0x20 || x == '"' || x == '\\') return false; // negative: non-ASCII
+        }
+        return true;
     }
 
     JsonOut number(long value) {
