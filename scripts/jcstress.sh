@@ -31,8 +31,9 @@ rm -rf "$out"
 mkdir -p "$out"
 log="$out/console.txt"
 set +e
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-  -jar target/jcstress.jar "${mode[@]}" ${args[@]+"${args[@]}"} -r "$out" -v >"$log" 2>&1 &
+# Run inside the results folder: jcstress drops its result blob in the working directory.
+(cd "$out" && exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+  -jar "$here/target/jcstress.jar" "${mode[@]}" ${args[@]+"${args[@]}"} -r . -v) >"$log" 2>&1 &
 pid=$!
 # Progress while it runs (the full console output is in $log), then the per-test outcome tables.
 tail -n +1 -f "$log" --pid "$pid" | grep --line-buffered -E '^\(Results:|\[FAILED\]|\[ERROR\]|Exception' || true
