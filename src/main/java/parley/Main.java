@@ -2,6 +2,7 @@ package parley;
 
 import parley.client.ClientCommand;
 import parley.server.ServerCommand;
+import parley.soak.SoakCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Group chat and pub/sub over newline-delimited JSON, wire-compatible with "
                 + "Programming Rust's async-chat.",
-        subcommands = {ServerCommand.class, ClientCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ServerCommand.class, ClientCommand.class, SoakCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "The launcher also runs the test suite: ./parley test"})
 public final class Main implements Runnable {
 
