@@ -24,7 +24,7 @@ for a in "$@"; do
 done
 
 echo "jcstress: building target/jcstress.jar" >&2
-mvn -q -B -Pjcstress -DskipTests package
+mvn -q -B -Pjcstress -Dmaven.test.skip=true package
 
 out=target/jcstress-results
 rm -rf "$out"

@@ -605,7 +605,7 @@ final class Soak {
                     "{\"Join\":{\"group_name\":\"a\",\"group_name\":\"b\"}}".getBytes(UTF_8), // duplicate field
                     "{\"Post\":{\"group_name\":\"x\",\"message\":\"\\ud800\"}}".getBytes(UTF_8), // lone surrogate
                     post(prefix + "-nowhere", "m").getBytes(UTF_8),                      // no such group
-                    ("[".repeat(200) + "]".repeat(200)).getBytes(UTF_8),                 // deep nesting
+                    ("{\"Join\":{\"x\":" + "[".repeat(200) + "]".repeat(200) + "}}").getBytes(UTF_8), // nesting over the limit
                     "{\"List\":{}} {}".getBytes(UTF_8),                                  // trailing data
                     {'{', 0, '}'},                                                       // NUL byte
                     {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '{', '}'},                   // byte-order mark
