@@ -18,7 +18,8 @@ import parley.broadcast.Receiver;
 /**
  * A value is held when the channel is closed while its receiver waits. Close refuses later sends
  * but does not discard what is held: the receiver reads value 0 and then ends with Closed, in every
- * interleaving. Its waits are timed (2 s); a wait that times out reports "nothing" and is forbidden.
+ * interleaving. Its waits are timed (10 s, far beyond any legitimate wait); a wait that times out
+ * records nothing more, which is a forbidden outcome.
  */
 @JCStressTest
 @Description("close against a receiving receiver: held values first, then Closed; never a hang")
@@ -38,7 +39,7 @@ public class CloseVsReceive {
     public void receiver() {
         try {
             for (int i = 0; i < 4; i++) {
-                Received<Integer> r = seen.add(rx.recv(2, TimeUnit.SECONDS));
+                Received<Integer> r = seen.add(rx.recv(10, TimeUnit.SECONDS));
                 if (r instanceof Received.Closed || r instanceof Received.Empty) return;
             }
         } catch (InterruptedException e) {
