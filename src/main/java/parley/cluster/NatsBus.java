@@ -137,12 +137,12 @@ public final class NatsBus implements GroupBus {
                 .errorListener(new ErrorListener() {
                     @Override
                     public void errorOccurred(Connection conn, String error) {
-                        Log.debug("cluster bus: " + error);
+                        Log.debug("cluster.nats_error", "error", error);
                     }
 
                     @Override
                     public void exceptionOccurred(Connection conn, Exception exp) {
-                        Log.debug("cluster bus: " + exp);
+                        Log.debug("cluster.nats_exception", "error", String.valueOf(exp));
                     }
                 })
                 .build();
@@ -169,8 +169,7 @@ public final class NatsBus implements GroupBus {
             StreamInfo info = jsm.getStreamInfo(STREAM);
             long kept = info.getConfiguration().getMaxMsgsPerSubject();
             if (kept != retention) {
-                Log.warn("cluster bus: stream " + STREAM + " keeps " + kept + " messages per group, not "
-                        + retention + " (it was created by a node with another --history); using it as it is");
+                Log.warn("cluster.stream_retention_differs", "stream", STREAM, "kept", kept, "history", retention);
             }
             return;
         } catch (JetStreamApiException e) {
@@ -276,10 +275,10 @@ public final class NatsBus implements GroupBus {
             return mi == null ? 0 : mi.getSeq();
         } catch (JetStreamApiException e) {
             if (e.getErrorCode() == 404) return 0;
-            Log.debug("cluster bus: last message of " + subject + ": " + e.getMessage());
+            Log.debug("cluster.last_message_failed", "subject", subject, "error", e.getMessage());
             return -1;
         } catch (IOException | RuntimeException e) {
-            Log.debug("cluster bus: last message of " + subject + ": " + e);
+            Log.debug("cluster.last_message_failed", "subject", subject, "error", e.toString());
             return -1;
         }
     }
@@ -297,7 +296,7 @@ public final class NatsBus implements GroupBus {
                 Headers h = new Headers().put("Nats-Rollup", "sub");
                 js.publishAsync(Subjects.marker(group.name()), h, new byte[0]).exceptionally(e -> null);
             } catch (RuntimeException e) {
-                Log.debug("cluster bus: marker for " + group.name() + ": " + e);
+                Log.debug("cluster.marker_failed", "group", group.name(), "error", e.toString());
             }
         }
         // Subscribing is a round trip: never inside the group table's lock.
@@ -334,8 +333,7 @@ public final class NatsBus implements GroupBus {
             if (f.removed) unsubscribe(f);
             if (last == 0 || g.lastDelivered() >= last) g.markReady();
         } catch (IOException | JetStreamApiException | RuntimeException e) {
-            Log.warn("cluster bus: cannot follow group '" + g.name() + "' now (" + e.getMessage()
-                    + "); it will be followed when the bus is back");
+            Log.warn("cluster.follow_deferred", "group", g.name(), "error", e.getMessage());
             g.markReady();
         }
     }
@@ -348,7 +346,7 @@ public final class NatsBus implements GroupBus {
             if (p != null) f.group.deliver(p.message(), p.from(), seq);
             if (!f.group.ready() && (seq >= f.readyAt || m.metaData().pendingCount() == 0)) f.group.markReady();
         } catch (RuntimeException e) {
-            Log.warn("cluster bus: bad message on " + m.getSubject() + ": " + e);
+            Log.warn("cluster.bad_message", "subject", m.getSubject(), "error", e.toString());
         }
     }
 
@@ -359,7 +357,7 @@ public final class NatsBus implements GroupBus {
         try {
             dispatcher.unsubscribe(s);
         } catch (RuntimeException e) {
-            Log.debug("cluster bus: unsubscribing " + f.subject + ": " + e);
+            Log.debug("cluster.unsubscribe_failed", "subject", f.subject, "error", e.toString());
         }
     }
 
@@ -371,7 +369,7 @@ public final class NatsBus implements GroupBus {
             case DISCONNECTED -> {
                 if (up) {
                     up = false;
-                    Log.warn("cluster bus disconnected; posts fail until it returns");
+                    Log.warn("cluster.disconnected");
                     noticeAll.accept(UNAVAILABLE);
                 }
             }
@@ -385,7 +383,7 @@ public final class NatsBus implements GroupBus {
         try {
             ensureStream();
         } catch (IOException e) {
-            Log.warn("cluster bus: " + e.getMessage());
+            Log.warn("cluster.resume_failed", "error", e.getMessage());
         }
         for (Feed f : feeds.values()) {
             unsubscribe(f);
@@ -393,7 +391,7 @@ public final class NatsBus implements GroupBus {
         }
         if (!up && !closed) {
             up = true;
-            Log.info("cluster bus back");
+            Log.info("cluster.reconnected");
             noticeAll.accept(BACK);
         }
     }
@@ -452,7 +450,7 @@ public final class NatsBus implements GroupBus {
             try {
                 sub.unsubscribe();
             } catch (RuntimeException e) {
-                Log.debug("cluster bus: " + e);
+                Log.debug("cluster.error", "error", e.toString());
             }
         }
         return new ArrayList<>(out);

@@ -69,7 +69,7 @@ public final class GroupTable {
         });
         if (out[0] != null) return out[0];
         if (!loading[0].awaitReady(READY_WAIT_MILLIS)) {
-            Log.warn("group '" + name + "' not loaded from the cluster bus in time; joining anyway");
+            Log.warn("cluster.history_load_timeout", "group", name);
         }
         // The waiting count kept the group in the table, so this is the same group.
         groups.compute(name, (n, g) -> {

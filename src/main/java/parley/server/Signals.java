@@ -14,7 +14,7 @@ final class Signals {
             try {
                 Signal.handle(new Signal(name), s -> action.run());
             } catch (IllegalArgumentException e) {
-                Log.warn("cannot handle SIG" + name + ": " + e.getMessage());
+                Log.warn("signal.unavailable", "signal", "SIG" + name, "error", e.getMessage());
             }
         }
     }

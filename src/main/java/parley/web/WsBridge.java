@@ -98,7 +98,7 @@ final class WsBridge implements WsListener, Sink {
         }
         live.add(this);
         Thread.ofVirtual().name("parley-ws-watch").start(this::watch);
-        Log.debug(peer + " connected");
+        Log.debug("ws.connected", "peer", peer);
     }
 
     @Override
@@ -163,7 +163,7 @@ final class WsBridge implements WsListener, Sink {
 
     @Override
     public void onError(WsSession ws, Throwable t) {
-        Log.debug(peer + " WebSocket error: " + t);
+        Log.debug("ws.error", "peer", peer, "error", t.toString());
     }
 
     /** One complete text message: one request. Called holding {@link #turn}. */
@@ -202,7 +202,7 @@ final class WsBridge implements WsListener, Sink {
         partial = null;
         session.reply(Codec.encodeError("message too long: the limit is " + maxBytes
                 + " bytes; closing the connection"));
-        Log.info(peer + " closed: message over " + maxBytes + " bytes");
+        Log.info("ws.closed", "peer", peer, "reason", "max_line", "limit", maxBytes);
         finish(true);
     }
 
@@ -244,7 +244,7 @@ final class WsBridge implements WsListener, Sink {
         } finally {
             turn.unlock();
         }
-        Log.debug(peer + " disconnected");
+        Log.debug("ws.disconnected", "peer", peer);
     }
 
     /**
@@ -256,7 +256,7 @@ final class WsBridge implements WsListener, Sink {
         WsSession s = ws;
         if (s == null || closing.get()) return;
         if (now - lastHeard > silentLimit.toNanos()) {
-            if (!forced) Log.info(peer + " closed: nothing heard for " + silentLimit.toSeconds() + " s");
+            if (!forced) Log.info("ws.closed", "peer", peer, "reason", "silent", "seconds", silentLimit.toSeconds());
             forceClose();
             return;
         }
@@ -265,7 +265,7 @@ final class WsBridge implements WsListener, Sink {
                 try {
                     s.ping(BufferData.empty());
                 } catch (RuntimeException e) {
-                    Log.debug(peer + " ping failed: " + e);
+                    Log.debug("ws.ping_failed", "peer", peer, "error", e.toString());
                 } finally {
                     pinging.set(false);
                 }
@@ -309,7 +309,7 @@ final class WsBridge implements WsListener, Sink {
         forced = true;
         Thread w = writing;
         if (w != null) {
-            Log.debug(peer + " interrupting a write the client does not take");
+            Log.debug("ws.write_interrupted", "peer", peer);
             w.interrupt();
         }
         if (ws instanceof ServerConnection c) c.close(false);
@@ -341,13 +341,13 @@ final class WsBridge implements WsListener, Sink {
             try {
                 s.close(code, reason);
             } catch (RuntimeException e) {
-                Log.debug(peer + " could not send Close: " + e);
+                Log.debug("ws.close_failed", "peer", peer, "error", e.toString());
             }
         });
         Thread.ofVirtual().name("parley-ws-close-timer").start(() -> {
             try {
                 if (!t.join(closeGrace.plusSeconds(1))) {
-                    Log.debug(peer + " did not answer Close; ending the connection");
+                    Log.debug("ws.close_unanswered", "peer", peer);
                     for (int tries = 0; tries < 30; tries++) {
                         forceClose();
                         if (t.join(Duration.ofSeconds(1))) break;
