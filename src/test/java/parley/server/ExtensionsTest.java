@@ -3,8 +3,8 @@ package parley.server;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static parley.server.ExtClient.error;
-import static parley.server.ExtClient.welcome;
+import static parley.server.TestClient.errorLine;
+import static parley.server.TestClient.welcome;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -63,15 +63,15 @@ class ExtensionsTest {
         if (server != null) server.close();
     }
 
-    private ExtClient book() throws IOException {
-        return track(ExtClient.connect(address));
+    private TestClient book() throws IOException {
+        return track(TestClient.connect(address));
     }
 
-    private ExtClient hello(String name) throws IOException {
-        return track(ExtClient.hello(address, name));
+    private TestClient hello(String name) throws IOException {
+        return track(TestClient.hello(address, name));
     }
 
-    private ExtClient track(ExtClient c) {
+    private TestClient track(TestClient c) {
         toClose.add(c);
         return c;
     }
@@ -97,7 +97,7 @@ class ExtensionsTest {
     }
 
     private static FromServer.Message asMessage(String line) {
-        FromServer p = ExtClient.decode(line);
+        FromServer p = TestClient.decode(line);
         assertThat(p).as("reply %s", line).isInstanceOf(FromServer.Message.class);
         return (FromServer.Message) p;
     }
@@ -118,7 +118,7 @@ class ExtensionsTest {
      * (group messages and replies to one member are not ordered relative to each other).
      */
     private void keepAlive(String group) throws IOException {
-        ExtClient keeper = book();
+        TestClient keeper = book();
         keeper.send(join(group));
         keeper.sync();
     }
@@ -134,31 +134,31 @@ class ExtensionsTest {
     @DisplayName("Hello is answered with Welcome; Hello'd members get from and seq, numbered per group from 1")
     void helloAndExtendedMessages() throws IOException {
         start();
-        ExtClient alice = track(ExtClient.connect(address));
+        TestClient alice = track(TestClient.connect(address));
         alice.send("{\"Hello\":{\"name\":\"alice\"}}");
-        alice.expect("{\"Welcome\":{\"name\":\"alice\",\"server\":\"parley " + parley.Main.version() + "\"}}");
-        ExtClient bob = hello("bob");
+        alice.expectLine("{\"Welcome\":{\"name\":\"alice\",\"server\":\"parley " + parley.Main.version() + "\"}}");
+        TestClient bob = hello("bob");
         alice.send(join("dogs"), join("cats"));
         alice.sync();
         bob.send(join("dogs"));
         bob.sync();
 
         alice.send(post("dogs", "hi"));
-        alice.expect("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"hi\",\"from\":\"alice\",\"seq\":1}}");
-        bob.expect("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"hi\",\"from\":\"alice\",\"seq\":1}}");
+        alice.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"hi\",\"from\":\"alice\",\"seq\":1}}");
+        bob.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"hi\",\"from\":\"alice\",\"seq\":1}}");
         bob.send(post("dogs", "woof"));
-        alice.expect("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"woof\",\"from\":\"bob\",\"seq\":2}}");
-        bob.expect("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"woof\",\"from\":\"bob\",\"seq\":2}}");
+        alice.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"woof\",\"from\":\"bob\",\"seq\":2}}");
+        bob.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"woof\",\"from\":\"bob\",\"seq\":2}}");
         // Each group counts on its own.
         bob.send(post("cats", "meow"));
-        alice.expect("{\"Message\":{\"group_name\":\"cats\",\"message\":\"meow\",\"from\":\"bob\",\"seq\":1}}");
+        alice.expectLine("{\"Message\":{\"group_name\":\"cats\",\"message\":\"meow\",\"from\":\"bob\",\"seq\":1}}");
         // Escapes come before the extension fields, exactly as the book's message is encoded.
         alice.send(post("dogs", "tab\there \"q\" \\ naïve \u0001"));
-        alice.expect("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"tab\\there \\\"q\\\" \\\\ naïve \\u0001\","
+        alice.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"tab\\there \\\"q\\\" \\\\ naïve \\u0001\","
                 + "\"from\":\"alice\",\"seq\":3}}");
         // Saying Hello again under the same name is answered again, and changes nothing.
         alice.send("{\"Hello\":{\"name\":\"alice\"}}");
-        alice.expect(welcome("alice"));
+        alice.expectLine(welcome("alice"));
         assertThat(beforeSync(alice.sync())).isEmpty();
     }
 
@@ -166,38 +166,38 @@ class ExtensionsTest {
     @DisplayName("a connection that never says Hello gets exactly the book's bytes, next to Hello'd members")
     void bookConnectionKeepsBookBytes() throws IOException {
         start();
-        ExtClient book = book();
+        TestClient book = book();
         book.send(join("dogs"));
-        ExtClient alice = hello("alice");
+        TestClient alice = hello("alice");
         alice.send(join("dogs"));
         alice.sync();
 
         book.send(post("dogs", "from the book"));
-        book.expect("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"from the book\"}}");
+        book.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"from the book\"}}");
         // The poster never said Hello: no "from", but Hello'd members still get the seq.
-        alice.expect("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"from the book\",\"seq\":1}}");
+        alice.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"from the book\",\"seq\":1}}");
 
         alice.send(post("dogs", "from alice \"quoted\""));
-        book.expect("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"from alice \\\"quoted\\\"\"}}");
-        alice.expect("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"from alice \\\"quoted\\\"\","
+        book.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"from alice \\\"quoted\\\"\"}}");
+        alice.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"from alice \\\"quoted\\\"\","
                 + "\"from\":\"alice\",\"seq\":2}}");
 
         book.send(post("cats", "meow"));
-        book.expect("{\"Error\":\"Group 'cats' does not exist\"}");
+        book.expectLine("{\"Error\":\"Group 'cats' does not exist\"}");
 
         // Join with history and Fetch, asked by a book connection, still answer in the book's form.
-        ExtClient late = book();
+        TestClient late = book();
         late.send("{\"Join\":{\"group_name\":\"dogs\",\"history\":5}}", post("dogs", "live"));
-        late.expect("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"from the book\"}}");
-        late.expect("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"from alice \\\"quoted\\\"\"}}");
-        late.expect("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"live\"}}");
-        book.expect("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"live\"}}");
-        alice.expect("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"live\",\"seq\":3}}");
+        late.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"from the book\"}}");
+        late.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"from alice \\\"quoted\\\"\"}}");
+        late.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"live\"}}");
+        book.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"live\"}}");
+        alice.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"live\",\"seq\":3}}");
 
         // Nothing else reached the book connection in between: the next line is the next post.
         alice.send(post("dogs", "last"));
-        book.expect("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"last\"}}");
-        late.expect("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"last\"}}");
+        book.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"last\"}}");
+        late.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"last\"}}");
     }
 
     // ------------------------------------------------------------------ List, Members
@@ -206,66 +206,66 @@ class ExtensionsTest {
     @DisplayName("List shows every group with its member count, sorted; a group goes away with its last member")
     void listShowsMemberCounts() throws IOException {
         start();
-        ExtClient alice = hello("alice");
+        TestClient alice = hello("alice");
         alice.send("{\"List\":{}}");
-        alice.expect("{\"Groups\":[]}");
+        alice.expectLine("{\"Groups\":[]}");
 
-        ExtClient bob = hello("bob");
-        ExtClient book = book();
+        TestClient bob = hello("bob");
+        TestClient book = book();
         book.send(join("dogs"));
         book.send(post("dogs", "sync")); // the book connection's own message proves its Join was handled
-        book.expect(bookMessage("dogs", "sync"));
+        book.expectLine(bookMessage("dogs", "sync"));
         bob.send(join("dogs"), join("cats"));
         bob.sync();
         alice.send(join("dogs"), join("zebras \"z\""));
         alice.send("{\"List\":{}}");
-        alice.expect("{\"Groups\":[{\"name\":\"cats\",\"members\":1},{\"name\":\"dogs\",\"members\":3},"
+        alice.expectLine("{\"Groups\":[{\"name\":\"cats\",\"members\":1},{\"name\":\"dogs\",\"members\":3},"
                 + "{\"name\":\"zebras \\\"z\\\"\",\"members\":1}]}");
 
         alice.send("{\"Leave\":{\"group_name\":\"zebras \\\"z\\\"\"}}", "{\"Leave\":{\"group_name\":\"dogs\"}}");
         alice.send("{\"List\":{}}");
-        alice.expect("{\"Groups\":[{\"name\":\"cats\",\"members\":1},{\"name\":\"dogs\",\"members\":2}]}");
+        alice.expectLine("{\"Groups\":[{\"name\":\"cats\",\"members\":1},{\"name\":\"dogs\",\"members\":2}]}");
 
         bob.close();
         await().atMost(AWAIT).until(() -> server.groups().get("cats") == null);
         alice.send("{\"List\":{}}");
-        alice.expect("{\"Groups\":[{\"name\":\"dogs\",\"members\":1}]}");
+        alice.expectLine("{\"Groups\":[{\"name\":\"dogs\",\"members\":1}]}");
         // The removed group is really gone: posting to it is an error.
         alice.send(post("cats", "anyone?"));
-        alice.expect(error("Group 'cats' does not exist"));
+        alice.expectLine(errorLine("Group 'cats' does not exist"));
     }
 
     @Test
     @DisplayName("Members lists the Hello'd members' names, sorted; a missing group is an error")
     void membersListsNames() throws IOException {
         start();
-        ExtClient carol = hello("carol");
-        ExtClient alice = hello("alice");
-        ExtClient bob = hello("bob");
-        ExtClient book = book();
+        TestClient carol = hello("carol");
+        TestClient alice = hello("alice");
+        TestClient bob = hello("bob");
+        TestClient book = book();
         book.send(join("dogs"), post("dogs", "sync"));
-        book.expect(bookMessage("dogs", "sync"));
+        book.expectLine(bookMessage("dogs", "sync"));
         bob.send(join("dogs"));
         bob.sync();
         alice.send(join("dogs"));
         alice.sync();
 
         carol.send("{\"Members\":{\"group_name\":\"dogs\"}}");
-        carol.expect("{\"Members\":{\"group_name\":\"dogs\",\"names\":[\"alice\",\"bob\"]}}");
+        carol.expectLine("{\"Members\":{\"group_name\":\"dogs\",\"names\":[\"alice\",\"bob\"]}}");
         carol.send("{\"Members\":{\"group_name\":\"x\"}}");
-        carol.expect("{\"Error\":\"Group 'x' does not exist\"}");
+        carol.expectLine("{\"Error\":\"Group 'x' does not exist\"}");
 
         // A renamed member shows under its new name; one that left or disconnected is gone.
         alice.send("{\"Hello\":{\"name\":\"alicia\"}}");
-        alice.expect(welcome("alicia"));
+        alice.expectLine(welcome("alicia"));
         carol.send("{\"Members\":{\"group_name\":\"dogs\"}}");
-        carol.expect("{\"Members\":{\"group_name\":\"dogs\",\"names\":[\"alicia\",\"bob\"]}}");
+        carol.expectLine("{\"Members\":{\"group_name\":\"dogs\",\"names\":[\"alicia\",\"bob\"]}}");
         bob.close();
         await().atMost(AWAIT).until(() -> server.groups().get("dogs").members() == 2);
         alice.send("{\"Leave\":{\"group_name\":\"dogs\"}}");
         alice.sync();
         carol.send("{\"Members\":{\"group_name\":\"dogs\"}}");
-        carol.expect("{\"Members\":{\"group_name\":\"dogs\",\"names\":[]}}");
+        carol.expectLine("{\"Members\":{\"group_name\":\"dogs\",\"names\":[]}}");
     }
 
     // ------------------------------------------------------------------ Join with history, Fetch, retention
@@ -274,57 +274,57 @@ class ExtensionsTest {
     @DisplayName("Join with history sends up to that many earlier messages, then the live ones")
     void joinWithHistory() throws IOException {
         start();
-        ExtClient alice = hello("alice");
+        TestClient alice = hello("alice");
         alice.send(join("dogs"));
         for (int i = 1; i <= 5; i++) alice.send(post("dogs", "m" + i));
         assertThat(seqs(alice.readUntil(l -> l.contains("\"message\":\"m5\""), 100))).isEqualTo(range(1, 5));
 
-        ExtClient bob = hello("bob");
+        TestClient bob = hello("bob");
         bob.send("{\"Join\":{\"group_name\":\"dogs\",\"history\":3}}", post("dogs", "live"));
-        bob.expect("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"m3\",\"from\":\"alice\",\"seq\":3}}");
-        bob.expect("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"m4\",\"from\":\"alice\",\"seq\":4}}");
-        bob.expect("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"m5\",\"from\":\"alice\",\"seq\":5}}");
-        bob.expect("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"live\",\"from\":\"bob\",\"seq\":6}}");
+        bob.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"m3\",\"from\":\"alice\",\"seq\":3}}");
+        bob.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"m4\",\"from\":\"alice\",\"seq\":4}}");
+        bob.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"m5\",\"from\":\"alice\",\"seq\":5}}");
+        bob.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"live\",\"from\":\"bob\",\"seq\":6}}");
 
         // More history than there is: all of it. History 0 is the book's Join: nothing earlier.
-        ExtClient carol = hello("carol");
+        TestClient carol = hello("carol");
         carol.send("{\"Join\":{\"group_name\":\"dogs\",\"history\":1000}}", post("dogs", "c"));
         assertThat(seqs(carol.readUntil(l -> l.contains("\"message\":\"c\""), 100))).isEqualTo(range(1, 7));
-        ExtClient dave = hello("dave");
+        TestClient dave = hello("dave");
         dave.send("{\"Join\":{\"group_name\":\"dogs\",\"history\":0}}", post("dogs", "d"));
-        dave.expect(message("dogs", "d", "dave", 8));
+        dave.expectLine(message("dogs", "d", "dave", 8));
         // Joining again, with history, changes nothing: no replay.
         dave.send("{\"Join\":{\"group_name\":\"dogs\",\"history\":5}}", post("dogs", "d2"));
-        dave.expect(message("dogs", "d2", "dave", 9));
+        dave.expectLine(message("dogs", "d2", "dave", 9));
     }
 
     @Test
     @DisplayName("Fetch returns retained messages after a seq, or the newest; Fetch of a missing group is an error")
     void fetch() throws IOException {
         start();
-        ExtClient alice = hello("alice");
+        TestClient alice = hello("alice");
         alice.send(join("dogs"));
         for (int i = 1; i <= 5; i++) alice.send(post("dogs", "m" + i));
         alice.sync();
 
-        ExtClient bob = hello("bob"); // not a member: only Fetch replies reach it
+        TestClient bob = hello("bob"); // not a member: only Fetch replies reach it
         bob.send("{\"Fetch\":{\"group_name\":\"dogs\",\"after\":2,\"limit\":2}}");
-        bob.expect(message("dogs", "m3", "alice", 3));
-        bob.expect(message("dogs", "m4", "alice", 4));
+        bob.expectLine(message("dogs", "m3", "alice", 3));
+        bob.expectLine(message("dogs", "m4", "alice", 4));
         bob.send("{\"Fetch\":{\"group_name\":\"dogs\",\"limit\":2}}");
-        bob.expect(message("dogs", "m4", "alice", 4));
-        bob.expect(message("dogs", "m5", "alice", 5));
+        bob.expectLine(message("dogs", "m4", "alice", 4));
+        bob.expectLine(message("dogs", "m5", "alice", 5));
         bob.send("{\"Fetch\":{\"after\":0,\"group_name\":\"dogs\"}}"); // default limit, any field order
         assertThat(seqs(beforeSync(bob.sync()))).isEqualTo(range(1, 5));
         bob.send("{\"Fetch\":{\"group_name\":\"dogs\",\"after\":5,\"limit\":10}}"); // nothing newer
         assertThat(beforeSync(bob.sync())).isEmpty();
         bob.send("{\"Fetch\":{\"group_name\":\"x\",\"limit\":10}}");
-        bob.expect("{\"Error\":\"Group 'x' does not exist\"}");
+        bob.expectLine("{\"Error\":\"Group 'x' does not exist\"}");
         bob.send("{\"Fetch\":{\"group_name\":\"dogs\",\"limit\":0}}");
-        bob.expect(error("limit must be at least 1"));
+        bob.expectLine(errorLine("limit must be at least 1"));
         // The connection carries on.
         bob.send(line(new FromClient.Fetch("dogs", OptionalLong.of(4), 1)));
-        bob.expect(message("dogs", "m5", "alice", 5));
+        bob.expectLine(message("dogs", "m5", "alice", 5));
     }
 
     @Test
@@ -332,11 +332,11 @@ class ExtensionsTest {
     void retentionLimits() throws IOException {
         start(ServerConfig.defaults().withGroupCapacity(10).withHistory(20, 1L << 20));
         keepAlive("dogs");
-        ExtClient alice = hello("alice"); // not a member: only replies reach it
+        TestClient alice = hello("alice"); // not a member: only replies reach it
         for (int i = 1; i <= 50; i++) alice.send(post("dogs", "m" + i));
         alice.sync();
 
-        ExtClient bob = hello("bob");
+        TestClient bob = hello("bob");
         bob.send("{\"Fetch\":{\"group_name\":\"dogs\",\"after\":0,\"limit\":100}}");
         assertThat(seqs(beforeSync(bob.sync()))).isEqualTo(range(31, 50));
         bob.send("{\"Join\":{\"group_name\":\"dogs\",\"history\":100}}", post("dogs", "live"));
@@ -349,7 +349,7 @@ class ExtensionsTest {
         // No room at all beyond the lag window: history is exactly the last `capacity` messages.
         start(ServerConfig.defaults().withGroupCapacity(10).withHistory(1000, 0));
         keepAlive("dogs");
-        ExtClient alice = hello("alice"); // not a member: only replies reach it
+        TestClient alice = hello("alice"); // not a member: only replies reach it
         for (int i = 1; i <= 30; i++) alice.send(post("dogs", "m" + i));
         alice.sync();
         alice.send("{\"Fetch\":{\"group_name\":\"dogs\",\"after\":0,\"limit\":1000}}");
@@ -372,7 +372,7 @@ class ExtensionsTest {
         AtomicInteger written = new AtomicInteger();
         List<Future<?>> posting = new ArrayList<>();
         for (int p = 0; p < posters; p++) {
-            ExtClient poster = hello("p" + p);
+            TestClient poster = hello("p" + p);
             String name = "p" + p;
             posting.add(threads.submit(() -> {
                 for (int i = 1; i <= maxPerPoster && !stop.get(); i++) {
@@ -390,7 +390,7 @@ class ExtensionsTest {
         for (int k = 0; k < histories.length; k++) {
             int threshold = 400 * (k + 1);
             await().atMost(AWAIT).until(() -> written.get() >= threshold);
-            ExtClient j = hello("j" + k);
+            TestClient j = hello("j" + k);
             // One write: a post just before the Join and one just after bracket the moment of joining.
             j.send(post("dogs", "before-j" + k),
                     "{\"Join\":{\"group_name\":\"dogs\",\"history\":" + histories[k] + "}}",
@@ -401,7 +401,7 @@ class ExtensionsTest {
         await().atMost(AWAIT).until(() -> written.get() >= more || posting.stream().allMatch(Future::isDone));
         stop.set(true);
         for (Future<?> f : posting) f.get(60, TimeUnit.SECONDS);
-        ExtClient ender = hello("ender");
+        TestClient ender = hello("ender");
         ender.send(post("dogs", "end"));
 
         for (int k = 0; k < histories.length; k++) {
@@ -447,13 +447,13 @@ class ExtensionsTest {
     void fetchAfterRealLag() throws IOException {
         int total = 3000;
         start(ServerConfig.defaults().withGroupCapacity(50).withHistory(5000, 64L << 20));
-        ExtClient slow = track(ExtClient.connect(address, 4096));
+        TestClient slow = track(TestClient.connect(address, 4096));
         slow.send("{\"Hello\":{\"name\":\"slow\"}}", join("lag"));
-        slow.expect(welcome("slow"));
+        slow.expectLine(welcome("slow"));
         slow.sync();
 
         // 3000 posts of 1 KB: far more than the capacity plus every buffer between server and client.
-        ExtClient poster = hello("poster");
+        TestClient poster = hello("poster");
         String pad = " " + "x".repeat(1000);
         List<String> batch = new ArrayList<>();
         for (int i = 1; i <= total; i++) {
@@ -474,7 +474,7 @@ class ExtensionsTest {
         long last = 0;
         long expected = 1;
         while (last < total) {
-            FromServer p = ExtClient.decode(slow.line());
+            FromServer p = TestClient.decode(slow.readLine());
             switch (p) {
                 case FromServer.Message m -> {
                     assertThat(m.seq()).as("after seq %d and the lag notices since", last).isEqualTo(expected);
@@ -515,20 +515,20 @@ class ExtensionsTest {
     @DisplayName("Leave stops delivery; leaving a group one is not in is an error")
     void leave() throws IOException {
         start();
-        ExtClient alice = hello("alice");
-        ExtClient bob = hello("bob");
+        TestClient alice = hello("alice");
+        TestClient bob = hello("bob");
         alice.send(join("dogs"));
         alice.sync();
         bob.send(join("dogs"), "{\"Leave\":{\"group_name\":\"dogs\"}}", "{\"Leave\":{\"group_name\":\"dogs\"}}");
-        bob.expect(error("not a member of 'dogs'"));
+        bob.expectLine(errorLine("not a member of 'dogs'"));
         bob.send("{\"Leave\":{\"group_name\":\"nowhere\"}}");
-        bob.expect(error("not a member of 'nowhere'"));
+        bob.expectLine(errorLine("not a member of 'nowhere'"));
         alice.send(post("dogs", "only alice"));
-        alice.expect(message("dogs", "only alice", "alice", 1));
+        alice.expectLine(message("dogs", "only alice", "alice", 1));
         assertThat(beforeSync(bob.sync())).isEmpty();
         // Joining again works, and numbering carries on.
         bob.send(join("dogs"), post("dogs", "back"));
-        bob.expect(message("dogs", "back", "bob", 2));
+        bob.expectLine(message("dogs", "back", "bob", 2));
     }
 
     @Test
@@ -537,11 +537,11 @@ class ExtensionsTest {
         start();
         threads = Executors.newCachedThreadPool();
         keepAlive("dogs"); // so "dogs" outlives alice's membership
-        ExtClient alice = hello("alice");
+        TestClient alice = hello("alice");
         alice.send(join("dogs"), join("cats"));
         alice.sync();
 
-        ExtClient poster = hello("poster");
+        TestClient poster = hello("poster");
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger written = new AtomicInteger();
         Future<?> posting = threads.submit(() -> {
@@ -567,10 +567,10 @@ class ExtensionsTest {
         stop.set(true);
         posting.get(60, TimeUnit.SECONDS); // every dogs post has been handled by now
         alice.send(post("cats", "sentinel-2"));
-        alice.expect(message("cats", "sentinel-2", "alice", 2));
+        alice.expectLine(message("cats", "sentinel-2", "alice", 2));
         assertThat(beforeSync(alice.sync())).isEmpty();
         alice.send("{\"Leave\":{\"group_name\":\"dogs\"}}");
-        alice.expect(error("not a member of 'dogs'"));
+        alice.expectLine(errorLine("not a member of 'dogs'"));
     }
 
     // ------------------------------------------------------------------ names
@@ -579,38 +579,38 @@ class ExtensionsTest {
     @DisplayName("names are unique among connected users; freed on disconnect and on rename")
     void nameCollisions() throws Exception {
         start();
-        ExtClient alice = hello("alice");
-        ExtClient other = book();
+        TestClient alice = hello("alice");
+        TestClient other = book();
         other.send("{\"Hello\":{\"name\":\"alice\"}}");
-        other.expect(error("name 'alice' is taken"));
+        other.expectLine(errorLine("name 'alice' is taken"));
         // A refused Hello leaves the connection as it was: still the book's protocol.
         other.send(join("dogs"), post("dogs", "plain"));
-        other.expect(bookMessage("dogs", "plain"));
+        other.expectLine(bookMessage("dogs", "plain"));
 
         // Rename: the old name is free at once, the new one is taken.
         alice.send("{\"Hello\":{\"name\":\"alice2\"}}");
-        alice.expect(welcome("alice2"));
-        ExtClient newAlice = hello("alice");
+        alice.expectLine(welcome("alice2"));
+        TestClient newAlice = hello("alice");
         other.send("{\"Hello\":{\"name\":\"alice2\"}}");
-        other.expect(error("name 'alice2' is taken"));
+        other.expectLine(errorLine("name 'alice2' is taken"));
         // A failed rename keeps the name one had.
         alice.send("{\"Hello\":{\"name\":\"alice\"}}");
-        alice.expect(error("name 'alice' is taken"));
+        alice.expectLine(errorLine("name 'alice' is taken"));
         alice.send(join("dogs"));
         alice.send("{\"Members\":{\"group_name\":\"dogs\"}}");
-        alice.expect("{\"Members\":{\"group_name\":\"dogs\",\"names\":[\"alice2\"]}}");
+        alice.expectLine("{\"Members\":{\"group_name\":\"dogs\",\"names\":[\"alice2\"]}}");
 
         // Disconnecting frees the name.
         newAlice.close();
         await().atMost(AWAIT).pollInterval(Duration.ofMillis(20)).until(() -> {
             other.send("{\"Hello\":{\"name\":\"alice\"}}");
-            String reply = other.line();
+            String reply = other.readLine();
             if (reply.equals(welcome("alice"))) return true;
-            assertThat(reply).isEqualTo(error("name 'alice' is taken"));
+            assertThat(reply).isEqualTo(errorLine("name 'alice' is taken"));
             return false;
         });
         other.send(post("dogs", "now named"));
-        other.expect(message("dogs", "now named", "alice", 2));
+        other.expectLine(message("dogs", "now named", "alice", 2));
     }
 
     // ------------------------------------------------------------------ bad forms of the new packets
@@ -646,25 +646,25 @@ class ExtensionsTest {
                 {"{\"List\":null}", "'List' must be an object of its fields, e.g. {\"List\":{}}"},
                 {"{\"List\":\"all\"}", "'List' must be an object of its fields, e.g. {\"List\":{}}"},
         };
-        ExtClient book = book();
-        ExtClient alice = hello("alice");
+        TestClient book = book();
+        TestClient alice = hello("alice");
         alice.send(join("dogs"));
         alice.sync();
         for (String[] c : cases) {
-            for (ExtClient client : List.of(book, alice)) {
+            for (TestClient client : List.of(book, alice)) {
                 client.send(c[0]);
-                client.expect(error(c[1]));
+                client.expectLine(errorLine(c[1]));
                 // Still working: a good request right after the bad one is answered.
                 client.send("{\"Members\":{\"group_name\":\"dogs\"}}");
-                client.expect("{\"Members\":{\"group_name\":\"dogs\",\"names\":[\"alice\"]}}");
+                client.expectLine("{\"Members\":{\"group_name\":\"dogs\",\"names\":[\"alice\"]}}");
             }
         }
         // None of the bad Hellos turned the book connection into an extended one.
         book.send(join("dogs"), post("dogs", "still the book"));
-        book.expect(bookMessage("dogs", "still the book"));
-        alice.expect(message("dogs", "still the book", null, 1));
+        book.expectLine(bookMessage("dogs", "still the book"));
+        alice.expectLine(message("dogs", "still the book", null, 1));
         // Nor joined anything by mistake.
         alice.send("{\"List\":{}}");
-        alice.expect("{\"Groups\":[{\"name\":\"dogs\",\"members\":2}]}");
+        alice.expectLine("{\"Groups\":[{\"name\":\"dogs\",\"members\":2}]}");
     }
 }

@@ -2,7 +2,6 @@ package parley.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,15 +13,13 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
-
-/**
- * A blocking loopback client for integration tests: raw lines out, raw lines in.
- *
- * <p>Lines are read as bytes split on {@code '\n'} (the newline is not part of the returned line)
- * and decoded as UTF-8, so what the test compares is exactly what the server wrote. Every read has
- * a timeout; nothing here can block forever.
- */
+import java.util.function.Predicate;
+import parley.protocol.Codec;
+import parley.protocol.FromServer;
+import parley.protocol.ProtocolException;
 final class TestClient implements AutoCloseable {
     /** Generous per-read default for tests that just expect the next line. */
     static final Duration READ_TIMEOUT = Duration.ofSeconds(20);
@@ -43,6 +40,27 @@ final class TestClient implements AutoCloseable {
     /** Connects to {@code server} over loopback. */
     static TestClient connect(ChatServer server) throws IOException {
         return connect(server.address(), -1, 8192);
+    }
+
+    static TestClient connect(InetSocketAddress address) throws IOException {
+        return connect(address, -1, 1 << 16);
+    }
+
+    /** {@code receiveBuffer} > 0 sets SO_RCVBUF before connecting, which makes a slow reader really slow. */
+    static TestClient connect(InetSocketAddress address, int receiveBuffer) throws IOException {
+        return connect(address, receiveBuffer, 1 << 16);
+    }
+
+    /** Connects and says Hello, consuming the Welcome: an extended-protocol client. */
+    static TestClient hello(InetSocketAddress address, String name) throws IOException {
+        TestClient c = connect(address);
+        c.send("{\"Hello\":{\"name\":\"" + name + "\"}}");
+        c.expectLine(welcome(name));
+        return c;
+    }
+
+    static String welcome(String name) {
+        return "{\"Welcome\":{\"name\":\"" + name + "\",\"server\":\"parley " + parley.Main.version() + "\"}}";
     }
 
     /**
@@ -75,6 +93,13 @@ final class TestClient implements AutoCloseable {
     /** Sends {@code rawLine} followed by {@code "\n"}, as UTF-8. */
     void send(String rawLine) throws IOException {
         sendBytes((rawLine + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends each line, adding the newlines, in one write. */
+    void send(String... lines) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (String l : lines) b.append(l).append('\n');
+        sendBytes(b.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     void sendBytes(byte[] bytes) throws IOException {
@@ -189,6 +214,36 @@ final class TestClient implements AutoCloseable {
                 return line;
             }
             partial.write(b);
+        }
+    }
+
+    /** Reads lines up to and including the first that matches; returns all of them, in order. */
+    List<String> readUntil(Predicate<String> last, int maxLines) throws IOException {
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < maxLines; i++) {
+            String l = readLine();
+            got.add(l);
+            if (last.test(l)) return got;
+        }
+        throw new AssertionError("no matching line within " + maxLines + " lines; last: "
+                + got.subList(Math.max(0, got.size() - 5), got.size()));
+    }
+
+    /**
+     * A round trip through this connection's reader: sends List and reads up to its Groups reply,
+     * so everything sent before has been handled. Returns the lines read, the Groups reply last.
+     */
+    List<String> sync() throws IOException {
+        send("{\"List\":{}}");
+        return readUntil(l -> l.startsWith("{\"Groups\":"), 1_000_000);
+    }
+
+    static FromServer decode(String line) {
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        try {
+            return Codec.decodeReply(b, 0, b.length);
+        } catch (ProtocolException e) {
+            throw new AssertionError("unreadable reply: " + line, e);
         }
     }
 
