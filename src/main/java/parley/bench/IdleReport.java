@@ -93,9 +93,7 @@ record IdleReport(
             b.append(String.format(Locale.ROOT, "  %-18s %,d bytes after verifying, %,d bytes at the end%n",
                     "RSS per connection", rssPerConnectionBytes(), rssPerConnectionEndBytes()));
         }
-        List<String> p = problems();
-        b.append(String.format("%n  result: %s%n", p.isEmpty() ? "clean" : "PROBLEMS"));
-        for (String s : p) b.append("    - ").append(s).append(System.lineSeparator());
+        appendResult(b);
         return b.toString();
     }
 

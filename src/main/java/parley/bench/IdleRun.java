@@ -26,9 +26,7 @@ final class IdleRun implements Run {
     @Override
     public IdleReport run() throws BenchException, IOException {
         String[] names = Run.groupNames(c.groups());
-        Connector connector = new Connector(c.target(),
-                Connector.sourcesFor(c.target(), c.totalConnections(), c.sourceAddrs()),
-                (int) c.connectTimeout().toMillis());
+        Connector connector = Run.connector(c);
         FdLimit.Limits limits = FdLimit.current();
         SubscriberPool subs = new SubscriberPool(c.ioThreads(), names, BUFFER);
         pool = subs;

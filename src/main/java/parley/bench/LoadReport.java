@@ -123,9 +123,7 @@ record LoadReport(
             b.append(String.format("%n  latency distribution (from intended send time to receipt):%n"));
             b.append(latency.table("    "));
         }
-        List<String> p = problems();
-        b.append(String.format("%n  result: %s%n", p.isEmpty() ? "clean" : "PROBLEMS"));
-        for (String s : p) b.append("    - ").append(s).append(System.lineSeparator());
+        appendResult(b);
         return b.toString();
     }
 

@@ -29,9 +29,7 @@ final class LoadRun implements Run {
     @Override
     public LoadReport run() throws BenchException, IOException {
         String[] names = Run.groupNames(c.groups());
-        Connector connector = new Connector(c.target(),
-                Connector.sourcesFor(c.target(), c.totalConnections(), c.sourceAddrs()),
-                (int) c.connectTimeout().toMillis());
+        Connector connector = Run.connector(c);
         int wanted = c.groups() * c.subsPerGroup();
         SubscriberPool subs = new SubscriberPool(c.ioThreads(), names, 16 * 1024);
         pool = subs;

@@ -17,4 +17,11 @@ interface Report {
 
     /** One line for the end of the run on stderr. */
     String summary();
+
+    /** Ends a text report: clean or PROBLEMS, then each problem on a line of its own. */
+    default void appendResult(StringBuilder b) {
+        List<String> p = problems();
+        b.append(String.format("%n  result: %s%n", p.isEmpty() ? "clean" : "PROBLEMS"));
+        for (String s : p) b.append("    - ").append(s).append(System.lineSeparator());
+    }
 }

@@ -14,6 +14,12 @@ interface Run {
      * Group names for one run: {@code bench-XXXX-N} with a random XXXX, so two runs against one
      * server never share a group.
      */
+    /** Connects to the target from as many loopback source addresses as the connection count needs. */
+    static Connector connector(BenchConfig c) throws BenchException {
+        return new Connector(c.target(), Connector.sourcesFor(c.target(), c.totalConnections(), c.sourceAddrs()),
+                (int) c.connectTimeout().toMillis());
+    }
+
     static String[] groupNames(int n) {
         String run = String.format("%04x", ThreadLocalRandom.current().nextInt(1 << 16));
         String[] names = new String[n];
