@@ -7,6 +7,9 @@ import java.nio.channels.WritableByteChannel;
 /** A {@link Sink} over a blocking channel, such as a plain TCP socket. */
 final class ChannelSink implements Sink {
     private final WritableByteChannel channel;
+    /** The writer's buffer wrapped once: the writer writes from the same array again and again. */
+    private byte[] wrapped;
+    private ByteBuffer view;
 
     ChannelSink(WritableByteChannel channel) {
         this.channel = channel;
@@ -14,10 +17,21 @@ final class ChannelSink implements Sink {
 
     @Override
     public void write(byte[] buf, int off, int len) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(buf, off, len);
+        if (buf != wrapped) {
+            wrapped = buf;
+            view = ByteBuffer.wrap(buf);
+        }
+        ByteBuffer b = view;
+        b.limit(off + len).position(off);
         while (b.hasRemaining()) {
             channel.write(b);
         }
+    }
+
+    @Override
+    public void idle() {
+        wrapped = null;
+        view = null;
     }
 
     @Override

@@ -252,6 +252,7 @@ final class Outbound implements Wakeable {
             onWriteFailure.run();
         } finally {
             buf = null;
+            sink.idle();
             // Let the ended thread be collected; a later signal starts a fresh one.
             if (writer == Thread.currentThread()) writer = null;
         }

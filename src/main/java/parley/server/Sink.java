@@ -21,6 +21,12 @@ public interface Sink {
      */
     default void sendClose() {}
 
+    /**
+     * The writer is ending until there is output again and has dropped its buffer: a sink that
+     * kept a view of that buffer lets it go too, so an idle connection holds none. Writer thread only.
+     */
+    default void idle() {}
+
     /** Closes the transport; may be called from any thread, more than once. */
     void close();
 }
