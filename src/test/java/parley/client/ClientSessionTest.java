@@ -8,7 +8,6 @@ import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -24,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
 import parley.server.ChatServer;
 import parley.server.Group;
 import parley.server.ServerConfig;
+import parley.testing.QueueInput;
 
 /**
  * The terminal client end to end: a script on its standard input, an in-process server (or a fake
@@ -76,50 +75,6 @@ class ClientSessionTest {
         String err() {
             return errBytes.toString(UTF_8);
         }
-    }
-
-    /** Standard input that stays open until {@link #end()}: text is handed over as the test sends it. */
-    static final class LiveInput extends Reader {
-        private static final String END = new String("<end>");
-        private final BlockingQueue<String> pending = new LinkedBlockingQueue<>();
-        private String current = "";
-        private int pos;
-
-        void send(String text) {
-            pending.add(text);
-        }
-
-        void end() {
-            pending.add(END);
-        }
-
-        @Override
-        public int read(char[] buf, int off, int len) throws IOException {
-            if (len == 0) return 0;
-            while (current != null && pos == current.length()) {
-                String next;
-                try {
-                    next = pending.take();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("stdin read interrupted");
-                }
-                if (next == END) {
-                    current = null;
-                } else {
-                    current = next;
-                    pos = 0;
-                }
-            }
-            if (current == null) return -1;
-            int n = Math.min(len, current.length() - pos);
-            current.getChars(pos, pos + n, buf, off);
-            pos += n;
-            return n;
-        }
-
-        @Override
-        public void close() {}
     }
 
     private int run(InetSocketAddress address, Reader stdin, Terminal t, Duration linger) {
@@ -263,9 +218,9 @@ class ClientSessionTest {
     @DisplayName("two clients: B's post reaches A, who joined earlier")
     void twoClients() throws Exception {
         Terminal a = new Terminal();
-        LiveInput aIn = new LiveInput();
+        QueueInput aIn = new QueueInput();
         CompletableFuture<Integer> aExit = start(aIn, a);
-        aIn.send("join dogs\n");
+        aIn.send("join dogs");
         await().atMost(WAIT).until(() -> membersOf("dogs") == 1);
 
         Terminal b = new Terminal();
@@ -288,9 +243,9 @@ class ClientSessionTest {
     @DisplayName("two members both get the message, poster included")
     void posterAlsoReceives() throws Exception {
         Terminal a = new Terminal();
-        LiveInput aIn = new LiveInput();
+        QueueInput aIn = new QueueInput();
         CompletableFuture<Integer> aExit = start(aIn, a);
-        aIn.send("join dogs\n");
+        aIn.send("join dogs");
         await().atMost(WAIT).until(() -> membersOf("dogs") == 1);
 
         Terminal b = new Terminal();
@@ -306,9 +261,9 @@ class ClientSessionTest {
     @DisplayName("the server closing first: exit 1 and a note on stderr")
     void serverClosesFirst() throws Exception {
         Terminal t = new Terminal();
-        LiveInput stdin = new LiveInput(); // never ends
+        QueueInput stdin = new QueueInput(); // never ends
         CompletableFuture<Integer> exit = start(stdin, t);
-        stdin.send("join dogs\n");
+        stdin.send("join dogs");
         await().atMost(WAIT).until(() -> membersOf("dogs") == 1);
 
         server.close();
@@ -374,7 +329,7 @@ class ClientSessionTest {
                 s.getInputStream().transferTo(OutputStream.nullOutputStream());
             });
             Terminal t = new Terminal();
-            LiveInput stdin = new LiveInput();
+            QueueInput stdin = new QueueInput();
             CompletableFuture<Integer> exit = start(addressOf(listener), stdin, t, LINGER);
 
             assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1);
@@ -429,7 +384,7 @@ class ClientSessionTest {
                 s.getInputStream().transferTo(OutputStream.nullOutputStream());
             });
             Terminal t = new Terminal();
-            LiveInput stdin = new LiveInput();
+            QueueInput stdin = new QueueInput();
             CompletableFuture<Integer> exit = start(addressOf(listener), stdin, t, LINGER);
             try {
                 assertThat(exit.get(10, TimeUnit.SECONDS)).isEqualTo(1);
