@@ -231,6 +231,7 @@ final class Outbound implements Wakeable {
 
     private void run() {
         writer = Thread.currentThread();
+        boolean retired = false;
         try {
             while (true) {
                 int s = state.get();
@@ -243,7 +244,7 @@ final class Outbound implements Wakeable {
                     finished.countDown();
                     return;
                 }
-                if (state.compareAndSet(RUNNING, PARKED) && lingerUntilIdle()) return;
+                if (state.compareAndSet(RUNNING, PARKED) && (retired = lingerUntilIdle())) return;
             }
         } catch (IOException | RuntimeException e) {
             state.set(CLOSED);
@@ -251,11 +252,17 @@ final class Outbound implements Wakeable {
             unpark(backlogWaiter);
             onWriteFailure.run();
         } finally {
-            buf = null;
-            sink.idle();
-            // Let the ended thread be collected; a later signal starts a fresh one.
-            if (writer == Thread.currentThread()) writer = null;
+            // A retired writer gave up its buffer before it gave up the role: by now a new writer
+            // may own them. Only after CLOSED, when no writer can follow, are they let go here.
+            if (!retired) release();
         }
+    }
+
+    /** Drops the writer's buffer (and the sink's view of it): an idle connection holds neither. */
+    private void release() {
+        buf = null;
+        len = 0;
+        sink.idle();
     }
 
     /**
@@ -267,7 +274,13 @@ final class Outbound implements Wakeable {
         while (state.get() == PARKED) {
             if (retire) {
                 retire = false;
-                return state.compareAndSet(PARKED, IDLE);
+                // Still the only writer: let go of everything first, then of the role. A writer
+                // started by a signal after the CAS must find nothing of this one in its way.
+                release();
+                writer = null;
+                if (state.compareAndSet(PARKED, IDLE)) return true;
+                writer = Thread.currentThread(); // a signal came first: carry on as the writer
+                return false;
             }
             LockSupport.park(this);
         }
