@@ -74,6 +74,8 @@ final class WsBridge implements WsListener, Sink {
     /** The session's writer thread while it is inside {@link #write}, else null. */
     private volatile Thread writing;
     private volatile boolean forced;
+    /** The client sent a Close frame: our answer goes out on the connection thread, before it ends. */
+    private volatile boolean clientClosed;
 
     /** @param live the open connections, for the heartbeat: joined on open, left when gone */
     WsBridge(ChatServer chat, Set<WsBridge> live) {
@@ -152,7 +154,10 @@ final class WsBridge implements WsListener, Sink {
 
     @Override
     public void onClose(WsSession ws, int status, String reason) {
-        // The client said goodbye: nothing more can reach it, so end without flushing.
+        // The client said goodbye: nothing more can reach it, so end without flushing. Our Close
+        // answer is sent on this thread, before Helidon tears the connection down after we return
+        // (sent from another thread it could lose that race, and the client would see 1006).
+        clientClosed = true;
         turn.lock();
         try {
             finish(false);
@@ -337,6 +342,14 @@ final class WsBridge implements WsListener, Sink {
         }
         WsSession s = ws;
         Thread t = connection;
+        if (clientClosed && Thread.currentThread() == t) {
+            try {
+                s.close(code, reason);
+            } catch (RuntimeException e) {
+                Log.debug("ws.close_failed", "peer", peer, "error", e.toString());
+            }
+            return;
+        }
         Thread.ofVirtual().name("parley-ws-close").start(() -> {
             try {
                 s.close(code, reason);
