@@ -2,6 +2,7 @@ package parley.bench;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
+import java.util.function.ToLongFunction;
 
 /**
  * The subscribers of a run: connects them (subscriber {@code i} joins group {@code i % groups}),
@@ -80,9 +81,7 @@ final class SubscriberPool {
     }
 
     private int settled() {
-        int s = 0;
-        for (IoLoop l : loops) s += l.settled();
-        return s;
+        return (int) sum(IoLoop::settled);
     }
 
     int connected() {
@@ -103,39 +102,27 @@ final class SubscriberPool {
     }
 
     int ready() {
-        int r = 0;
-        for (IoLoop l : loops) r += l.ready();
-        return r;
+        return (int) sum(IoLoop::ready);
     }
 
     int open() {
-        int o = 0;
-        for (IoLoop l : loops) o += l.open();
-        return o;
+        return (int) sum(IoLoop::open);
     }
 
     int disconnects() {
-        int d = 0;
-        for (IoLoop l : loops) d += l.disconnects();
-        return d;
+        return (int) sum(IoLoop::disconnects);
     }
 
     long liveMeasured() {
-        long m = 0;
-        for (IoLoop l : loops) m += l.live().liveMeasured;
-        return m;
+        return sum(l -> l.live().liveMeasured);
     }
 
     long liveDropped() {
-        long m = 0;
-        for (IoLoop l : loops) m += l.live().liveDropped;
-        return m;
+        return sum(l -> l.live().liveDropped);
     }
 
     long liveLagNotices() {
-        long m = 0;
-        for (IoLoop l : loops) m += l.live().liveLagNotices;
-        return m;
+        return sum(l -> l.live().liveLagNotices);
     }
 
     /** Stops every selector thread, closing the connections, and returns the merged totals. */
@@ -151,8 +138,13 @@ final class SubscriberPool {
 
     /** Subscribers with at least {@code n} readiness posts; call after {@link #stop}. */
     int countSynced(int n) {
-        int c = 0;
-        for (IoLoop l : loops) c += l.countSynced(n);
-        return c;
+        return (int) sum(l -> l.countSynced(n));
+    }
+
+    /** A figure summed over every selector thread. */
+    private long sum(ToLongFunction<IoLoop> figure) {
+        long total = 0;
+        for (IoLoop l : loops) total += figure.applyAsLong(l);
+        return total;
     }
 }
