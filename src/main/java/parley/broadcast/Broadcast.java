@@ -17,7 +17,8 @@ import java.util.function.ToIntFunction;
  * held. {@link #send} never blocks on a receiver and never fails because of one.
  *
  * <p><b>Waking.</b> After a value becomes visible, the sender calls {@link Wakeable#wake} on every
- * receiver's listener. A receiver that found nothing parks until woken; nothing spins or polls.
+ * receiver's listener, at once or, with a {@link Coalescer}, within its delay (one wake for a
+ * burst). A receiver that found nothing parks until woken; nothing spins or polls.
  *
  * <p><b>Threads.</b> Any number of threads may send, subscribe and close. Sends are ordered by a
  * short lock (write one slot, publish the tail); reads are lock-free. Each {@link Receiver} must be
@@ -46,19 +47,26 @@ public final class Broadcast<T> {
     private final int retain;
     private final long retainBytes;
     private final ToIntFunction<? super T> weigher;
+    private final Coalescer coalescer;
     private final ReentrantLock lock = new ReentrantLock();
     /** Replaced (by a larger copy) only under the lock, and always before the tail moves past it. */
     private volatile Entry<T>[] ring;
     private volatile long tail;
     private volatile long retainedFrom;
     private long retainedWeight; // guarded by lock
+    private final WakePacing pacing; // null without coalescing; guarded by lock
     private volatile boolean closed;
     @SuppressWarnings("unchecked")
     private volatile Receiver<T>[] receivers = NONE;
 
     /** A channel that retains exactly what receivers can lag into: the last {@code capacity} values. */
     public Broadcast(int capacity) {
-        this(capacity, capacity, Long.MAX_VALUE, v -> 0);
+        this(capacity, capacity, Long.MAX_VALUE, v -> 0, Coalescer.OFF);
+    }
+
+    /** A channel that wakes its receivers on every send. */
+    public Broadcast(int capacity, int retain, long retainBytes, ToIntFunction<? super T> weigher) {
+        this(capacity, retain, retainBytes, weigher, Coalescer.OFF);
     }
 
     /**
@@ -66,9 +74,11 @@ public final class Broadcast<T> {
      * @param retain      values kept for history reads, at least {@code capacity}
      * @param retainBytes weight of values kept beyond the last {@code capacity}
      * @param weigher     a value's weight, e.g. its encoded size
+     * @param coalescer   paces the wakes of receivers; {@link Coalescer#OFF} wakes on every send
      */
     @SuppressWarnings("unchecked")
-    public Broadcast(int capacity, int retain, long retainBytes, ToIntFunction<? super T> weigher) {
+    public Broadcast(int capacity, int retain, long retainBytes, ToIntFunction<? super T> weigher,
+            Coalescer coalescer) {
         if (capacity < 1 || capacity > (1 << 30)) {
             throw new IllegalArgumentException("capacity must be between 1 and 2^30, got " + capacity);
         }
@@ -84,6 +94,9 @@ public final class Broadcast<T> {
         this.retain = retain;
         this.retainBytes = retainBytes;
         this.weigher = weigher;
+        this.coalescer = coalescer;
+        this.pacing = coalescer.delayNanos() == 0 ? null
+                : new WakePacing(coalescer.delayNanos(), capacity, System.nanoTime());
         this.ring = (Entry<T>[]) new Entry[Math.min(INITIAL_RING, size)];
     }
 
@@ -120,6 +133,7 @@ public final class Broadcast<T> {
      */
     public long send(T value) {
         long seq;
+        long wake = WakePacing.NOW;
         lock.lock();
         try {
             if (closed) return -1;
@@ -130,13 +144,32 @@ public final class Broadcast<T> {
             retainedWeight += weigher.applyAsInt(value);
             trim(r, seq + 1);
             tail = seq + 1;
+            if (pacing != null) wake = pacing.afterSend(seq + 1, System.nanoTime());
         } finally {
             lock.unlock();
         }
+        if (wake == WakePacing.NOW) {
+            wakeAll();
+        } else if (wake > 0) {
+            coalescer.schedule(this::scheduledWake, wake);
+        }
+        return seq;
+    }
+
+    private void scheduledWake() {
+        lock.lock();
+        try {
+            pacing.scheduledWake(tail, System.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+        wakeAll();
+    }
+
+    private void wakeAll() {
         for (Receiver<T> rx : receivers) {
             rx.wake();
         }
-        return seq;
     }
 
     /** The ring to write {@code seq} into, doubled first if {@code seq} would overwrite a value while it may still grow. */

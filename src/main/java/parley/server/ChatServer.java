@@ -294,6 +294,7 @@ public final class ChatServer implements AutoCloseable {
         for (Session s : sessions) {
             s.abort();
         }
+        groups.close();
         groups.bus().close();
     }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import parley.broadcast.Broadcast;
+import parley.broadcast.Coalescer;
 import parley.broadcast.Entry;
 
 /** A chat group: its name, its broadcast ring, and who its members are. */
@@ -22,10 +23,10 @@ public final class Group {
     /** The last seq a cluster bus delivered; written only by the bus's delivering thread. */
     private volatile long delivered;
 
-    Group(String name, ServerConfig config) {
+    Group(String name, ServerConfig config, Coalescer coalescer) {
         this.name = name;
         this.channel = new Broadcast<>(config.groupCapacity(), config.historyMessages(),
-                config.historyBytes(), Posted::weight);
+                config.historyBytes(), Posted::weight, coalescer);
     }
 
     public String name() {

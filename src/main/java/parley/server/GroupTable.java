@@ -2,6 +2,7 @@ package parley.server;
 
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
+import parley.broadcast.Coalescer;
 import parley.broadcast.Receiver;
 import parley.broadcast.Wakeable;
 
@@ -14,6 +15,8 @@ public final class GroupTable {
     private final ConcurrentHashMap<String, Group> groups = new ConcurrentHashMap<>();
     private final ServerConfig config;
     private final GroupBus bus;
+    /** Paces the wakes of every group's members (see ServerConfig#coalesce); closed with the table. */
+    private final Coalescer coalescer;
 
     public GroupTable(ServerConfig config) {
         this(config, GroupBus.LOCAL);
@@ -22,6 +25,12 @@ public final class GroupTable {
     public GroupTable(ServerConfig config, GroupBus bus) {
         this.config = config;
         this.bus = bus;
+        this.coalescer = new Coalescer(config.coalesce());
+    }
+
+    /** Stops the wake pacing's timer thread (running any wake still pending); the bus is the server's to close. */
+    public void close() {
+        coalescer.close();
     }
 
     /** Where posts go: {@link GroupBus#LOCAL}, or a cluster bus. */
@@ -82,7 +91,7 @@ public final class GroupTable {
     }
 
     private Group create(String name) {
-        Group g = new Group(name, config);
+        Group g = new Group(name, config, coalescer);
         if (bus == GroupBus.LOCAL) g.markReady();
         else bus.created(g);
         return g;

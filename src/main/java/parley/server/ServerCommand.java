@@ -124,6 +124,13 @@ public final class ServerCommand implements Callable<Integer> {
             description = "how long an idle connection keeps its writer thread (default: ${DEFAULT-VALUE})")
     Duration writerLinger;
 
+    @Option(names = "--coalesce", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = ServerConfig.DEFAULT_COALESCE_TEXT,
+            description = "longest a busy group (more than eight posts per this interval) holds back waking its "
+                    + "members, so each member gets several posts in one write; 0 wakes them on every post "
+                    + "(default: ${DEFAULT-VALUE})")
+    Duration coalesce;
+
     @Option(names = "--history", paramLabel = "N",
             description = "messages each group retains for history (Join with history, Fetch); at least the group "
                     + "capacity (default: " + ServerConfig.DEFAULT_HISTORY_MESSAGES + ", or the capacity if larger)")
@@ -304,6 +311,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .maxReplyBacklogBytes(maxReplyBacklog)
                 .closeFlushTimeout(closeFlush)
                 .writerLinger(writerLinger)
+                .coalesce(coalesce)
                 .historyMessages(history != null ? history : Math.max(groupCapacity, ServerConfig.DEFAULT_HISTORY_MESSAGES))
                 .historyBytes(historyBytes)
                 .maxNameChars(maxName)
@@ -374,7 +382,8 @@ public final class ServerCommand implements Callable<Integer> {
                 "max-name", c.maxNameChars(), "write-deadline", text(c.writeDeadline()),
                 "write-buffer", c.writeBufferBytes(), "read-buffer", c.readBufferBytes(),
                 "max-reply-backlog", c.maxReplyBacklogBytes(), "close-flush-timeout", text(c.closeFlushTimeout()),
-                "writer-linger", text(c.writerLinger()), "history", c.historyMessages(), "history-bytes", c.historyBytes(),
+                "writer-linger", text(c.writerLinger()), "coalesce", text(c.coalesce()),
+                "history", c.historyMessages(), "history-bytes", c.historyBytes(),
                 "auth-timeout", text(c.authTimeout()), "tls-handshake-timeout", text(c.tlsHandshakeTimeout()));
     }
 

@@ -24,6 +24,9 @@ import java.time.Duration;
  *                          reading the answers is slowed, not allowed to grow the queue
  * @param closeFlushTimeout how long a closing connection's queued output may take to drain
  * @param writerLinger      how long an idle connection keeps its writer thread before letting it end
+ * @param coalesce          longest a busy group (one posted to faster than eight times per this
+ *                          interval) holds back waking its members, so that each member's writer
+ *                          sends several posts in one write; zero wakes them on every post
  * @param historyMessages   messages each group retains for history (Join with history, Fetch); at
  *                          least the group capacity
  * @param historyBytes      encoded bytes each group retains beyond its last {@code groupCapacity}
@@ -52,6 +55,7 @@ public record ServerConfig(
         int maxReplyBacklogBytes,
         Duration closeFlushTimeout,
         Duration writerLinger,
+        Duration coalesce,
         int historyMessages,
         long historyBytes,
         int maxNameChars,
@@ -77,6 +81,8 @@ public record ServerConfig(
     public static final Duration DEFAULT_CLOSE_FLUSH_TIMEOUT = DurationConverter.parse(DEFAULT_CLOSE_FLUSH_TIMEOUT_TEXT);
     public static final String DEFAULT_WRITER_LINGER_TEXT = "5s";
     public static final Duration DEFAULT_WRITER_LINGER = DurationConverter.parse(DEFAULT_WRITER_LINGER_TEXT);
+    public static final String DEFAULT_COALESCE_TEXT = "4ms";
+    public static final Duration DEFAULT_COALESCE = DurationConverter.parse(DEFAULT_COALESCE_TEXT);
     public static final int DEFAULT_HISTORY_MESSAGES = 10_000;
     public static final long DEFAULT_HISTORY_BYTES = 8L << 20;
     public static final int DEFAULT_MAX_NAME_CHARS = 32;
@@ -117,6 +123,10 @@ public record ServerConfig(
         atLeast("max-reply-backlog", maxReplyBacklogBytes, 1);
         notNegative("close-flush-timeout", closeFlushTimeout);
         notNegative("writer-linger", writerLinger);
+        notNegative("coalesce", coalesce);
+        if (coalesce.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new InvalidSettingException("coalesce", "coalesce must be at most 1s, got " + DurationConverter.format(coalesce));
+        }
         if (historyMessages < groupCapacity || historyMessages > (1 << 24)) {
             throw new InvalidSettingException("history", "history must be between the group capacity ("
                     + groupCapacity + ") and 16777216, got " + historyMessages);
@@ -186,6 +196,7 @@ public record ServerConfig(
         private int maxReplyBacklogBytes = DEFAULT_MAX_REPLY_BACKLOG_BYTES;
         private Duration closeFlushTimeout = DEFAULT_CLOSE_FLUSH_TIMEOUT;
         private Duration writerLinger = DEFAULT_WRITER_LINGER;
+        private Duration coalesce = DEFAULT_COALESCE;
         private int historyMessages = DEFAULT_HISTORY_MESSAGES;
         private long historyBytes = DEFAULT_HISTORY_BYTES;
         private int maxNameChars = DEFAULT_MAX_NAME_CHARS;
@@ -211,6 +222,7 @@ public record ServerConfig(
             maxReplyBacklogBytes = c.maxReplyBacklogBytes;
             closeFlushTimeout = c.closeFlushTimeout;
             writerLinger = c.writerLinger;
+            coalesce = c.coalesce;
             historyMessages = c.historyMessages;
             historyBytes = c.historyBytes;
             maxNameChars = c.maxNameChars;
@@ -233,6 +245,7 @@ public record ServerConfig(
         public Builder maxReplyBacklogBytes(int v) { maxReplyBacklogBytes = v; return this; }
         public Builder closeFlushTimeout(Duration v) { closeFlushTimeout = v; return this; }
         public Builder writerLinger(Duration v) { writerLinger = v; return this; }
+        public Builder coalesce(Duration v) { coalesce = v; return this; }
         public Builder historyMessages(int v) { historyMessages = v; return this; }
         public Builder historyBytes(long v) { historyBytes = v; return this; }
         public Builder maxNameChars(int v) { maxNameChars = v; return this; }
@@ -247,7 +260,7 @@ public record ServerConfig(
         public ServerConfig build() {
             return new ServerConfig(address, groupCapacity, maxLineBytes, maxGroupNameChars, maxGroupsPerConnection,
                     readBufferBytes, writeBufferBytes, maxReplyBacklogBytes, closeFlushTimeout, writerLinger,
-                    historyMessages, historyBytes, maxNameChars, maxConnections, maxMessageBytes, postRate,
+                    coalesce, historyMessages, historyBytes, maxNameChars, maxConnections, maxMessageBytes, postRate,
                     postBurst != null ? postBurst : Math.max(DEFAULT_POST_BURST, postRate),
                     writeDeadline, authTimeout, tlsHandshakeTimeout);
         }

@@ -555,7 +555,19 @@ class BroadcastStressTest {
     @RepeatedTest(4)
     @Timeout(value = 40, unit = TimeUnit.SECONDS)
     void listenerDrivenConsumersMissNoWakeUp(RepetitionInfo rep) throws Exception {
-        Run run = new Run("listener", rep);
+        listenerDrivenConsumers(new Run("listener", rep), Coalescer.OFF);
+    }
+
+    /** The same with wakes paced by a coalescer: a deferred wake is still a wake, never a lost one. */
+    @RepeatedTest(4)
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void coalescedWakesMissNoWakeUp(RepetitionInfo rep) throws Exception {
+        try (Coalescer coalescer = new Coalescer(java.time.Duration.ofMillis(2))) {
+            listenerDrivenConsumers(new Run("coalesced", rep), coalescer);
+        }
+    }
+
+    private static void listenerDrivenConsumers(Run run, Coalescer coalescer) throws Exception {
         try {
             Random rnd = rng(run.seed);
             int channels = 1 + rnd.nextInt(3);
@@ -576,7 +588,10 @@ class BroadcastStressTest {
                 }
             }
             List<Broadcast<Msg>> chans = new ArrayList<>();
-            for (int ch = 0; ch < channels; ch++) chans.add(new Broadcast<>(Math.max(1, perChannel[ch])));
+            for (int ch = 0; ch < channels; ch++) {
+                int capacity = Math.max(1, perChannel[ch]);
+                chans.add(new Broadcast<>(capacity, capacity, Long.MAX_VALUE, m -> 0, coalescer));
+            }
 
             CountDownLatch go = new CountDownLatch(1);
             CountDownLatch consumersReady = new CountDownLatch(consumers);

@@ -1,0 +1,66 @@
+package parley.broadcast;
+
+/**
+ * One channel's wake pacing under a {@link Coalescer}: whether a send wakes the receivers now, is
+ * covered by a wake already scheduled, or schedules one. Not thread-safe: the channel calls it
+ * under its lock.
+ *
+ * <p>A channel counts as busy while the average gap between its sends (an exponential average over
+ * about the last eight) is under a quarter of the delay, that is while a deferred wake would carry
+ * at least four values. Only a busy channel defers: a send to a quiet channel, or the first after
+ * a pause, wakes at once, so pacing adds nothing to the latency of a channel that would not gain
+ * from it.
+ */
+final class WakePacing {
+    /** {@link #afterSend} results besides a delay. */
+    static final long NOW = 0, COVERED = -1;
+
+    private final long delay;
+    private final long busyGap;
+    private final long batchLimit;
+    private long lastSend;
+    private long lastWake;
+    private long gapAverage;
+    private long wokenTail;
+    private boolean pending;
+
+    WakePacing(long delayNanos, int capacity, long now) {
+        this.delay = delayNanos;
+        this.busyGap = delayNanos / 8;
+        this.batchLimit = Math.max(1, capacity / 4);
+        this.lastSend = now;
+        this.lastWake = now - delayNanos;
+        this.gapAverage = delayNanos;
+    }
+
+    /**
+     * After a send that moved the tail to {@code newTail} at {@code now}: {@link #NOW} to wake the
+     * receivers now, {@link #COVERED} if a scheduled wake will, or the nanoseconds after which the
+     * caller must schedule one.
+     */
+    long afterSend(long newTail, long now) {
+        long gap = Math.min(now - lastSend, delay);
+        lastSend = now;
+        gapAverage += (gap - gapAverage) >> 3;
+        if (pending) {
+            if (newTail - wokenTail < batchLimit) return COVERED;
+            return wokeAt(newTail, now); // a burst near the lag window; the scheduled wake still comes, harmlessly
+        }
+        long since = now - lastWake;
+        if (gapAverage >= busyGap || since >= delay || newTail - wokenTail >= batchLimit) return wokeAt(newTail, now);
+        pending = true;
+        return delay - since;
+    }
+
+    /** The scheduled wake is happening now, covering everything up to {@code tail}. */
+    void scheduledWake(long tail, long now) {
+        pending = false;
+        wokeAt(tail, now);
+    }
+
+    private long wokeAt(long tail, long now) {
+        lastWake = now;
+        wokenTail = tail;
+        return NOW;
+    }
+}
