@@ -41,6 +41,8 @@ public final class Broadcast<T> {
     private static final Receiver[] NONE = new Receiver[0];
 
     private static final int INITIAL_RING = 16;
+    /** The most receivers a quiet send wakes inline. */
+    private static final int INLINE_RECEIVERS = Integer.getInteger("parley.inlineReceivers", 128);
 
     private final int capacity;
     private final int maxRing;
@@ -150,6 +152,8 @@ public final class Broadcast<T> {
         }
         if (wake == WakePacing.NOW) {
             wakeAll();
+        } else if (wake == WakePacing.QUIET) {
+            wakeAllInline();
         } else if (wake > 0) {
             coalescer.schedule(this::scheduledWake, wake);
         }
@@ -169,6 +173,22 @@ public final class Broadcast<T> {
     private void wakeAll() {
         for (Receiver<T> rx : receivers) {
             rx.wake();
+        }
+    }
+
+    /**
+     * A quiet channel's wake: its receivers may take the value on this thread (see
+     * {@link Wakeable#wakeInline}). Not for many receivers, whose threads would share the work
+     * where this thread would do it all in turn.
+     */
+    private void wakeAllInline() {
+        Receiver<T>[] all = receivers;
+        if (all.length > INLINE_RECEIVERS) {
+            wakeAll();
+            return;
+        }
+        for (Receiver<T> rx : all) {
+            rx.wakeInline();
         }
     }
 

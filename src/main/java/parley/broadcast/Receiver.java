@@ -98,4 +98,10 @@ public final class Receiver<T> {
         if (w != null) LockSupport.unpark(w);
         if (listener != null) listener.wake();
     }
+
+    void wakeInline() {
+        Thread w = waiter;
+        if (w != null) LockSupport.unpark(w);
+        if (listener != null) listener.wakeInline();
+    }
 }

@@ -12,8 +12,8 @@ package parley.broadcast;
  * from it.
  */
 final class WakePacing {
-    /** {@link #afterSend} results besides a delay. */
-    static final long NOW = 0, COVERED = -1;
+    /** {@link #afterSend} results besides a delay: wake now (a quiet channel, or a busy one), or not at all. */
+    static final long QUIET = -2, NOW = 0, COVERED = -1;
 
     private final long delay;
     private final long busyGap;
@@ -34,9 +34,10 @@ final class WakePacing {
     }
 
     /**
-     * After a send that moved the tail to {@code newTail} at {@code now}: {@link #NOW} to wake the
-     * receivers now, {@link #COVERED} if a scheduled wake will, or the nanoseconds after which the
-     * caller must schedule one.
+     * After a send that moved the tail to {@code newTail} at {@code now}: {@link #QUIET} to wake the
+     * receivers now because the channel is quiet, {@link #NOW} to wake them now although it is
+     * busy, {@link #COVERED} if a scheduled wake will, or the nanoseconds after which the caller
+     * must schedule one.
      */
     long afterSend(long newTail, long now) {
         long gap = Math.min(now - lastSend, delay);
@@ -46,8 +47,12 @@ final class WakePacing {
             if (newTail - wokenTail < batchLimit) return COVERED;
             return wokeAt(newTail, now); // a burst near the lag window; the scheduled wake still comes, harmlessly
         }
+        if (gapAverage >= busyGap) {
+            wokeAt(newTail, now);
+            return QUIET;
+        }
         long since = now - lastWake;
-        if (gapAverage >= busyGap || since >= delay || newTail - wokenTail >= batchLimit) return wokeAt(newTail, now);
+        if (since >= delay || newTail - wokenTail >= batchLimit) return wokeAt(newTail, now);
         pending = true;
         return delay - since;
     }

@@ -9,4 +9,14 @@ package parley.broadcast;
 @FunctionalInterface
 public interface Wakeable {
     void wake();
+
+    /**
+     * A wake from a send to a quiet channel (see {@link Coalescer}): the listener may do the
+     * receiver's pending work right here, on the sender's thread, if it can do so without ever
+     * blocking and in bounded time; otherwise, and by default, it is {@link #wake}. Same rules
+     * as {@code wake} besides.
+     */
+    default void wakeInline() {
+        wake();
+    }
 }

@@ -1,18 +1,46 @@
 package parley.server;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 
-/** A {@link Sink} over a blocking channel, such as a plain TCP socket. */
+/**
+ * A {@link Sink} over a blocking channel, such as a plain TCP socket. Over a TCP socket it can
+ * also {@link #tryWrite} without waiting, on a descriptor of its own (see {@link NonBlockingSend}).
+ */
 final class ChannelSink implements Sink {
+    private static final VarHandle USERS;
+    private static final int CLOSED = 1 << 30;
+    private static final int FD_GONE = 1 << 29;
+
+    static {
+        try {
+            USERS = MethodHandles.lookup().findVarHandle(ChannelSink.class, "users", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final WritableByteChannel channel;
+    /** Our own descriptor for the socket, or -1: sends on it never wait. */
+    private final int sendFd;
+    /**
+     * Sends in progress on {@link #sendFd}, plus {@link #CLOSED} once the sink is closed, plus
+     * {@link #FD_GONE} once the descriptor is closed: by whoever finds it closed with no send in
+     * progress, so never under a send, and once.
+     */
+    @SuppressWarnings("unused") // through USERS
+    private volatile int users;
     /** The writer's buffer wrapped once: the writer writes from the same array again and again. */
     private byte[] wrapped;
     private ByteBuffer view;
 
     ChannelSink(WritableByteChannel channel) {
         this.channel = channel;
+        this.sendFd = channel instanceof SocketChannel s ? NonBlockingSend.dup(s) : -1;
     }
 
     @Override
@@ -29,6 +57,32 @@ final class ChannelSink implements Sink {
     }
 
     @Override
+    public boolean canTryWrite() {
+        return sendFd >= 0;
+    }
+
+    @Override
+    public long tryWrite(byte[] buf, int off, int len) {
+        if (sendFd < 0) return -1;
+        int u = (int) USERS.getAndAdd(this, 1);
+        try {
+            return (u & CLOSED) != 0 ? -1 : NonBlockingSend.send(sendFd, buf, off, len);
+        } finally {
+            USERS.getAndAdd(this, -1);
+            closeFdIfUnused();
+        }
+    }
+
+    private void closeFdIfUnused() {
+        while (users == CLOSED) {
+            if (USERS.compareAndSet(this, CLOSED, CLOSED | FD_GONE)) {
+                NonBlockingSend.close(sendFd);
+                return;
+            }
+        }
+    }
+
+    @Override
     public void idle() {
         wrapped = null;
         view = null;
@@ -41,5 +95,12 @@ final class ChannelSink implements Sink {
         } catch (IOException ignored) {
             // closing a broken transport: nothing more to do
         }
+        if (sendFd < 0) return;
+        int u;
+        do {
+            u = users;
+            if ((u & CLOSED) != 0) return; // closed before
+        } while (!USERS.compareAndSet(this, u, u | CLOSED));
+        closeFdIfUnused();
     }
 }

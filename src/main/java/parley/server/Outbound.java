@@ -43,6 +43,8 @@ final class Outbound implements Wakeable {
     /** Messages taken from one group before looking at the next, so one busy group cannot starve the others. */
     private static final int BATCH = 64;
     private static final int INITIAL_BUFFER = 512;
+    /** Bytes an inline write (see {@link #wakeInline}) collects at most before leaving the rest to the writer thread. */
+    private static final int INLINE_BUDGET = 16 * 1024;
 
     /**
      * A reply and, for each group the connection was in when it was queued, how far that group's
@@ -76,6 +78,8 @@ final class Outbound implements Wakeable {
     private volatile Thread backlogWaiter;
     private volatile boolean finishing;
     private volatile boolean retire;
+    /** Set by a quiet send that found a writer thread: the thread ends after its drain instead of lingering. */
+    private volatile boolean retireWhenDone;
     private volatile boolean readerReleased;
     /** Set once the client says Hello: group messages then go out in the extended form. */
     private volatile boolean extended;
@@ -98,6 +102,12 @@ final class Outbound implements Wakeable {
      */
     private byte[] buf;
     private int len;
+    /** True while a sender's thread holds the writer role to write inline; role holder only. */
+    private boolean inline;
+    /** Inline: the one line collected so far, written from where it is rather than copied. */
+    private byte[] single;
+    /** Inline: the budget was reached or the socket did not take everything; the writer thread goes on. */
+    private boolean leftover;
 
     Outbound(Sink sink, ServerConfig config, Metrics metrics, Runnable onWriteFailure) {
         this.sink = sink;
@@ -227,6 +237,47 @@ final class Outbound implements Wakeable {
         }
     }
 
+    /**
+     * From a send to a quiet group: if no writer thread is running and the transport can write
+     * without waiting, the sender's thread takes the writer role and writes what is pending right
+     * away, which spares starting or waking the writer thread, and its stack, for one line. What
+     * the socket does not take at once, and anything beyond a small budget, is left to the writer
+     * thread, so the sender never waits for this client.
+     */
+    @Override
+    public void wakeInline() {
+        if (finishing || !sink.canTryWrite()) {
+            wake();
+            return;
+        }
+        if (!state.compareAndSet(IDLE, RUNNING)) {
+            // A writer thread is about (left from a busy spell): it writes this, then ends rather
+            // than lingers, so the next quiet send finds the role free.
+            retireWhenDone = true;
+            wake();
+            return;
+        }
+        boolean handOff;
+        inline = true;
+        try {
+            drain();
+            handOff = leftover || !replies.isEmpty();
+        } catch (IOException | RuntimeException e) {
+            handOff = true; // the writer thread meets it again and ends the session
+        } finally {
+            inline = false;
+            leftover = false;
+        }
+        if (!handOff) {
+            buf = null;
+            len = 0;
+            if (state.compareAndSet(RUNNING, IDLE)) return;
+        }
+        keepSingle();
+        // More to write, or a signal came meanwhile (DIRTY), or the session closed (the thread sees it and ends).
+        Thread.ofVirtual().start(this::run);
+    }
+
     // ------------------------------------------------------------------ the writer thread
 
     private void run() {
@@ -243,6 +294,10 @@ final class Outbound implements Wakeable {
                     state.set(CLOSED);
                     finished.countDown();
                     return;
+                }
+                if (retireWhenDone) {
+                    retireWhenDone = false;
+                    retire = true;
                 }
                 if (state.compareAndSet(RUNNING, PARKED) && (retired = lingerUntilIdle())) return;
             }
@@ -302,7 +357,7 @@ final class Outbound implements Wakeable {
     private void drain() throws IOException {
         boolean progress = true;
         while (progress) {
-            progress = drainReplies();
+            progress = !inline && drainReplies(); // a reply waits for the writer thread: see wakeInline
             for (Sub s : subs) {
                 progress |= drainGroup(s, Long.MAX_VALUE, BATCH);
             }
@@ -334,6 +389,7 @@ final class Outbound implements Wakeable {
         long stop = Math.min(upTo, s.stopAt);
         for (int k = 0; k < max; k++) {
             if (rx.position() >= stop) return k > 0;
+            if (inline && inlineBudgetSpent()) return k > 0;
             switch (rx.poll()) {
                 case Entry<Posted> e -> {
                     batchMessages++; // before put, which may write: the count stays exact
@@ -361,6 +417,10 @@ final class Outbound implements Wakeable {
     }
 
     private void put(byte[] line) throws IOException {
+        if (inline) {
+            putInline(line);
+            return;
+        }
         if (buf == null) buf = new byte[INITIAL_BUFFER];
         if (line.length > buf.length - len) {
             if (buf.length < maxBuffer) {
@@ -380,9 +440,69 @@ final class Outbound implements Wakeable {
     }
 
     private void flushOut() throws IOException {
+        if (inline) {
+            flushInline();
+            return;
+        }
         if (len == 0) return;
         write(buf, len);
         len = 0;
+    }
+
+    // ------------------------------------------------------------------ inline writes (role held by a sender)
+
+    /** Collects a line without ever writing: one line stays where it is; more are copied together. */
+    private void putInline(byte[] line) {
+        if (single == null && len == 0) {
+            single = line;
+            return;
+        }
+        keepSingle();
+        if (buf == null) buf = new byte[Math.max(INITIAL_BUFFER, line.length)];
+        if (line.length > buf.length - len) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + line.length));
+        System.arraycopy(line, 0, buf, len, line.length);
+        len += line.length;
+    }
+
+    /** Moves the single collected line into the buffer, where the writer thread expects pending bytes. */
+    private void keepSingle() {
+        byte[] line = single;
+        if (line == null) return;
+        single = null;
+        if (buf == null || buf.length - len < line.length) {
+            buf = Arrays.copyOf(buf == null ? new byte[0] : buf, Math.max(INITIAL_BUFFER, len + line.length));
+        }
+        System.arraycopy(line, 0, buf, len, line.length);
+        len += line.length;
+    }
+
+    private boolean inlineBudgetSpent() {
+        if ((single != null ? single.length : len) < INLINE_BUDGET) return false;
+        leftover = true;
+        return true;
+    }
+
+    /** Writes what the socket takes now; the rest stays at the front of the buffer for the writer thread. */
+    private void flushInline() {
+        byte[] b = single != null ? single : buf;
+        int n = single != null ? single.length : len;
+        if (n == 0) return;
+        int took = (int) Math.max(0, sink.tryWrite(b, 0, n));
+        metrics.wrote(batchMessages, took);
+        batchMessages = 0;
+        if (took == n) {
+            single = null;
+            len = 0;
+            return;
+        }
+        int rest = n - took;
+        if (b == single) {
+            single = null;
+            buf = new byte[Math.max(INITIAL_BUFFER, rest)];
+        }
+        System.arraycopy(b, took, buf, 0, rest);
+        len = rest;
+        leftover = true;
     }
 
     /** One write batch to the transport, timed for the write deadline and counted once. */

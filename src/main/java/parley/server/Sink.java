@@ -14,6 +14,20 @@ public interface Sink {
      */
     void write(byte[] buf, int off, int len) throws IOException;
 
+    /** True if {@link #tryWrite} can take bytes: the writer may then be spared for short output. */
+    default boolean canTryWrite() {
+        return false;
+    }
+
+    /**
+     * Writes what the transport takes at once, never waiting, and returns how many bytes that was;
+     * -1 if it took none (full, broken, closed, or not supported). Unlike {@link #write}, any
+     * thread may call it, provided the caller holds the session's writer role.
+     */
+    default long tryWrite(byte[] buf, int off, int len) {
+        return -1;
+    }
+
     /**
      * Called once, after the session's last bytes were written and before {@link #close}: a
      * transport with a closing handshake (TLS close_notify, a WebSocket close frame) sends it here,

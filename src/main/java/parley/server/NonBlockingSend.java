@@ -1,0 +1,105 @@
+package parley.server;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.reflect.Method;
+import java.nio.channels.SocketChannel;
+
+/**
+ * {@code send(2)} with {@code MSG_DONTWAIT} on a TCP socket: a write that takes what the socket
+ * buffer has room for and never waits, so a poster can hand a message to a quiet group's members
+ * on its own thread without a slow member ever holding it up (see {@link Outbound#wakeInline}).
+ * The JDK has no such call for a channel that a virtual thread also reads in blocking mode:
+ * non-blocking mode belongs to the whole channel and would turn every read into a poll.
+ *
+ * <p>Linux only, and only when {@code java.base} exports {@code sun.nio.ch} to Parley (the jar's
+ * manifest and the test set-up do), because the descriptor number comes from the JDK's channel.
+ * Otherwise {@link #AVAILABLE} is false and every write goes through the writer thread.
+ *
+ * <p>A descriptor number is safe to use only while it is open, and the JDK closes its own whenever
+ * the channel closes; the number may then go to the next accepted client. So Parley sends on a
+ * {@link #dup} of it, which it closes itself once no send can be using it ({@link ChannelSink}).
+ */
+final class NonBlockingSend {
+    private static final int MSG_DONTWAIT = 0x40;
+    private static final int MSG_NOSIGNAL = 0x4000;
+
+    /** True when sends can be made: Linux, libc found, and the channel's descriptor readable. */
+    static final boolean AVAILABLE;
+    private static final MethodHandle SEND;
+    private static final MethodHandle DUP;
+    private static final MethodHandle CLOSE;
+    private static final Method FD_VAL;
+
+    static {
+        MethodHandle send = null, dup = null, close = null;
+        Method fdVal = null;
+        try {
+            if (System.getProperty("os.name", "").startsWith("Linux")
+                    && !Boolean.getBoolean("parley.noInlineSend")) {
+                Class<?> selChImpl = Class.forName("sun.nio.ch.SelChImpl");
+                if (!selChImpl.getModule().isExported("sun.nio.ch", NonBlockingSend.class.getModule())) {
+                    throw new IllegalAccessException("java.base does not export sun.nio.ch to Parley");
+                }
+                fdVal = selChImpl.getMethod("getFDVal");
+                Linker linker = Linker.nativeLinker();
+                SymbolLookup libc = linker.defaultLookup();
+                // critical: no thread-state transition, and the heap array is passed in place
+                send = linker.downcallHandle(libc.find("send").orElseThrow(),
+                        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT),
+                        Linker.Option.critical(true));
+                dup = linker.downcallHandle(libc.find("dup").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+                close = linker.downcallHandle(libc.find("close").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            send = null; // not exported to us, not Linux, or no native access: the writer thread does it all
+        }
+        SEND = send;
+        DUP = dup;
+        CLOSE = close;
+        FD_VAL = fdVal;
+        AVAILABLE = send != null;
+    }
+
+    private NonBlockingSend() {}
+
+    /** A descriptor of our own for the channel's socket, or -1 if that cannot be had. */
+    static int dup(SocketChannel channel) {
+        if (!AVAILABLE) return -1;
+        try {
+            int fd = (int) FD_VAL.invoke(channel);
+            return fd < 0 ? -1 : (int) DUP.invokeExact(fd);
+        } catch (Throwable e) {
+            return -1; // not exported to us after all: the writer thread does it all
+        }
+    }
+
+    /**
+     * Sends up to {@code len} bytes without waiting. Returns how many the socket took: fewer than
+     * {@code len}, or -1, when its buffer is full or the connection is broken; the writer thread
+     * then writes the rest and, if the connection is broken, finds out there.
+     */
+    static long send(int fd, byte[] b, int off, int len) {
+        try {
+            return (long) SEND.invokeExact(fd, MemorySegment.ofArray(b).asSlice(off, len), (long) len,
+                    MSG_DONTWAIT | MSG_NOSIGNAL);
+        } catch (Throwable e) {
+            return -1;
+        }
+    }
+
+    static void close(int fd) {
+        try {
+            int ignored = (int) CLOSE.invokeExact(fd);
+        } catch (Throwable e) {
+            // nothing to do: the descriptor is gone either way
+        }
+    }
+}
