@@ -134,6 +134,14 @@ public final class Broadcast<T> {
      * channel is closed. Never waits for a receiver.
      */
     public long send(T value) {
+        return send(value, true);
+    }
+
+    /**
+     * Like {@link #send(Object)}; with {@code inline} false, a quiet send wakes receivers as a busy
+     * one does, never asking them to work on this thread ({@link Wakeable#wakeInline}).
+     */
+    public long send(T value, boolean inline) {
         long seq;
         long wake = WakePacing.NOW;
         lock.lock();
@@ -153,7 +161,8 @@ public final class Broadcast<T> {
         if (wake == WakePacing.NOW) {
             wakeAll();
         } else if (wake == WakePacing.QUIET) {
-            wakeAllInline();
+            if (inline) wakeAllInline();
+            else wakeAll();
         } else if (wake > 0) {
             coalescer.schedule(this::scheduledWake, wake);
         }

@@ -15,6 +15,12 @@ final class WakePacing {
     /** {@link #afterSend} results besides a delay: wake now (a quiet channel, or a busy one), or not at all. */
     static final long QUIET = -2, NOW = 0, COVERED = -1;
 
+    /**
+     * The most values a deferred wake waits for: by then a write carries enough to spread its
+     * fixed cost, and waiting longer only makes bursts (every member at once) and lag more likely.
+     */
+    static final int MAX_BATCH = 64;
+
     private final long delay;
     private final long busyGap;
     private final long batchLimit;
@@ -27,7 +33,7 @@ final class WakePacing {
     WakePacing(long delayNanos, int capacity, long now) {
         this.delay = delayNanos;
         this.busyGap = delayNanos / 8;
-        this.batchLimit = Math.max(1, capacity / 4);
+        this.batchLimit = Math.max(1, Math.min(MAX_BATCH, capacity / 4));
         this.lastSend = now;
         this.lastWake = now - delayNanos;
         this.gapAverage = delayNanos;

@@ -211,7 +211,8 @@ public final class NatsBus implements GroupBus {
     // ------------------------------------------------------------------ posting
 
     @Override
-    public String post(Group group, String groupName, String message, String from, Consumer<String> errors) {
+    public String post(Group group, String groupName, String message, String from, boolean inline,
+            Consumer<String> errors) {
         if (!up()) return notDelivered(groupName);
         if (group == null && !exists(groupName)) return "Group '" + groupName + "' does not exist";
         if (!window.tryAcquire()) {

@@ -41,6 +41,11 @@ public final class LineReader {
      *
      * @throws LineTooLongException when a line exceeds the limit; the stream is then unusable
      */
+    /** True if bytes after the line last returned are already read (the client is sending more). */
+    public boolean hasBufferedInput() {
+        return start < end;
+    }
+
     public boolean next() throws IOException {
         while (true) {
             int nl = indexOfNewline();

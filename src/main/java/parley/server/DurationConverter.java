@@ -12,6 +12,7 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
 
     /** A duration as an operator would write it: 30s, 500ms, 2m. */
     public static String format(Duration d) {
+        if (d.toNanos() % 1_000_000 != 0) return d.toNanos() / 1000 + "us";
         long ms = d.toMillis();
         if (ms % 60_000 == 0 && ms > 0) return ms / 60_000 + "m";
         return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
@@ -21,6 +22,8 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
     public static Duration parse(String value) {
         String v = value.strip().toLowerCase(java.util.Locale.ROOT);
         try {
+            if (v.equals("0")) return Duration.ZERO;
+            if (v.endsWith("us")) return Duration.ofNanos(Math.multiplyExact(Long.parseLong(v.substring(0, v.length() - 2)), 1000L));
             if (v.endsWith("ms")) return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
             if (v.endsWith("s")) return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
             if (v.endsWith("m")) return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));

@@ -65,9 +65,12 @@ public final class Group {
         return new ArrayList<>(names);
     }
 
-    /** Encodes the message once and hands it to every member; never waits for one. */
-    void post(String message, String from) {
-        channel.send(new Posted(name, message, from));
+    /**
+     * Encodes the message once and hands it to every member; never waits for one. With
+     * {@code inline}, this thread may write it to idle members of a quiet group itself.
+     */
+    void post(String message, String from, boolean inline) {
+        channel.send(new Posted(name, message, from), inline);
     }
 
     /**
@@ -80,7 +83,7 @@ public final class Group {
     public boolean deliver(String message, String from, long seq) {
         if (seq <= delivered) return false;
         delivered = seq;
-        channel.send(new Posted(name, message, from, seq));
+        channel.send(new Posted(name, message, from, seq), false); // the bus's thread fans out to many groups
         return true;
     }
 

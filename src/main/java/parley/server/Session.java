@@ -42,6 +42,8 @@ public final class Session {
     private final long openedAt = System.nanoTime();
     /** Groups joined, by name; touched only by the reader thread. */
     private final Map<String, Outbound.Sub> memberships = new HashMap<>();
+    /** Whether more input was already waiting when the line being handled was read; reader thread only. */
+    private boolean moreInput;
     private volatile boolean closed;
     /** Set once the session is on its way out: later request lines are ignored. */
     private volatile boolean stopping;
@@ -141,7 +143,17 @@ public final class Session {
 
     /** Decodes one request line (without its terminator) and acts on it. */
     public void handle(byte[] buf, int off, int len) {
+        handle(buf, off, len, false);
+    }
+
+    /**
+     * The same, told whether more input from this client is already waiting: a reader that is
+     * behind leaves the writing of its posts to the members' writer threads and reads on, rather
+     * than write inline (see {@link Outbound#wakeInline}), so under load the work spreads out.
+     */
+    public void handle(byte[] buf, int off, int len, boolean moreInput) {
         if (stopping) return;
+        this.moreInput = moreInput;
         metrics.bytesIn(len + 1L);
         FromClient request;
         try {
@@ -268,7 +280,7 @@ public final class Session {
         }
         Group g = groups.get(group);
         if (g == null && groups.bus() == GroupBus.LOCAL) return doesNotExist(group);
-        String error = groups.bus().post(g, group, message, name, busErrors);
+        String error = groups.bus().post(g, group, message, name, !moreInput, busErrors);
         if (error == null) metrics.posted();
         return error;
     }

@@ -26,7 +26,7 @@ class WakePacingTest {
     @Test
     void aBusyChannelDefersToOneWakePerDelay() {
         WakePacing p = new WakePacing(DELAY, 1000, 0);
-        long[] r = sendAtGap(p, 1, 0, BUSY_GAP, 100);
+        long[] r = sendAtGap(p, 1, 0, BUSY_GAP, 200);
         // The average gap starts at the delay, so the first sends still wake at once.
         assertThat(r[0]).isEqualTo(WakePacing.QUIET);
         int firstDeferred = 0;
@@ -34,9 +34,12 @@ class WakePacingTest {
         assertThat(firstDeferred).as("sends before the channel counts as busy").isBetween(1, 20);
         assertThat(r[firstDeferred]).as("a wake scheduled for the delay after the last wake").isPositive()
                 .isLessThanOrEqualTo(DELAY);
-        for (int i = firstDeferred + 1; i < r.length; i++) {
+        int i = firstDeferred + 1;
+        for (; i < firstDeferred + WakePacing.MAX_BATCH - 1; i++) { // the last wake covered the send before firstDeferred
             assertThat(r[i]).as("send %d while a wake is pending", i).isEqualTo(WakePacing.COVERED);
         }
+        assertThat(r[i]).as("the %dth value since the last wake wakes at once", WakePacing.MAX_BATCH)
+                .isEqualTo(WakePacing.NOW);
     }
 
     @Test

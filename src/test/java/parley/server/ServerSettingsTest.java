@@ -66,6 +66,20 @@ class ServerSettingsTest {
     }
 
     @Test
+    @DisplayName("--coalesce: 4ms by default, 0 turns it off, microseconds allowed, over 1s refused")
+    void coalesce() {
+        assertThat(parse().coalesce()).isEqualTo(java.time.Duration.ofMillis(4));
+        assertThat(parse("--coalesce", "0").coalesce()).isZero();
+        assertThat(parse("--coalesce", "250us").coalesce()).isEqualTo(java.time.Duration.ofNanos(250_000));
+        assertThat(DurationConverter.format(java.time.Duration.ofNanos(250_000))).isEqualTo("250us");
+        env.put("PARLEY_COALESCE", "2ms");
+        assertThat(parse().coalesce()).isEqualTo(java.time.Duration.ofMillis(2));
+        env.clear();
+        refused("--coalesce", "2s");
+        refused("--coalesce", "-1ms");
+    }
+
+    @Test
     @DisplayName("precedence: flag over config file over environment over default")
     void precedence() throws Exception {
         Path f = file("""

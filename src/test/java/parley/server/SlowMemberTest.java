@@ -31,10 +31,10 @@ class SlowMemberTest {
     static final String GROUP = "slow";
     private static final Pattern DROPPED = Pattern.compile("Dropped (\\d+) messages from " + GROUP + "\\.");
 
-    /** About 100 bytes of message text, numbered. */
-    private static String body(int i) {
+    /** About {@code size} bytes of message text, numbered. */
+    private static String body(int i, int size) {
         String head = String.format("m%06d ", i);
-        return head + "z".repeat(100 - head.length());
+        return head + "z".repeat(size - head.length());
     }
 
     /**
@@ -44,6 +44,10 @@ class SlowMemberTest {
      * at least twice that maximum guarantees an overflow whatever the kernel decides.
      */
     static int messageCount() {
+        return messageCount(100, MIN_N);
+    }
+
+    static int messageCount(int bodySize, int min) {
         long wmemMax = 4L << 20;
         try {
             String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/tcp_wmem")).trim().split("\\s+");
@@ -51,20 +55,35 @@ class SlowMemberTest {
         } catch (java.io.IOException | RuntimeException e) {
             // keep the kernel default
         }
-        int lineBytes = messageLine(GROUP, body(0)).length() + 1;
+        int lineBytes = messageLine(GROUP, body(0, bodySize)).length() + 1;
         long needed = (2 * wmemMax + (1 << 20)) / lineBytes + 1;
-        return (int) Math.max(MIN_N, Math.min(needed, 999_999));
+        return (int) Math.max(min, Math.min(needed, 999_999));
     }
 
     private static int indexOf(String message) {
         return Integer.parseInt(message.substring(1, 7));
     }
 
+    /** Posts in batches: the group is busy, so its members' writer threads do the writing. */
     @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void slowMemberDoesNotSlowOthersAndIsToldExactlyWhatItMissed() throws Exception {
-        final int N = messageCount();
-        System.out.println("SlowMemberTest: posting " + N + " messages");
+        slowMember(100, MIN_N, 25, 0);
+    }
+
+    /**
+     * Posts one at a time, further apart than a busy group's posts: each is written inline by the
+     * poster's thread, which must hand S's stalled socket to a writer thread rather than wait for it.
+     */
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void slowMemberOfAQuietGroupDoesNotHoldUpThePostersInlineWrites() throws Exception {
+        slowMember(16 * 1024, 300, 1, 1_000_000);
+    }
+
+    private static void slowMember(int bodySize, int minMessages, int batch, long pauseNanos) throws Exception {
+        final int N = messageCount(bodySize, minMessages);
+        System.out.println("SlowMemberTest: posting " + N + " messages of " + bodySize + " bytes");
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try (ChatServer server = ChatServer.start(Harness.loopback().withGroupCapacity(CAPACITY));
                 TestClient slow = TestClient.connect(server.address(), 4096, 8192);
@@ -79,7 +98,7 @@ class SlowMemberTest {
             Future<?> fastReader = pool.submit(() -> {
                 for (int i = 0; i < N; i++) {
                     String line = fast.readLine(Duration.ofSeconds(60));
-                    assertThat(line).isEqualTo(messageLine(GROUP, body(i)));
+                    assertThat(line).isEqualTo(messageLine(GROUP, body(i, bodySize)));
                     fastGot.set(i + 1);
                 }
                 return null;
@@ -89,7 +108,6 @@ class SlowMemberTest {
             // never legitimately lag. If S's stalled socket held anyone up, F would stop progressing
             // and this loop would hit its deadline.
             final int window = CAPACITY / 2;
-            final int batch = 25;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             for (int i = 0; i < N; i += batch) {
@@ -101,9 +119,10 @@ class SlowMemberTest {
                 }
                 buf.reset();
                 for (int k = i; k < end; k++) {
-                    buf.writeBytes((TestClient.postLine(GROUP, body(k)) + "\n").getBytes(StandardCharsets.UTF_8));
+                    buf.writeBytes((TestClient.postLine(GROUP, body(k, bodySize)) + "\n").getBytes(StandardCharsets.UTF_8));
                 }
                 poster.sendBytes(buf.toByteArray());
+                if (pauseNanos > 0) LockSupport.parkNanos(pauseNanos);
             }
             fastReader.get(120, TimeUnit.SECONDS);
             assertThat(fastGot.get()).isEqualTo(N);
@@ -123,7 +142,7 @@ class SlowMemberTest {
                     case FromServer.Message m -> {
                         assertThat(m.groupName()).isEqualTo(GROUP);
                         int i = indexOf(m.message());
-                        assertThat(m.message()).isEqualTo(body(i));
+                        assertThat(m.message()).isEqualTo(body(i, bodySize));
                         assertThat(i).as("S's messages in increasing order").isGreaterThan(last);
                         // A gap is allowed only right after a Dropped notice, and must match it exactly.
                         assertThat(i).as("no silent gap after message %d", last).isEqualTo(last + 1);
