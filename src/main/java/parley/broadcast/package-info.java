@@ -5,7 +5,8 @@
  * <p>Owns the ring of the last {@code capacity} values, each receiver's cursor, exact lag counts,
  * and waking receivers by park/unpark (never spinning or polling). A sender never waits for a
  * receiver; a receiver that falls more than the capacity behind is told exactly how many values it
- * missed and resumes at the oldest one still held.
+ * missed and resumes at the oldest one still held. Also owns when receivers are woken: at once,
+ * or, for a channel sent to in bursts, once per burst ({@link parley.broadcast.Coalescer}).
  *
  * <p>Generic and self-contained: must not know about JSON, sockets, groups or connections, so it
  * can be stress-tested and benchmarked on its own.

@@ -5,7 +5,9 @@
  * <p>Owns the data path from socket to socket: a line is framed and decoded by {@code protocol},
  * a post is encoded once by its {@link parley.server.Group} and sent into that group's
  * {@code broadcast} ring, and each member's {@link parley.server.Outbound} drains every ring it is
- * subscribed to into one buffered write. Between the session and the ring sits the
+ * subscribed to into one buffered write; for a quiet group the poster's thread does that write
+ * itself when the member's writer is idle, never waiting ({@link parley.server.NonBlockingSend}).
+ * Between the session and the ring sits the
  * {@link parley.server.GroupBus} hook: locally a post goes straight into the ring; a cluster bus
  * ({@code parley.cluster}) publishes it and delivers back. Owns every server limit, named in
  * {@link parley.server.ServerConfig} (with {@code ServerCommand} and {@code ServerDefaults}
