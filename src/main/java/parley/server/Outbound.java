@@ -488,8 +488,10 @@ final class Outbound implements Wakeable {
         int n = single != null ? single.length : len;
         if (n == 0) return;
         int took = (int) Math.max(0, sink.tryWrite(b, 0, n));
-        metrics.wrote(batchMessages, took);
-        batchMessages = 0;
+        if (took > 0) { // otherwise the writer thread's write counts these messages
+            metrics.wrote(batchMessages, took);
+            batchMessages = 0;
+        }
         if (took == n) {
             single = null;
             len = 0;
