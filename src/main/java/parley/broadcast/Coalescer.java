@@ -8,20 +8,23 @@ import java.util.concurrent.TimeUnit;
  * Paces the wake-ups of the channels that share it, so that a burst of sends wakes each receiver
  * once instead of once per value.
  *
- * <p>A send wakes a channel's receivers at once when the channel's last wake was at least
- * {@code delay} ago. A send that comes sooner does not wake anyone; one wake, {@code delay} after
- * the previous one, covers it and everything else sent in between. A receiver that is already
- * reading sees each value as soon as it is sent, woken or not, so pacing only delays receivers that
- * had caught up and parked, and by at most {@code delay}.
+ * <p>Only a busy channel is paced: one whose sends come, on average, less than an eighth of
+ * {@code delay} apart ({@link WakePacing}). A quiet channel wakes on every send (and may let its
+ * receivers work on the sender's thread, {@link Wakeable#wakeInline}). A busy channel's send wakes
+ * the receivers at once when the last wake was at least {@code delay} ago; a send that comes sooner
+ * does not wake anyone: one wake, {@code delay} after the previous one, covers it and everything
+ * else sent in between. A receiver that is already reading sees each value as soon as it is sent,
+ * woken or not, so pacing only delays receivers that had caught up and parked, and by at most
+ * {@code delay}.
  *
  * <p>Why: a receiver's thread drains everything pending when it wakes, so in a chat server one wake
  * is one socket write per member. At a few thousand posts per second to a large group, waking per
  * post costs one write system call per member per post; waking every {@code delay} lets one write
- * carry every post of that interval. A channel sent to less often than once per {@code delay}
- * wakes on every send and pays nothing.
+ * carry every post of that interval.
  *
- * <p>A channel never defers more than a quarter of its capacity: a burst that large wakes the
- * receivers at once, so pacing never makes a receiver lag that would have kept up.
+ * <p>A channel never defers more than 64 values, nor more than a quarter of its capacity: a burst
+ * that large wakes the receivers at once, so pacing never makes a receiver lag that would have kept
+ * up, and a write never waits for more than it needs to spread its fixed cost.
  *
  * <p>The deferred wakes run on one daemon platform thread per coalescer. {@link #OFF} wakes on
  * every send and has no thread.

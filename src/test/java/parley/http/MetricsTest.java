@@ -63,6 +63,14 @@ class MetricsTest {
             long requestBytes = sentBytes + 2L * (join.length() + 1) + "{\"List\":{}}".length() + 1
                     + "{\"Members\":{\"group_name\":\"dogs\"}}".length() + 1;
 
+            // A writer counts a batch just after the socket took it, so a client can read the
+            // bytes a moment before they are counted.
+            long expectedSent = received;
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                Scrape c = server.scrape();
+                assertThat(c.count("parley_deliveries_total")).isEqualTo(20);
+                assertThat(c.count("parley_sent_bytes_total")).isEqualTo(expectedSent);
+            });
             Scrape s = server.scrape();
             assertThat(s.count("parley_connections")).isEqualTo(2);
             assertThat(s.count("parley_connections_opened_total")).isEqualTo(2);
