@@ -6,8 +6,8 @@ package parley.broadcast;
  * under its lock.
  *
  * <p>A channel counts as busy while the average gap between its sends (an exponential average over
- * about the last eight) is under a quarter of the delay, that is while a deferred wake would carry
- * at least four values. Only a busy channel defers: a send to a quiet channel, or the first after
+ * about the last eight) is under an eighth of the delay, that is while a deferred wake would carry
+ * at least eight values. Only a busy channel defers: a send to a quiet channel, or the first after
  * a pause, wakes at once, so pacing adds nothing to the latency of a channel that would not gain
  * from it.
  */
@@ -51,7 +51,7 @@ final class WakePacing {
         gapAverage += (gap - gapAverage) >> 3;
         if (pending) {
             if (newTail - wokenTail < batchLimit) return COVERED;
-            return wokeAt(newTail, now); // a burst near the lag window; the scheduled wake still comes, harmlessly
+            return wokeAt(newTail, now); // a full batch; the scheduled wake still comes, harmlessly
         }
         if (gapAverage >= busyGap) {
             wokeAt(newTail, now);
