@@ -78,8 +78,6 @@ final class Outbound implements Wakeable {
     private volatile Thread backlogWaiter;
     private volatile boolean finishing;
     private volatile boolean retire;
-    /** Set by a quiet send that found a writer thread: the thread ends after its drain instead of lingering. */
-    private volatile boolean retireWhenDone;
     private volatile boolean readerReleased;
     /** Set once the client says Hello: group messages then go out in the extended form. */
     private volatile boolean extended;
@@ -253,7 +251,7 @@ final class Outbound implements Wakeable {
         if (!state.compareAndSet(IDLE, RUNNING)) {
             // A writer thread is about (left from a busy spell): it writes this, then ends rather
             // than lingers, so the next quiet send finds the role free.
-            retireWhenDone = true;
+            retire = true; // read only once the writer has drained and parked
             wake();
             return;
         }
@@ -294,10 +292,6 @@ final class Outbound implements Wakeable {
                     state.set(CLOSED);
                     finished.countDown();
                     return;
-                }
-                if (retireWhenDone) {
-                    retireWhenDone = false;
-                    retire = true;
                 }
                 if (state.compareAndSet(RUNNING, PARKED) && (retired = lingerUntilIdle())) return;
             }
