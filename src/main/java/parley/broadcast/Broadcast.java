@@ -134,7 +134,7 @@ public final class Broadcast<T> {
      * channel is closed. Never waits for a receiver.
      */
     public long send(T value) {
-        return send(value, true);
+        return send(value, true, null);
     }
 
     /**
@@ -142,6 +142,18 @@ public final class Broadcast<T> {
      * one does, never asking them to work on this thread ({@link Wakeable#wakeInline}).
      */
     public long send(T value, boolean inline) {
+        return send(value, inline, null);
+    }
+
+    /**
+     * Like {@link #send(Object)}, from a sender with more sends coming: a quiet send's wake goes
+     * into {@code held} (when the channel is large enough) until the sender releases it.
+     */
+    public long send(T value, HeldWakes held) {
+        return send(value, true, held);
+    }
+
+    private long send(T value, boolean inline, HeldWakes held) {
         long seq;
         long wake = WakePacing.NOW;
         lock.lock();
@@ -161,8 +173,8 @@ public final class Broadcast<T> {
         if (wake == WakePacing.NOW) {
             wakeAll();
         } else if (wake == WakePacing.QUIET) {
-            if (inline) wakeAllInline();
-            else wakeAll();
+            if (!inline) wakeAll();
+            else if (held == null || !held.hold(this)) wakeAllInline();
         } else if (wake > 0) {
             coalescer.schedule(this::scheduledWake, wake);
         }
@@ -176,6 +188,11 @@ public final class Broadcast<T> {
         } finally {
             lock.unlock();
         }
+        wakeAll();
+    }
+
+    /** A held quiet send's wake, given late (see {@link HeldWakes}). */
+    void wakeQuiet() {
         wakeAll();
     }
 

@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import parley.broadcast.HeldWakes;
 import parley.protocol.FromServer;
 import parley.server.Group;
 import parley.server.GroupBus;
@@ -211,7 +212,7 @@ public final class NatsBus implements GroupBus {
     // ------------------------------------------------------------------ posting
 
     @Override
-    public String post(Group group, String groupName, String message, String from, boolean inline,
+    public String post(Group group, String groupName, String message, String from, HeldWakes held,
             Consumer<String> errors) {
         if (!up()) return notDelivered(groupName);
         if (group == null && !exists(groupName)) return "Group '" + groupName + "' does not exist";

@@ -36,16 +36,25 @@ public final class LineReader {
     }
 
     /**
+     * True if another whole line is already read, so {@link #next} will return it without reading
+     * from the stream. (Part of a line does not count: the next call would wait for the rest.)
+     */
+    public boolean hasBufferedLine() {
+        if (start == end) return false;
+        if (eof) return true;
+        for (int i = scanned; i < end; i++) {
+            if (buf[i] == '\n') return true;
+        }
+        scanned = end; // no LF up to here: the next scan starts after it
+        return false;
+    }
+
+    /**
      * Advances to the next line. Returns false at end of stream; a final line without a
      * terminator still counts as a line, as in the book's {@code BufRead::lines}.
      *
      * @throws LineTooLongException when a line exceeds the limit; the stream is then unusable
      */
-    /** True if bytes after the line last returned are already read (the client is sending more). */
-    public boolean hasBufferedInput() {
-        return start < end;
-    }
-
     public boolean next() throws IOException {
         while (true) {
             int nl = indexOfNewline();

@@ -70,7 +70,7 @@ final class Connection implements Runnable {
             // left half-sent when the input is cut must not be acted on.
             while (!session.isStopping() && lines.next() && !session.isStopping()) {
                 if (!lines.lineIsBlank()) {
-                    session.handle(lines.array(), lines.lineStart(), lines.lineLength(), lines.hasBufferedInput());
+                    session.handle(lines.array(), lines.lineStart(), lines.lineLength(), lines.hasBufferedLine());
                 }
             }
         } catch (LineTooLongException e) {

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import parley.broadcast.Broadcast;
 import parley.broadcast.Coalescer;
 import parley.broadcast.Entry;
+import parley.broadcast.HeldWakes;
 
 /** A chat group: its name, its broadcast ring, and who its members are. */
 public final class Group {
@@ -66,11 +67,12 @@ public final class Group {
     }
 
     /**
-     * Encodes the message once and hands it to every member; never waits for one. With
-     * {@code inline}, this thread may write it to idle members of a quiet group itself.
+     * Encodes the message once and hands it to every member; never waits for one. This thread may
+     * write it to idle members of a quiet group itself, then or, with {@code held}, once the poster
+     * releases its held wakes.
      */
-    void post(String message, String from, boolean inline) {
-        channel.send(new Posted(name, message, from), inline);
+    void post(String message, String from, HeldWakes held) {
+        channel.send(new Posted(name, message, from), held);
     }
 
     /**

@@ -2,6 +2,7 @@ package parley.server;
 
 import java.util.List;
 import java.util.function.Consumer;
+import parley.broadcast.HeldWakes;
 import parley.protocol.FromServer;
 
 /**
@@ -20,10 +21,10 @@ public interface GroupBus extends AutoCloseable {
     /** Single-node mode: a post goes straight into the local ring. */
     GroupBus LOCAL = new GroupBus() {
         @Override
-        public String post(Group group, String groupName, String message, String from, boolean inline,
+        public String post(Group group, String groupName, String message, String from, HeldWakes held,
                 Consumer<String> errors) {
             if (group == null) return "Group '" + groupName + "' does not exist";
-            group.post(message, from, inline);
+            group.post(message, from, held);
             return null;
         }
     };
@@ -46,10 +47,11 @@ public interface GroupBus extends AutoCloseable {
     /**
      * Posts {@code message} to the named group. {@code group} is this node's group of that name, or
      * null if it has no members here. Returns an error for the poster now, or null if the post was
-     * accepted; a later failure is reported through {@code errors}, from any thread. With
-     * {@code inline}, the poster's thread may write the message to idle members itself.
+     * accepted; a later failure is reported through {@code errors}, from any thread. The poster's
+     * thread may write the message to idle members itself; with {@code held} (not null) it has more
+     * posts coming and wakes the members once it has none (see {@link HeldWakes}).
      */
-    String post(Group group, String groupName, String message, String from, boolean inline, Consumer<String> errors);
+    String post(Group group, String groupName, String message, String from, HeldWakes held, Consumer<String> errors);
 
     /**
      * A group has just been created on this node (its first member is joining). The bus may load

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import parley.Main;
 import parley.broadcast.Entry;
+import parley.broadcast.HeldWakes;
 import parley.protocol.Codec;
 import parley.protocol.FromClient;
 import parley.protocol.FromServer;
@@ -42,8 +43,12 @@ public final class Session {
     private final long openedAt = System.nanoTime();
     /** Groups joined, by name; touched only by the reader thread. */
     private final Map<String, Outbound.Sub> memberships = new HashMap<>();
-    /** Whether more input was already waiting when the line being handled was read; reader thread only. */
-    private boolean moreInput;
+    /**
+     * Wakes of quiet groups this session's posts hold back while more request lines are already
+     * read (see {@link HeldWakes}); created by the first such post. Reader thread only, and
+     * released before that thread waits for anything.
+     */
+    private HeldWakes held;
     private volatile boolean closed;
     /** Set once the session is on its way out: later request lines are ignored. */
     private volatile boolean stopping;
@@ -111,6 +116,7 @@ public final class Session {
 
     /** Waits (at most the close-flush timeout) until everything queued has been written. */
     void flush() {
+        releaseHeldWakes();
         try {
             outbound.finish(config.closeFlushTimeout());
         } catch (InterruptedException e) {
@@ -136,8 +142,12 @@ public final class Session {
         return stopping || closed;
     }
 
-    /** Queues a packet line for the client. */
+    /**
+     * Queues a packet line for the client. The reader may wait here for the client's backlog, so
+     * held wakes go first.
+     */
     public void reply(byte[] line) {
+        releaseHeldWakes();
         outbound.reply(line);
     }
 
@@ -147,13 +157,24 @@ public final class Session {
     }
 
     /**
-     * The same, told whether more input from this client is already waiting: a reader that is
-     * behind leaves the writing of its posts to the members' writer threads and reads on, rather
-     * than write inline (see {@link Outbound#wakeInline}), so under load the work spreads out.
+     * The same, told whether another whole request line is already read: then the members of a
+     * quiet group this line posts to are woken only once the lines run out (or enough posts are
+     * held), so each gets everything posted meanwhile in one write (see {@link HeldWakes}).
      */
-    public void handle(byte[] buf, int off, int len, boolean moreInput) {
+    public void handle(byte[] buf, int off, int len, boolean moreLines) {
+        try {
+            handleLine(buf, off, len, moreLines);
+        } finally {
+            if (!moreLines) releaseHeldWakes();
+        }
+    }
+
+    private void releaseHeldWakes() {
+        if (held != null && !held.isEmpty()) held.release();
+    }
+
+    private void handleLine(byte[] buf, int off, int len, boolean moreLines) {
         if (stopping) return;
-        this.moreInput = moreInput;
         metrics.bytesIn(len + 1L);
         FromClient request;
         try {
@@ -162,7 +183,7 @@ public final class Session {
             if (awaitingAuth()) {
                 refuseAuth("no token");
             } else {
-                outbound.reply(Codec.encodeError(fail(ErrorKind.BAD_REQUEST, e.getMessage())));
+                reply(Codec.encodeError(fail(ErrorKind.BAD_REQUEST, e.getMessage())));
             }
             return;
         }
@@ -170,9 +191,10 @@ public final class Session {
             authenticate(request);
             return;
         }
+        if (!(request instanceof FromClient.Post)) releaseHeldWakes(); // a Join, say, may wait
         String error = switch (request) {
             case FromClient.Join j -> join(j.groupName(), j.history());
-            case FromClient.Post p -> post(p.groupName(), p.message());
+            case FromClient.Post p -> post(p.groupName(), p.message(), moreLines);
             case FromClient.Hello h -> hello(h.name());
             case FromClient.Leave l -> leave(l.groupName());
             case FromClient.ListGroups l -> list();
@@ -181,7 +203,7 @@ public final class Session {
             case FromClient.Auth a -> auth == null ? null : fail(ErrorKind.AUTH, "already authenticated as '" + user + "'");
         };
         if (error != null) {
-            outbound.reply(Codec.encodeError(error));
+            reply(Codec.encodeError(error));
         }
     }
 
@@ -264,7 +286,7 @@ public final class Session {
      * A post that breaks a limit is not delivered, and the connection stays. Otherwise it goes
      * through the group bus: straight into the ring on a single server, published in a cluster.
      */
-    private String post(String group, String message) {
+    private String post(String group, String message, boolean moreLines) {
         int max = config.maxMessageBytes();
         if (message.length() > max / 3) { // cheap test first: a char is at most 3 UTF-8 bytes
             long size = utf8Length(message);
@@ -280,7 +302,9 @@ public final class Session {
         }
         Group g = groups.get(group);
         if (g == null && groups.bus() == GroupBus.LOCAL) return doesNotExist(group);
-        String error = groups.bus().post(g, group, message, name, !moreInput, busErrors);
+        HeldWakes hold = null;
+        if (moreLines) hold = held != null ? held : (held = new HeldWakes());
+        String error = groups.bus().post(g, group, message, name, hold, busErrors);
         if (error == null) metrics.posted();
         return error;
     }
@@ -313,7 +337,7 @@ public final class Session {
                 return fail(ErrorKind.BAD_NAME, "signed in as '" + user + "': Hello must use that name");
             }
             outbound.useExtendedProtocol();
-            outbound.reply(Codec.encode(new FromServer.Welcome(user, "parley " + Main.version())));
+            reply(Codec.encode(new FromServer.Welcome(user, "parley " + Main.version())));
             return null;
         }
         if (!wanted.equals(name)) {
@@ -322,7 +346,7 @@ public final class Session {
             name = wanted;
         }
         outbound.useExtendedProtocol();
-        outbound.reply(Codec.encode(new FromServer.Welcome(wanted, "parley " + Main.version())));
+        reply(Codec.encode(new FromServer.Welcome(wanted, "parley " + Main.version())));
         return null;
     }
 
@@ -341,14 +365,14 @@ public final class Session {
             all.add(new FromServer.GroupInfo(g.name(), g.members()));
         }
         all.sort(Comparator.comparing(FromServer.GroupInfo::name));
-        outbound.reply(Codec.encode(new FromServer.Groups(all)));
+        reply(Codec.encode(new FromServer.Groups(all)));
         return null;
     }
 
     private String members(String group) {
         Group g = groups.get(group);
         if (g == null) return doesNotExist(group);
-        outbound.reply(Codec.encode(new FromServer.Members(group, g.memberNames())));
+        reply(Codec.encode(new FromServer.Members(group, g.memberNames())));
         return null;
     }
 
@@ -368,13 +392,13 @@ public final class Session {
         }
         if (held != null) {
             for (FromServer.Message m : held) {
-                outbound.reply(ext ? Codec.encode(m) : Codec.encodeMessage(m.groupName(), m.message()));
+                reply(ext ? Codec.encode(m) : Codec.encodeMessage(m.groupName(), m.message()));
             }
             return null;
         }
         if (g == null) return doesNotExist(group);
         for (Entry<Posted> e : g.history(after, Math.min(limit, config.historyMessages()))) {
-            outbound.reply(ext ? e.value().extendedLine(e.seq()) : e.value().line());
+            reply(ext ? e.value().extendedLine(e.seq()) : e.value().line());
         }
         return null;
     }
@@ -411,6 +435,7 @@ public final class Session {
      */
     public void end(boolean graceful) {
         boolean flushed = false;
+        releaseHeldWakes();
         try {
             if (graceful) {
                 flushed = outbound.finish(config.closeFlushTimeout());

@@ -467,4 +467,38 @@ class LineReaderTest {
         assertThat(r.lineLength()).isEqualTo(2);
         assertThat(r.next()).isFalse();
     }
+
+    @Test
+    @DisplayName("hasBufferedLine: true only when a whole line is already read")
+    void bufferedLine() throws IOException {
+        ScriptedChannel in = new ScriptedChannel("a\nbb\r\nc".getBytes(UTF_8), "cc\n".getBytes(UTF_8), "tail".getBytes(UTF_8));
+        LineReader r = new LineReader(in, 64, 1024);
+        assertThat(r.hasBufferedLine()).as("nothing read yet").isFalse();
+        assertThat(r.next()).isTrue();
+        assertThat(r.hasBufferedLine()).as("bb is read").isTrue();
+        assertThat(r.hasBufferedLine()).as("asking twice changes nothing").isTrue();
+        assertThat(r.next()).isTrue();
+        assertThat(new String(r.array(), r.lineStart(), r.lineLength(), UTF_8)).isEqualTo("bb");
+        assertThat(r.hasBufferedLine()).as("only part of ccc is read: the next call would wait").isFalse();
+        assertThat(r.next()).isTrue();
+        assertThat(new String(r.array(), r.lineStart(), r.lineLength(), UTF_8)).isEqualTo("ccc");
+        assertThat(r.hasBufferedLine()).isFalse();
+        assertThat(r.next()).isTrue();
+        assertThat(new String(r.array(), r.lineStart(), r.lineLength(), UTF_8)).isEqualTo("tail");
+        assertThat(r.hasBufferedLine()).isFalse();
+        assertThat(r.next()).isFalse();
+    }
+
+    @Test
+    @DisplayName("hasBufferedLine: an unterminated last line counts once the stream has ended")
+    void bufferedLastLineAtEnd() throws IOException {
+        LineReader r = reader("x\ny", whole(), 64, 1024);
+        assertThat(r.next()).isTrue(); // reads "x\ny"; the end is not seen yet
+        assertThat(r.hasBufferedLine()).isFalse();
+        assertThat(r.next()).isTrue(); // meets the end, returns y
+        assertThat(r.hasBufferedLine()).isFalse();
+        LineReader twoEnds = reader("x\n\ny", whole(), 64, 1024);
+        assertThat(twoEnds.next()).isTrue();
+        assertThat(twoEnds.hasBufferedLine()).as("the empty line is whole").isTrue();
+    }
 }

@@ -153,4 +153,46 @@ class FanoutTest {
         Assumptions.assumeTrue(n == wanted, "ran with only " + n + " of " + wanted
                 + " connections: the open-file limit " + limit + " is too low for the full test");
     }
+
+    /**
+     * Posts read in one go hold back their groups' wakes until the lines run out: they must come
+     * when the reader is left with half a line and waits for the rest, and in order. (A read
+     * buffer big enough for the whole burst, so it is read in one go: with the default 256 bytes,
+     * an unheld post to each group would come between reads and wake its members anyway.)
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {6, 40, 400})
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void postsReadTogetherReachTheMembersWhileThePosterIsMidLine(int posts) throws Exception {
+        try (ChatServer server = ChatServer.start(Harness.loopback().toBuilder().readBufferBytes(64 * 1024).build());
+                TestClient poster = TestClient.connect(server);
+                TestClient a1 = TestClient.connect(server);
+                TestClient a2 = TestClient.connect(server);
+                TestClient b1 = TestClient.connect(server)) {
+            a1.join("burst-a");
+            a2.join("burst-a");
+            b1.join("burst-b");
+            awaitMembers(server, "burst-a", 2);
+            awaitMembers(server, "burst-b", 1);
+            StringBuilder burst = new StringBuilder();
+            for (int i = 0; i < posts; i++) {
+                burst.append(TestClient.postLine(i % 3 == 2 ? "burst-b" : "burst-a", "m" + i)).append('\n');
+            }
+            String last = TestClient.postLine("burst-a", "last");
+            burst.append(last, 0, last.length() / 2);
+            poster.sendBytes(burst.toString().getBytes(StandardCharsets.UTF_8));
+
+            for (int i = 0; i < posts; i++) {
+                if (i % 3 == 2) {
+                    assertThat(b1.readLine(Duration.ofSeconds(10))).isEqualTo(messageLine("burst-b", "m" + i));
+                } else {
+                    assertThat(a1.readLine(Duration.ofSeconds(10))).isEqualTo(messageLine("burst-a", "m" + i));
+                    assertThat(a2.readLine(Duration.ofSeconds(10))).isEqualTo(messageLine("burst-a", "m" + i));
+                }
+            }
+            poster.sendBytes((last.substring(last.length() / 2) + "\n").getBytes(StandardCharsets.UTF_8));
+            assertThat(a1.readLine(Duration.ofSeconds(10))).isEqualTo(messageLine("burst-a", "last"));
+            assertThat(a2.readLine(Duration.ofSeconds(10))).isEqualTo(messageLine("burst-a", "last"));
+        }
+    }
 }
