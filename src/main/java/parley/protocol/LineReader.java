@@ -74,6 +74,35 @@ public final class LineReader {
         }
     }
 
+    /**
+     * Lets go of the buffer if it holds nothing unread (the next read allocates a new one): a
+     * connection waiting without a thread then holds no read buffer either. Returns whether it did.
+     */
+    public boolean releaseBuffer() {
+        if (start != end) return false;
+        start = end = scanned = 0;
+        buf = null;
+        window = null;
+        return true;
+    }
+
+    /**
+     * Reads once from the stream, waiting for it if nothing has come, without looking for a line:
+     * for a caller that wants to decide between reads how to wait for the next ({@link #next}
+     * then returns any line completed). Does nothing once the stream has ended.
+     *
+     * @throws LineTooLongException when the line being read is already over the limit
+     */
+    public void readOnce() throws IOException {
+        if (end - start > maxLine + 1) throw new LineTooLongException(maxLine);
+        if (!eof) fill();
+    }
+
+    /** True once the stream has ended (lines may still be buffered). */
+    public boolean ended() {
+        return eof;
+    }
+
     public byte[] array() {
         return buf;
     }
@@ -130,7 +159,7 @@ public final class LineReader {
     private void makeRoom() {
         if (start == end) {
             start = end = scanned = 0;
-            if (buf.length > initialSize) setBuffer(new byte[initialSize]);
+            if (buf == null || buf.length > initialSize) setBuffer(new byte[initialSize]);
             return;
         }
         if (end < buf.length) return;

@@ -28,12 +28,13 @@ final class ChannelSink implements Sink {
     /** Our own descriptor for the socket, or -1: sends on it never wait. */
     private final int sendFd;
     /**
-     * Sends in progress on {@link #sendFd}, plus {@link #CLOSED} once the sink is closed, plus
+     * Sends in progress on {@link #sendFd} and other holds ({@link #acquireFd}), plus {@link #CLOSED} once the sink is closed, plus
      * {@link #FD_GONE} once the descriptor is closed: by whoever finds it closed with no send in
      * progress, so never under a send, and once.
      */
     @SuppressWarnings("unused") // through USERS
     private volatile int users;
+    private volatile Runnable closeListener;
     /** The writer's buffer wrapped once: the writer writes from the same array again and again. */
     private byte[] wrapped;
     private ByteBuffer view;
@@ -63,14 +64,43 @@ final class ChannelSink implements Sink {
 
     @Override
     public long tryWrite(byte[] buf, int off, int len) {
-        if (sendFd < 0) return -1;
-        int u = (int) USERS.getAndAdd(this, 1);
+        if (!acquireFd()) return -1;
         try {
-            return (u & CLOSED) != 0 ? -1 : NonBlockingSend.send(sendFd, buf, off, len);
+            return NonBlockingSend.send(sendFd, buf, off, len);
         } finally {
-            USERS.getAndAdd(this, -1);
-            closeFdIfUnused();
+            releaseFd();
         }
+    }
+
+    /**
+     * Our descriptor for the socket, or -1. Valid only between {@link #acquireFd} and
+     * {@link #releaseFd}: the number may belong to another socket after that.
+     */
+    int fd() {
+        return sendFd;
+    }
+
+    /**
+     * Keeps {@link #fd} open, and so the socket, until {@link #releaseFd}, even if the sink is
+     * closed meanwhile (the close then completes at the release). False if there is no descriptor
+     * or the sink is already closed; then nothing is held.
+     */
+    boolean acquireFd() {
+        if (sendFd < 0) return false;
+        int u = (int) USERS.getAndAdd(this, 1);
+        if ((u & CLOSED) == 0) return true;
+        releaseFd();
+        return false;
+    }
+
+    void releaseFd() {
+        USERS.getAndAdd(this, -1);
+        closeFdIfUnused();
+    }
+
+    /** Runs {@code listener} once the sink is closed (the connection's reader may be parked without a thread). */
+    void onClose(Runnable listener) {
+        this.closeListener = listener;
     }
 
     private void closeFdIfUnused() {
@@ -102,5 +132,7 @@ final class ChannelSink implements Sink {
             if ((u & CLOSED) != 0) return; // closed before
         } while (!USERS.compareAndSet(this, u, u | CLOSED));
         closeFdIfUnused();
+        Runnable listener = closeListener;
+        if (listener != null) listener.run();
     }
 }

@@ -35,6 +35,8 @@ public final class ChatServer implements AutoCloseable {
     private final AtomicInteger admitted = new AtomicInteger();
     private final SSLContext tls;
     private final AuthTokens auth;
+    /** Where plain connections with nothing to read wait without a thread; null where unavailable. */
+    private final IdleReaders idleReaders = IdleReaders.start();
     private volatile boolean stopping;
 
     private ChatServer(ServerConfig config, ServerSocketChannel listener, GroupBus bus, SSLContext tls,
@@ -296,6 +298,11 @@ public final class ChatServer implements AutoCloseable {
         }
         groups.close();
         groups.bus().close();
+        if (idleReaders != null) idleReaders.close();
+    }
+
+    IdleReaders idleReaders() {
+        return idleReaders;
     }
 
     public boolean isStopping() {

@@ -1,6 +1,8 @@
 package parley.server;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -29,6 +31,27 @@ final class Connection implements Runnable {
     /** The TLS layer, or null for plain TCP. */
     private final SSLSocket tls;
     private final ReadableByteChannel in;
+    private static final int RUNNING = 0, PARKED = 1;
+    private static final VarHandle IDLE_STATE;
+
+    static {
+        try {
+            IDLE_STATE = MethodHandles.lookup().findVarHandle(Connection.class, "idleState", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The idle set this plain connection may wait in, or null (TLS, or no epoll). */
+    private final IdleReaders idle;
+    /** The plain sink whose descriptor the idle set watches; set with {@link #idle}. */
+    private final ChannelSink channelSink;
+    /** RUNNING while a reader thread exists, PARKED while the connection waits in the idle set. */
+    @SuppressWarnings("unused") // through IDLE_STATE
+    private volatile int idleState = RUNNING;
+    private final InputActivity activity = new InputActivity();
+    /** The line framing; handed from one reader thread to the next through the idle set. */
+    private LineReader lines;
     private final ServerConfig config;
     private final Session session;
     private final String peer;
@@ -44,9 +67,20 @@ final class Connection implements Runnable {
         Sink sink;
         if (tlsContext == null) {
             tls = null;
+            ChannelSink plain = new ChannelSink(socket);
+            sink = plain;
             in = socket;
-            sink = new ChannelSink(socket);
+            if (server.idleReaders() != null && plain.fd() >= 0) {
+                idle = server.idleReaders();
+                channelSink = plain;
+                plain.onClose(this::wakeFromIdle);
+            } else {
+                idle = null;
+                channelSink = null;
+            }
         } else {
+            idle = null;
+            channelSink = null;
             tls = Tls.overAccepted(tlsContext, socket.socket());
             // Set before anything can write: the writer may be the one that runs the handshake.
             tls.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, config.tlsHandshakeTimeout().toMillis())));
@@ -62,13 +96,39 @@ final class Connection implements Runnable {
 
     @Override
     public void run() {
+        read(true);
+    }
+
+    /**
+     * The reader: from the start, or resumed on a new thread after waiting without one. Returns
+     * when the connection ends, or when it hands its socket to the idle set and this thread ends.
+     */
+    private void read(boolean first) {
         boolean graceful = true;
+        boolean parked = false;
         try {
-            if (tls != null) handshake();
-            LineReader lines = new LineReader(in, config.readBufferBytes(), config.maxLineBytes());
+            if (first) {
+                if (tls != null) handshake();
+                lines = new LineReader(in, config.readBufferBytes(), config.maxLineBytes());
+            }
+            // A resumed reader reads what woke it before it may wait without a thread again.
+            boolean mayPark = first;
             // Checked before and after each line: a stop may come while a read waits, and a line
             // left half-sent when the input is cut must not be acted on.
-            while (!session.isStopping() && lines.next() && !session.isStopping()) {
+            while (!session.isStopping()) {
+                if (idle != null && !lines.hasBufferedLine() && !lines.ended()) {
+                    // Between reads, even in the middle of a line, a reader may give up its thread.
+                    if (mayPark && !activity.busy(System.nanoTime()) && parkIdle()) {
+                        parked = true;
+                        return;
+                    }
+                    lines.readOnce();
+                    mayPark = true;
+                    continue;
+                }
+                boolean more = lines.next();
+                if (!more || session.isStopping()) break;
+                activity.line(System.nanoTime());
                 if (!lines.lineIsBlank()) {
                     session.handle(lines.array(), lines.lineStart(), lines.lineLength(), lines.hasBufferedLine());
                 }
@@ -87,8 +147,41 @@ final class Connection implements Runnable {
             graceful = false;
             Log.error("connection.failed", e, "peer", peer);
         } finally {
-            session.end(graceful);
+            if (!parked) session.end(graceful);
         }
+    }
+
+    // ------------------------------------------------------------------ waiting without a thread
+
+    /**
+     * Hands the socket to the idle set and lets go of the read buffer, if nothing is half read.
+     * Returns true if this thread must now end: a new one carries on when there is input.
+     */
+    private boolean parkIdle() {
+        if (!channelSink.acquireFd()) return false; // closed: the read finds out
+        lines.releaseBuffer();
+        idleState = PARKED;
+        if (!idle.park(channelSink.fd(), this)) {
+            if (IDLE_STATE.compareAndSet(this, PARKED, RUNNING)) {
+                channelSink.releaseFd();
+                return false;
+            }
+            return true; // woken meanwhile: that wake carries on
+        }
+        // A stop or close that came while this thread still read found no parked reader to wake.
+        if (session.isStopping() || !socket.isOpen()) wakeFromIdle();
+        return true;
+    }
+
+    /**
+     * Input, its end or an error on a parked connection, or the connection closed: a new thread
+     * goes on reading. Any thread; only the first call for one parking does anything.
+     */
+    void wakeFromIdle() {
+        if (!IDLE_STATE.compareAndSet(this, PARKED, RUNNING)) return;
+        idle.forget(channelSink.fd(), this);
+        channelSink.releaseFd();
+        Thread.ofVirtual().start(() -> read(false));
     }
 
     /**

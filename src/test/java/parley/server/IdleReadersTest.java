@@ -1,0 +1,152 @@
+package parley.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static parley.server.Harness.awaitMembers;
+import static parley.server.TestClient.messageLine;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Connections with nothing to read wait in the idle set without a thread, and come back whenever
+ * their client sends, their input ends, or the server closes them.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class IdleReadersTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String READER_FRAME = "parley.server.Connection.read";
+
+    private static ChatServer start(ServerConfig config) throws Exception {
+        ChatServer server = ChatServer.start(config);
+        if (server.idleReaders() == null) {
+            server.close();
+            Assumptions.abort("no epoll here (not Linux, or sun.nio.ch not exported): readers wait in reads");
+        }
+        return server;
+    }
+
+    private static int readerThreads() throws Exception {
+        return Harness.virtualThreads(Harness.threadDump(), READER_FRAME);
+    }
+
+    @Test
+    void idleMembersHoldNoReaderThreadAndStillGetAndSendMessages() throws Exception {
+        try (ChatServer server = start(Harness.loopback())) {
+            List<TestClient> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 40; i++) {
+                    TestClient c = TestClient.connect(server);
+                    clients.add(c);
+                    c.join("idle");
+                }
+                awaitMembers(server, "idle", 40);
+                await().atMost(WAIT).until(() -> server.idleReaders().size() == 40);
+                await().atMost(WAIT).until(() -> readerThreads() == 0);
+
+                for (int round = 0; round < 3; round++) {
+                    TestClient poster = clients.get(round * 7);
+                    poster.post("idle", "round " + round);
+                    for (TestClient c : clients) {
+                        assertThat(c.readLine(WAIT)).isEqualTo(messageLine("idle", "round " + round));
+                    }
+                }
+                await().atMost(WAIT).until(() -> server.idleReaders().size() == 40);
+            } finally {
+                for (TestClient c : clients) c.close();
+            }
+            await().atMost(WAIT).until(() -> server.connectionCount() == 0);
+            assertThat(server.idleReaders().size()).isZero();
+        }
+    }
+
+    @Test
+    void halfALineWaitsWithoutAThreadUntilItsRestArrives() throws Exception {
+        try (ChatServer server = start(Harness.loopback());
+                TestClient member = TestClient.connect(server);
+                TestClient poster = TestClient.connect(server)) {
+            member.join("half");
+            awaitMembers(server, "half", 1);
+            String line = TestClient.postLine("half", "whole at last") + "\n";
+            byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+            int cut = bytes.length / 2;
+            poster.sendBytes(java.util.Arrays.copyOf(bytes, cut));
+            await().atMost(WAIT).until(() -> server.idleReaders().size() == 2 && readerThreads() == 0);
+            member.expectNoLineWithin(Duration.ofMillis(300));
+            poster.sendBytes(java.util.Arrays.copyOfRange(bytes, cut, bytes.length));
+            assertThat(member.readLine(WAIT)).isEqualTo(messageLine("half", "whole at last"));
+        }
+    }
+
+    @Test
+    void aConnectionClosedByTheServerWhileWaitingWithoutAThreadEnds() throws Exception {
+        // A member that never reads: its writer blocks, the write deadline closes the connection,
+        // and its reader, parked in the idle set, must still end the session.
+        ServerConfig config = Harness.loopback().toBuilder().writeDeadline(Duration.ofMillis(300)).build();
+        try (ChatServer server = start(config);
+                TestClient stuck = TestClient.connect(server.address(), 4096);
+                TestClient poster = TestClient.connect(server)) {
+            stuck.join("deadline");
+            awaitMembers(server, "deadline", 1);
+            await().atMost(WAIT).until(() -> server.idleReaders().size() >= 1);
+            String big = "x".repeat(60_000);
+            // More than the socket buffers hold (the kernel may let the server's grow to megabytes).
+            for (int i = 0; i < 1000 && server.connectionCount() == 2; i++) {
+                poster.post("deadline", big);
+                Thread.sleep(2);
+            }
+            await().atMost(WAIT).until(() -> server.connectionCount() == 1);
+            await().atMost(WAIT).until(() -> Harness.members(server, "deadline") == 0);
+        }
+    }
+
+    @Test
+    void theServerStopsConnectionsThatWaitWithoutAThread() throws Exception {
+        ChatServer server = start(Harness.loopback());
+        List<TestClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                TestClient c = TestClient.connect(server);
+                clients.add(c);
+                c.join("stop");
+            }
+            awaitMembers(server, "stop", 10);
+            await().atMost(WAIT).until(() -> server.idleReaders().size() == 10);
+            server.close();
+            assertThat(server.connectionCount()).isZero();
+            for (TestClient c : clients) {
+                assertThat(c.readLine(WAIT)).isEqualTo(TestClient.errorLine("server shutting down"));
+                assertThat(c.readLineOrNull(WAIT)).as("then the end of the stream").isNull();
+            }
+        } finally {
+            server.close();
+            for (TestClient c : clients) c.close();
+        }
+    }
+
+    @Test
+    void aBusyClientKeepsItsReaderAndWaitsWithoutOneOnceQuiet() throws Exception {
+        try (ChatServer server = start(Harness.loopback());
+                TestClient member = TestClient.connect(server);
+                TestClient poster = TestClient.connect(server)) {
+            member.join("busy");
+            awaitMembers(server, "busy", 1);
+            for (int i = 0; i < 2 * InputActivity.BUSY_LINES; i++) {
+                poster.post("busy", "m" + i);
+                assertThat(member.readLine(WAIT)).isEqualTo(messageLine("busy", "m" + i));
+            }
+            // The poster's reader waits in its read (busy); the member's waits in the idle set.
+            await().atMost(WAIT).until(() -> readerThreads() == 1 && server.idleReaders().size() == 1);
+            Thread.sleep(2_100); // two quiet seconds: no longer busy
+            poster.post("busy", "later");
+            assertThat(member.readLine(WAIT)).isEqualTo(messageLine("busy", "later"));
+            await().atMost(WAIT).until(() -> readerThreads() == 0 && server.idleReaders().size() == 2);
+        }
+    }
+}
