@@ -3,6 +3,7 @@ package parley.server;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.lang.foreign.Arena;
@@ -31,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * then wait in their reads as before.
  */
 final class IdleReaders implements AutoCloseable {
-    private static final int EPOLL_CLOEXEC = 0x80000;
+    private static final int EPOLL_CLOEXEC = 0x80000, EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800;
     private static final int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2;
     private static final int EPOLLIN = 0x1, EPOLLRDHUP = 0x2000, EPOLLONESHOT = 1 << 30;
     /** struct epoll_event is packed on x86-64 (12 bytes) and naturally aligned elsewhere (16). */
@@ -39,13 +40,13 @@ final class IdleReaders implements AutoCloseable {
     private static final long EVENT_SIZE = PACKED ? 12 : 16;
     private static final long DATA_OFFSET = PACKED ? 4 : 8;
     private static final int MAX_EVENTS = 256;
-    /** How long the thread waits before it looks whether it was closed. */
-    private static final int POLL_MILLIS = 250;
+    /** The event data that stands for the wake-up descriptor rather than a connection's. */
+    private static final long WAKE_UP = -1;
 
-    private static final MethodHandle CREATE, CTL, WAIT, CLOSE;
+    private static final MethodHandle CREATE, CTL, WAIT, CLOSE, EVENTFD, WRITE;
 
     static {
-        MethodHandle create = null, ctl = null, wait = null, close = null;
+        MethodHandle create = null, ctl = null, wait = null, close = null, eventfd = null, write = null;
         try {
             if (NonBlockingSend.AVAILABLE && !Boolean.getBoolean("parley.noIdleReaders")) {
                 Linker linker = Linker.nativeLinker();
@@ -59,6 +60,10 @@ final class IdleReaders implements AutoCloseable {
                         FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
                 close = linker.downcallHandle(libc.find("close").orElseThrow(),
                         FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+                eventfd = linker.downcallHandle(libc.find("eventfd").orElseThrow(),
+                        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+                write = linker.downcallHandle(libc.find("write").orElseThrow(),
+                        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
             }
         } catch (RuntimeException | LinkageError e) {
             create = null; // no epoll here: readers wait in their reads
@@ -67,29 +72,44 @@ final class IdleReaders implements AutoCloseable {
         CTL = ctl;
         WAIT = wait;
         CLOSE = close;
+        EVENTFD = eventfd;
+        WRITE = write;
     }
 
     private final int epfd;
+    /** An eventfd in the set, written to by {@link #close} so the thread stops waiting at once. */
+    private final int wakeFd;
     private final ConcurrentHashMap<Integer, Connection> parked = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean closed;
 
-    private IdleReaders(int epfd) {
+    private IdleReaders(int epfd, int wakeFd) {
         this.epfd = epfd;
+        this.wakeFd = wakeFd;
         this.thread = Thread.ofPlatform().name("parley-idle-readers").daemon().unstarted(this::run);
     }
 
     /** Starts the set and its thread, or returns null where there is no epoll to use. */
     static IdleReaders start() {
         if (CREATE == null) return null;
-        int fd;
+        int ep = -1, wake = -1;
         try {
-            fd = (int) CREATE.invokeExact(EPOLL_CLOEXEC);
+            ep = (int) CREATE.invokeExact(EPOLL_CLOEXEC);
+            wake = (int) EVENTFD.invokeExact(0, EFD_CLOEXEC | EFD_NONBLOCK);
         } catch (Throwable e) {
+            // treated as failures below
+        }
+        if (ep < 0 || wake < 0) {
+            closeFd(ep);
+            closeFd(wake);
             return null;
         }
-        if (fd < 0) return null;
-        IdleReaders r = new IdleReaders(fd);
+        IdleReaders r = new IdleReaders(ep, wake);
+        if (r.ctl(EPOLL_CTL_ADD, wake, EPOLLIN, WAKE_UP) != 0) {
+            closeFd(ep);
+            closeFd(wake);
+            return null;
+        }
         r.thread.start();
         return r;
     }
@@ -101,9 +121,9 @@ final class IdleReaders implements AutoCloseable {
     boolean park(int fd, Connection c) {
         if (closed) return false;
         parked.put(fd, c);
-        if (ctl(EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLRDHUP | EPOLLONESHOT) == 0) {
+        if (ctl(EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLRDHUP | EPOLLONESHOT, fd) == 0) {
             if (!closed) return true;
-            ctl(EPOLL_CTL_DEL, fd, 0); // closing: the close may already have woken everyone it saw
+            ctl(EPOLL_CTL_DEL, fd, 0, fd); // closing: the close may already have woken everyone it saw
         }
         parked.remove(fd, c);
         return false;
@@ -112,7 +132,7 @@ final class IdleReaders implements AutoCloseable {
     /** Stops watching {@code fd} for {@code c}; before the descriptor is let go. */
     void forget(int fd, Connection c) {
         parked.remove(fd, c);
-        ctl(EPOLL_CTL_DEL, fd, 0);
+        ctl(EPOLL_CTL_DEL, fd, 0, fd);
     }
 
     /** Connections waiting here now. */
@@ -120,11 +140,11 @@ final class IdleReaders implements AutoCloseable {
         return parked.size();
     }
 
-    private int ctl(int op, int fd, int events) {
+    private int ctl(int op, int fd, int events, long data) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ev = arena.allocate(EVENT_SIZE, 8);
             ev.set(JAVA_INT_UNALIGNED, 0, events);
-            ev.set(JAVA_LONG_UNALIGNED, DATA_OFFSET, fd);
+            ev.set(JAVA_LONG_UNALIGNED, DATA_OFFSET, data);
             return (int) CTL.invokeExact(epfd, op, fd, ev);
         } catch (Throwable e) {
             return -1;
@@ -137,14 +157,15 @@ final class IdleReaders implements AutoCloseable {
             while (!closed) {
                 int n;
                 try {
-                    n = (int) WAIT.invokeExact(epfd, events, MAX_EVENTS, POLL_MILLIS);
+                    n = (int) WAIT.invokeExact(epfd, events, MAX_EVENTS, -1);
                 } catch (Throwable e) {
                     Log.error("idle_readers.failed", e);
                     break;
                 }
                 for (int i = 0; i < n; i++) {
-                    int fd = (int) events.get(JAVA_LONG_UNALIGNED, i * EVENT_SIZE + DATA_OFFSET);
-                    Connection c = parked.remove(fd);
+                    long data = events.get(JAVA_LONG_UNALIGNED, i * EVENT_SIZE + DATA_OFFSET);
+                    if (data == WAKE_UP) continue; // close(): the loop's test ends it
+                    Connection c = parked.remove((int) data);
                     if (c != null) c.wakeFromIdle();
                 }
             }
@@ -163,15 +184,29 @@ final class IdleReaders implements AutoCloseable {
     /** Stops watching; every connection still parked is woken and reads on its own thread. */
     @Override
     public void close() {
+        if (closed && !thread.isAlive()) return;
         closed = true;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment one = arena.allocate(8, 8);
+            one.set(JAVA_LONG_UNALIGNED, 0, 1L);
+            long ignored = (long) WRITE.invokeExact(wakeFd, one, 8L);
+        } catch (Throwable e) {
+            // the thread is failing anyway, and ends through its own finally
+        }
         try {
             thread.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         wakeAll();
+        closeFd(epfd);
+        closeFd(wakeFd);
+    }
+
+    private static void closeFd(int fd) {
+        if (fd < 0) return;
         try {
-            int ignored = (int) CLOSE.invokeExact(epfd);
+            int ignored = (int) CLOSE.invokeExact(fd);
         } catch (Throwable e) {
             // gone either way
         }
