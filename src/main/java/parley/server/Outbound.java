@@ -177,12 +177,16 @@ final class Outbound implements Wakeable {
         return extended;
     }
 
+    /**
+     * Starts reading a group. Anything already due (history asked for with the Join) is written
+     * from the caller's thread if it can be, so joining usually starts no writer thread.
+     */
     void add(Sub sub) {
         Sub[] old = subs;
         Sub[] grown = Arrays.copyOf(old, old.length + 1);
         grown[old.length] = sub;
         subs = grown;
-        wake();
+        wakeInline();
     }
 
     void remove(Sub sub) {

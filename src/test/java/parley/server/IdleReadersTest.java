@@ -47,6 +47,8 @@ class IdleReadersTest {
                     c.join("idle");
                 }
                 awaitMembers(server, "idle", 40);
+                assertThat(Harness.virtualThreads(Harness.threadDump(), "parley.server.Outbound.run"))
+                        .as("joining starts no writer thread").isZero();
                 await().atMost(WAIT).until(() -> server.idleReaders().size() == 40);
                 await().atMost(WAIT).until(() -> readerThreads() == 0);
 
