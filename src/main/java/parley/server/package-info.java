@@ -1,5 +1,6 @@
 /**
- * The chat server: the accept loop, one reader per connection, the group table, and each
+ * The chat server: the accept loop, one reader per connection (a thread only while it has input;
+ * a silent connection waits in {@link parley.server.IdleReaders}), the group table, and each
  * connection's single writer.
  *
  * <p>Owns the data path from socket to socket: a line is framed and decoded by {@code protocol},
