@@ -32,6 +32,16 @@ class IdleReadersTest {
         return server;
     }
 
+    /** Connects {@code n} clients into {@code clients}, each joining {@code group}, and waits for them. */
+    private static void joinAll(ChatServer server, List<TestClient> clients, int n, String group) throws Exception {
+        for (int i = 0; i < n; i++) {
+            TestClient c = TestClient.connect(server);
+            clients.add(c);
+            c.join(group);
+        }
+        awaitMembers(server, group, n);
+    }
+
     private static int readerThreads() throws Exception {
         return Harness.virtualThreads(Harness.threadDump(), READER_FRAME);
     }
@@ -41,12 +51,7 @@ class IdleReadersTest {
         try (ChatServer server = start(Harness.loopback())) {
             List<TestClient> clients = new ArrayList<>();
             try {
-                for (int i = 0; i < 40; i++) {
-                    TestClient c = TestClient.connect(server);
-                    clients.add(c);
-                    c.join("idle");
-                }
-                awaitMembers(server, "idle", 40);
+                joinAll(server, clients, 40, "idle");
                 assertThat(Harness.virtualThreads(Harness.threadDump(), "parley.server.Outbound.run"))
                         .as("joining starts no writer thread").isZero();
                 await().atMost(WAIT).until(() -> server.idleReaders().size() == 40);
@@ -113,12 +118,7 @@ class IdleReadersTest {
         ChatServer server = start(Harness.loopback());
         List<TestClient> clients = new ArrayList<>();
         try {
-            for (int i = 0; i < 10; i++) {
-                TestClient c = TestClient.connect(server);
-                clients.add(c);
-                c.join("stop");
-            }
-            awaitMembers(server, "stop", 10);
+            joinAll(server, clients, 10, "stop");
             await().atMost(WAIT).until(() -> server.idleReaders().size() == 10);
             server.close();
             assertThat(server.connectionCount()).isZero();
