@@ -31,7 +31,8 @@ final class Connection implements Runnable {
     /** The TLS layer, or null for plain TCP. */
     private final SSLSocket tls;
     private final ReadableByteChannel in;
-    private static final int RUNNING = 0, PARKED = 1;
+    /** Reader states: PARKING while the reader registers with the idle set, which a wake may interrupt. */
+    private static final int RUNNING = 0, PARKING = 1, PARKED = 2, WOKEN_WHILE_PARKING = 3;
     private static final VarHandle IDLE_STATE;
 
     static {
@@ -46,7 +47,7 @@ final class Connection implements Runnable {
     private final IdleReaders idle;
     /** The plain sink whose descriptor the idle set watches; set with {@link #idle}. */
     private final ChannelSink channelSink;
-    /** RUNNING while a reader thread exists, PARKED while the connection waits in the idle set. */
+    /** RUNNING or PARKING while a reader thread exists, PARKED while the connection waits in the idle set. */
     @SuppressWarnings("unused") // through IDLE_STATE
     private volatile int idleState = RUNNING;
     private final InputActivity activity = new InputActivity();
@@ -160,25 +161,37 @@ final class Connection implements Runnable {
     private boolean parkIdle() {
         if (!channelSink.acquireFd()) return false; // closed: the read finds out
         lines.releaseBuffer();
-        idleState = PARKED;
-        if (!idle.park(channelSink.fd(), this)) {
-            if (IDLE_STATE.compareAndSet(this, PARKED, RUNNING)) {
-                channelSink.releaseFd();
-                return false;
-            }
-            return true; // woken meanwhile: that wake carries on
+        idleState = PARKING;
+        boolean registered = idle.park(channelSink.fd(), this);
+        if (registered && IDLE_STATE.compareAndSet(this, PARKING, PARKED)) {
+            // A close that came while this thread still read found no parked reader to wake, and
+            // the descriptor held here keeps the socket from showing it.
+            if (session.isStopping() || !socket.isOpen()) wakeFromIdle();
+            return true;
         }
-        // A stop or close that came while this thread still read found no parked reader to wake.
-        if (session.isStopping() || !socket.isOpen()) wakeFromIdle();
-        return true;
+        // Not registered, or input (or a close) came while registering: read on, on this thread.
+        if (registered) idle.forget(channelSink.fd(), this);
+        idleState = RUNNING;
+        channelSink.releaseFd();
+        return false;
     }
 
     /**
      * Input, its end or an error on a parked connection, or the connection closed: a new thread
-     * goes on reading. Any thread; only the first call for one parking does anything.
+     * goes on reading. Any thread; only the first call for one parking does anything, and one
+     * that comes while the reader is still registering tells it to read on instead.
      */
     void wakeFromIdle() {
-        if (!IDLE_STATE.compareAndSet(this, PARKED, RUNNING)) return;
+        while (true) {
+            int s = idleState;
+            if (s == PARKING) {
+                if (IDLE_STATE.compareAndSet(this, PARKING, WOKEN_WHILE_PARKING)) return;
+            } else if (s != PARKED) {
+                return;
+            } else if (IDLE_STATE.compareAndSet(this, PARKED, RUNNING)) {
+                break;
+            }
+        }
         idle.forget(channelSink.fd(), this);
         channelSink.releaseFd();
         Thread.ofVirtual().start(() -> read(false));

@@ -151,4 +151,71 @@ class IdleReadersTest {
             await().atMost(WAIT).until(() -> readerThreads() == 0 && server.idleReaders().size() == 2);
         }
     }
+
+    /**
+     * Randomised schedules: posters that pause for random times (so their readers park and wake
+     * at random points, mid-line too) while clients join and vanish around them. Every member
+     * gets every post, in each poster's order, and nothing is left behind in the idle set.
+     */
+    @org.junit.jupiter.api.RepeatedTest(3)
+    void randomPausesAndChurnLoseNothing() throws Exception {
+        int members = 12, posters = 4, posts = 50;
+        java.util.Random seeds = new java.util.Random();
+        try (ChatServer server = start(Harness.loopback())) {
+            List<TestClient> readers = new ArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            try {
+                joinAll(server, readers, members, "stress");
+                java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+                for (int p = 0; p < posters; p++) {
+                    int poster = p;
+                    long seed = seeds.nextLong();
+                    threads.add(Thread.ofPlatform().start(() -> {
+                        java.util.Random r = new java.util.Random(seed);
+                        try (TestClient c = TestClient.connect(server)) {
+                            for (int i = 0; i < posts; i++) {
+                                byte[] line = (TestClient.postLine("stress", poster + ":" + i) + "\n").getBytes(StandardCharsets.UTF_8);
+                                int cut = r.nextInt(line.length + 1);
+                                c.sendBytes(java.util.Arrays.copyOf(line, cut));
+                                if (r.nextBoolean()) Thread.sleep(r.nextInt(12));
+                                c.sendBytes(java.util.Arrays.copyOfRange(line, cut, line.length));
+                                if (r.nextInt(3) == 0) Thread.sleep(r.nextInt(25));
+                            }
+                        } catch (Throwable e) {
+                            failed.compareAndSet(null, e);
+                        }
+                    }));
+                }
+                threads.add(Thread.ofPlatform().start(() -> {
+                    java.util.Random r = new java.util.Random(seeds.nextLong());
+                    try {
+                        for (int i = 0; i < 30; i++) {
+                            TestClient c = TestClient.connect(server);
+                            if (r.nextBoolean()) c.join("stress-churn");
+                            Thread.sleep(r.nextInt(20));
+                            c.close();
+                        }
+                    } catch (Throwable e) {
+                        failed.compareAndSet(null, e);
+                    }
+                }));
+                for (TestClient m : readers) {
+                    int[] next = new int[posters];
+                    for (int k = 0; k < posters * posts; k++) {
+                        String line = m.readLine(WAIT);
+                        String body = line.substring(line.lastIndexOf("\"message\":\"") + 11, line.length() - 3);
+                        int poster = Integer.parseInt(body.substring(0, body.indexOf(':')));
+                        int seq = Integer.parseInt(body.substring(body.indexOf(':') + 1));
+                        assertThat(seq).as("poster %d's next message", poster).isEqualTo(next[poster]++);
+                    }
+                }
+                for (Thread t : threads) t.join(WAIT.toMillis());
+                assertThat(failed.get()).isNull();
+            } finally {
+                for (TestClient c : readers) c.close();
+            }
+            await().atMost(WAIT).until(() -> server.connectionCount() == 0);
+            assertThat(server.idleReaders().size()).as("nothing left in the idle set").isZero();
+        }
+    }
 }
