@@ -24,6 +24,7 @@ import parley.server.Metrics;
  * parley_connections_opened_total         counter connections accepted, refused ones included
  * parley_connections_closed_total{reason} counter client, error, shutdown, max_connections, max_line,
  *                                                 write_deadline, auth_failed, auth_timeout, tls_handshake
+ * parley_connections_idle                 gauge   connections waiting for input without a reader thread
  * parley_groups, parley_members           gauge   groups, and memberships over all groups
  * parley_posts_total                      counter posts accepted and sent to a group
  * parley_deliveries_total                 counter group messages written to members
@@ -64,6 +65,8 @@ final class MetricsRoutes implements HttpFrontend.Routes {
     static void bind(MeterRegistry r, ChatServer chat) {
         Metrics m = chat.metrics();
         gauge(r, "parley.connections", null, "open connections, all transports", chat, ChatServer::connectionCount);
+        gauge(r, "parley.connections.idle", null, "connections waiting for input without a reader thread", chat,
+                ChatServer::idleConnectionCount);
         gauge(r, "parley.groups", null, "groups", chat, c -> c.groups().size());
         gauge(r, "parley.members", null, "group memberships, over all groups", chat, ChatServer::memberCount);
         gauge(r, "parley.write.backlog", "bytes", "bytes queued for clients and not yet written", chat,

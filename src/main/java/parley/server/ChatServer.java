@@ -305,6 +305,11 @@ public final class ChatServer implements AutoCloseable {
         return idleReaders;
     }
 
+    /** Connections waiting for input without a reader thread (see {@link IdleReaders}). */
+    public int idleConnectionCount() {
+        return idleReaders == null ? 0 : idleReaders.size();
+    }
+
     public boolean isStopping() {
         return stopping;
     }

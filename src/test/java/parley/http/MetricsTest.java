@@ -84,6 +84,12 @@ class MetricsTest {
             assertThat(s.count("parley_writes_total")).isBetween(2L, 22L);
             assertThat(s.count("parley_write_backlog_bytes")).isZero();
             assertThat(s.count("parley_write_backlog_messages")).isZero();
+            if (System.getProperty("os.name", "").startsWith("Linux")) {
+                // b only reads: it waits without a thread (a posted ten lines and may still count as busy).
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> server.scrape().count("parley_connections_idle") >= 1);
+            }
+            assertThat(server.scrape().count("parley_connections_idle")).isBetween(0L, 2L);
 
             // Errors by kind.
             a.send("{\"Post\":{\"group_name\":\"cats\",\"message\":\"meow\"}}");
