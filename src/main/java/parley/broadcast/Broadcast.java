@@ -191,8 +191,11 @@ public final class Broadcast<T> {
         wakeAll();
     }
 
-    /** A held quiet send's wake, given late (see {@link HeldWakes}). */
-    void wakeQuiet() {
+    /**
+     * A held quiet send's wake, given late (see {@link HeldWakes}): through the receivers' own
+     * threads, since the sender that held it was behind.
+     */
+    void wakeHeld() {
         wakeAll();
     }
 

@@ -3,9 +3,10 @@ package parley.broadcast;
 /**
  * The wakes of quiet channels that one sender holds back while it knows more sends are coming
  * (a reader with more request lines already in its buffer), then gives all at once: each receiver
- * then takes every value sent meanwhile in one go, on the sender's thread where it can
- * ({@link Wakeable#wakeInline}), instead of one write per value or a thread woken per value.
- * This is what an event loop does when it answers everything it has read before it writes.
+ * is woken once for everything sent meanwhile and takes it in one go, instead of being woken per
+ * value. The released wakes go to the receivers' own threads ({@link Wakeable#wake}), not the
+ * sender's: a sender that was behind must get back to reading. This is what an event loop does
+ * when it answers everything it has read before it writes.
  *
  * <p>The hold is bounded: at most {@value #MAX_HELD_SENDS} sends, after which everything held is
  * woken, and only channels whose capacity is at least four times that, so holding can never
@@ -50,7 +51,7 @@ public final class HeldWakes {
         return count == 0;
     }
 
-    /** Wakes every receiver of every channel held, as a quiet send would have, and holds nothing more. */
+    /** Wakes every receiver of every channel held (on their own threads) and holds nothing more. */
     public void release() {
         int n = count;
         count = 0;
@@ -58,7 +59,7 @@ public final class HeldWakes {
         for (int i = 0; i < n; i++) {
             Broadcast<?> channel = channels[i];
             channels[i] = null;
-            channel.wakeQuiet();
+            channel.wakeHeld();
         }
     }
 }

@@ -41,12 +41,7 @@ public final class LineReader {
      */
     public boolean hasBufferedLine() {
         if (start == end) return false;
-        if (eof) return true;
-        for (int i = scanned; i < end; i++) {
-            if (buf[i] == '\n') return true;
-        }
-        scanned = end; // no LF up to here: the next scan starts after it
-        return false;
+        return eof || indexOfNewline() >= 0;
     }
 
     /**

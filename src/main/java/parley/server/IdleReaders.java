@@ -43,10 +43,10 @@ final class IdleReaders implements AutoCloseable {
     /** The event data that stands for the wake-up descriptor rather than a connection's. */
     private static final long WAKE_UP = -1;
 
-    private static final MethodHandle CREATE, CTL, WAIT, CLOSE, EVENTFD, WRITE;
+    private static final MethodHandle CREATE, CTL, WAIT, EVENTFD, WRITE;
 
     static {
-        MethodHandle create = null, ctl = null, wait = null, close = null, eventfd = null, write = null;
+        MethodHandle create = null, ctl = null, wait = null, eventfd = null, write = null;
         try {
             if (NonBlockingSend.AVAILABLE && !Boolean.getBoolean("parley.noIdleReaders")) {
                 Linker linker = Linker.nativeLinker();
@@ -58,8 +58,6 @@ final class IdleReaders implements AutoCloseable {
                         Linker.Option.critical(false));
                 wait = linker.downcallHandle(libc.find("epoll_wait").orElseThrow(),
                         FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-                close = linker.downcallHandle(libc.find("close").orElseThrow(),
-                        FunctionDescriptor.of(JAVA_INT, JAVA_INT));
                 eventfd = linker.downcallHandle(libc.find("eventfd").orElseThrow(),
                         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
                 write = linker.downcallHandle(libc.find("write").orElseThrow(),
@@ -71,7 +69,6 @@ final class IdleReaders implements AutoCloseable {
         CREATE = create;
         CTL = ctl;
         WAIT = wait;
-        CLOSE = close;
         EVENTFD = eventfd;
         WRITE = write;
     }
@@ -204,11 +201,6 @@ final class IdleReaders implements AutoCloseable {
     }
 
     private static void closeFd(int fd) {
-        if (fd < 0) return;
-        try {
-            int ignored = (int) CLOSE.invokeExact(fd);
-        } catch (Throwable e) {
-            // gone either way
-        }
+        if (fd >= 0) NonBlockingSend.close(fd);
     }
 }

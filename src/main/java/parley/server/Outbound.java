@@ -456,10 +456,7 @@ final class Outbound implements Wakeable {
             return;
         }
         keepSingle();
-        if (buf == null) buf = new byte[Math.max(INITIAL_BUFFER, line.length)];
-        if (line.length > buf.length - len) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + line.length));
-        System.arraycopy(line, 0, buf, len, line.length);
-        len += line.length;
+        appendInline(line);
     }
 
     /** Moves the single collected line into the buffer, where the writer thread expects pending bytes. */
@@ -467,9 +464,13 @@ final class Outbound implements Wakeable {
         byte[] line = single;
         if (line == null) return;
         single = null;
-        if (buf == null || buf.length - len < line.length) {
-            buf = Arrays.copyOf(buf == null ? new byte[0] : buf, Math.max(INITIAL_BUFFER, len + line.length));
-        }
+        appendInline(line);
+    }
+
+    /** Appends to the buffer, growing it without bound: the inline budget is checked per line. */
+    private void appendInline(byte[] line) {
+        if (buf == null) buf = new byte[Math.max(INITIAL_BUFFER, line.length)];
+        if (line.length > buf.length - len) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + line.length));
         System.arraycopy(line, 0, buf, len, line.length);
         len += line.length;
     }
