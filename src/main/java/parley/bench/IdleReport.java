@@ -25,6 +25,7 @@ record IdleReport(
         long malformed,
         String lastMalformed,
         long helperErrors,
+        String helperLastError,
         long rssBeforeKb,
         long rssAfterKb,
         long rssEndKb,
@@ -82,6 +83,11 @@ record IdleReport(
         b.append(String.format(Locale.ROOT, "  %-18s %,d/%,d in %.2fs%s%n", "connected", connected, c.connections(),
                 connectSeconds, sourceAddresses > 1 ? " from " + sourceAddresses + " source addresses" : ""));
         b.append(String.format(Locale.ROOT, "  %-18s %,d received a post to their group%n", "verified", verified));
+        if (helperErrors > 0) {
+            // Expected while the first posts race the joins (a group exists from its first join).
+            b.append(String.format(Locale.ROOT, "  %-18s %,d error replies to the verification posts (last: %s)%n",
+                    "helper", helperErrors, helperLastError));
+        }
         b.append(String.format(Locale.ROOT, "  %-18s %,d open, %d disconnected%n", "after the hold", openAtEnd, disconnects));
         if (fdLimits != null) {
             b.append(String.format(Locale.ROOT, "  %-18s soft %s, hard %s%n", "bench open files", limit(fdLimits.soft()),
@@ -107,6 +113,7 @@ record IdleReport(
                 .field("connected", connected).field("connect_s", Math.round(connectSeconds * 1000) / 1000.0)
                 .field("verified", verified).field("open_at_end", openAtEnd).field("disconnects", disconnects)
                 .field("errors", errors).field("malformed", malformed).field("helper_errors", helperErrors);
+        if (helperLastError != null) j.field("helper_last_error", helperLastError);
         if (fdLimits != null) {
             j.field("fd_soft_limit", fdLimits.soft() == FdLimit.UNLIMITED ? -1 : fdLimits.soft())
                     .field("fd_hard_limit", fdLimits.hard() == FdLimit.UNLIMITED ? -1 : fdLimits.hard());

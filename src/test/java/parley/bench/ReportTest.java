@@ -107,15 +107,17 @@ class ReportTest {
     @Test
     void idleReportComputesRssPerConnection() throws IOException {
         IdleReport r = new IdleReport(config(Scenario.IDLE), 0, new FdLimit.Limits(1024, 4096), 500, 0, null, 0.5,
-                500, 500, 0, 0, null, 0, null, 0, 100_000, 101_000, 101_500, false);
+                500, 500, 0, 0, null, 0, null, 0, null, 100_000, 101_000, 101_500, false);
         assertThat(r.rssPerConnectionBytes()).isEqualTo(Math.round(1000 * 1024.0 / 500));
         assertThat(r.problems()).isEmpty();
         Map<String, Object> j = Json.object(r.json());
         assertThat(Json.number(j, "connected")).isEqualTo(500);
         assertThat(Json.number(j, "verified")).isEqualTo(500);
         IdleReport bad = new IdleReport(config(Scenario.IDLE), 0, null, 450, 50, "refused", 0.5, 440, 430, 10, 0,
-                null, 0, null, 0, -1, -1, -1, false);
+                null, 0, null, 7, "cluster bus unavailable", -1, -1, -1, false);
         assertThat(bad.problems()).hasSize(3);
         assertThat(bad.rssPerConnectionBytes()).isEqualTo(-1);
+        assertThat(Json.object(bad.json()).get("helper_last_error")).isEqualTo("cluster bus unavailable");
+        assertThat(bad.text()).contains("7 error replies to the verification posts (last: cluster bus unavailable)");
     }
 }
