@@ -85,8 +85,8 @@ deadline=$(( SECONDS + hold + 600 )); held=0
 while [ $SECONDS -lt $deadline ]; do
   held=$(established)
   [ "$held" -ge "$total" ] && break
-  alive=0; for b in "${benchpids[@]}"; do kill -0 "$b" 2>/dev/null && alive=1; done
-  [ $alive = 1 ] || break
+  ended=0; for b in "${benchpids[@]}"; do kill -0 "$b" 2>/dev/null || ended=1; done
+  [ $ended = 0 ] || break   # a bench that ended before every connection was up has failed
   sleep 1
 done
 sleep 3   # verification posts still in flight settle

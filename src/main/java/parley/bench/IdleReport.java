@@ -84,7 +84,8 @@ record IdleReport(
                 connectSeconds, sourceAddresses > 1 ? " from " + sourceAddresses + " source addresses" : ""));
         b.append(String.format(Locale.ROOT, "  %-18s %,d received a post to their group%n", "verified", verified));
         if (helperErrors > 0) {
-            // Expected while the first posts race the joins (a group exists from its first join).
+            // Some are expected (a post that races ahead of its group's first join is refused), so
+            // they are shown, not counted as problems; unverified connections are.
             b.append(String.format(Locale.ROOT, "  %-18s %,d error replies to the verification posts (last: %s)%n",
                     "helper", helperErrors, helperLastError));
         }

@@ -68,7 +68,8 @@ final class IdleRun implements Run {
             stats = subs.stop();
             return new IdleReport(c, connector.sources().size(), limits, subs.connected(), subs.failed(),
                     subs.firstFailure(), connectSeconds, verified, open, disconnects, stats.errors, stats.lastError,
-                    stats.malformed, stats.lastMalformed, helper.errors(), helper.lastError(), rssBefore, rssAfter, rssEnd, aborted);
+                    stats.malformed, stats.lastMalformed, helper.errors(), helper.lastError(), rssBefore, rssAfter,
+                    rssEnd, aborted);
         } finally {
             Publisher h = helper;
             if (h != null) h.close();
