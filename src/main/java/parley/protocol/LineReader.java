@@ -10,8 +10,9 @@ import java.util.Arrays;
  *
  * <p>The buffer starts small and grows only while a long line is being read, up to the limit
  * plus the line terminator, then shrinks back: an idle connection holds {@code initialSize}
- * bytes (none after {@link #releaseBuffer}), and no peer can make it hold more than the limit. The line is handed out as a view of
- * the buffer (valid until the next call), so framing allocates nothing per line.
+ * bytes (none after {@link #releaseBuffer}), and no peer can make it hold more than the limit.
+ * The line is handed out as a view of the buffer (valid until the next call), so framing
+ * allocates nothing per line.
  *
  * <p>Not thread-safe: one reader per stream.
  */

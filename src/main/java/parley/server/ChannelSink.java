@@ -28,9 +28,9 @@ final class ChannelSink implements Sink {
     /** Our own descriptor for the socket, or -1: sends on it never wait. */
     private final int sendFd;
     /**
-     * Sends in progress on {@link #sendFd} and other holds ({@link #acquireFd}), plus {@link #CLOSED} once the sink is closed, plus
-     * {@link #FD_GONE} once the descriptor is closed: by whoever finds it closed with no send in
-     * progress, so never under a send, and once.
+     * Sends in progress on {@link #sendFd} and other holds ({@link #acquireFd}), plus
+     * {@link #CLOSED} once the sink is closed, plus {@link #FD_GONE} once the descriptor is
+     * closed: by whoever finds it closed with no send in progress, so never under a send, and once.
      */
     @SuppressWarnings("unused") // through USERS
     private volatile int users;
