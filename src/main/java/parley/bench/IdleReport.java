@@ -7,12 +7,14 @@ import java.util.Locale;
 /**
  * The report of an idle run: how many connections were opened, verified (received a post to
  * their group) and still open after the hold; with a server pid, the server's VmRSS before
- * connecting, after verifying and at the end, and the growth per connection.
+ * connecting, after verifying and at the end, and the growth per connection, and its open-files
+ * limit (as the bench found it and after the bench raised it).
  */
 record IdleReport(
         BenchConfig config,
         int sourceAddresses,
         FdLimit.Limits fdLimits,
+        FdLimit.ServerLimits serverFdLimits,
         int connected,
         int connectFailures,
         String firstConnectFailure,
@@ -60,6 +62,12 @@ record IdleReport(
         if (config.serverPid() > 0 && (rssBeforeKb < 0 || rssAfterKb < 0)) {
             p.add("could not read /proc/" + config.serverPid() + "/status");
         }
+        FdLimit.ServerLimits s = serverFdLimits;
+        if (s != null && s.after() != null && !s.enough()) {
+            p.add("the server's open-files limit (" + limit(s.after().soft()) + ") is below the " + s.minimum()
+                    + " descriptors these connections need; raise it (e.g. `prlimit --pid " + s.pid() + " --nofile="
+                    + s.wanted() + ":" + s.wanted() + "` as root)");
+        }
         if (aborted) p.add("aborted by the watchdog");
         return p;
     }
@@ -94,6 +102,12 @@ record IdleReport(
             b.append(String.format(Locale.ROOT, "  %-18s soft %s, hard %s%n", "bench open files", limit(fdLimits.soft()),
                     limit(fdLimits.hard())));
         }
+        if (serverFdLimits != null && serverFdLimits.after() != null) {
+            FdLimit.ServerLimits s = serverFdLimits;
+            b.append(String.format(Locale.ROOT, "  %-18s soft %s, hard %s%s%n", "server open files",
+                    limit(s.after().soft()), limit(s.after().hard()),
+                    s.raised() ? " (raised from " + limit(s.before().soft()) + ")" : ""));
+        }
         if (c.serverPid() > 0) {
             b.append(String.format(Locale.ROOT, "  %-18s before %,d KiB, after verifying %,d KiB, at the end %,d KiB%n",
                     "server VmRSS", rssBeforeKb, rssAfterKb, rssEndKb));
@@ -116,8 +130,13 @@ record IdleReport(
                 .field("errors", errors).field("malformed", malformed).field("helper_errors", helperErrors);
         if (helperLastError != null) j.field("helper_last_error", helperLastError);
         if (fdLimits != null) {
-            j.field("fd_soft_limit", fdLimits.soft() == FdLimit.UNLIMITED ? -1 : fdLimits.soft())
-                    .field("fd_hard_limit", fdLimits.hard() == FdLimit.UNLIMITED ? -1 : fdLimits.hard());
+            j.field("fd_soft_limit", jsonLimit(fdLimits.soft())).field("fd_hard_limit", jsonLimit(fdLimits.hard()));
+        }
+        if (serverFdLimits != null && serverFdLimits.after() != null) {
+            FdLimit.ServerLimits s = serverFdLimits;
+            j.field("server_fd_soft_limit", jsonLimit(s.after().soft()))
+                    .field("server_fd_hard_limit", jsonLimit(s.after().hard()))
+                    .field("server_fd_soft_limit_before", jsonLimit(s.before().soft()));
         }
         if (c.serverPid() > 0) {
             j.field("server_pid", c.serverPid()).field("server_rss_before_kb", rssBeforeKb)
@@ -128,6 +147,10 @@ record IdleReport(
         j.field("clean", clean()).name("problems").beginArray();
         for (String s : problems()) j.value(s);
         return j.endArray().endObject().toString();
+    }
+
+    private static long jsonLimit(long v) {
+        return v == FdLimit.UNLIMITED ? -1 : v;
     }
 
     private static String limit(long v) {

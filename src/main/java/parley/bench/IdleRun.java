@@ -5,8 +5,9 @@ import java.io.IOException;
 /**
  * The idle scenario: open many connections over a few groups, prove each one is really joined
  * (one helper connection posts to every group until every connection has received a post), then
- * hold them open and quiet. With the server's process id, reads its RSS before connecting, after
- * verifying, and at the end of the hold, and divides the growth by the connections.
+ * hold them open and quiet. With the server's process id, raises the server's open-files limit if
+ * it is too low for the run (see {@link FdLimit#raiseServer}), reads its RSS before connecting,
+ * after verifying, and at the end of the hold, and divides the growth by the connections.
  */
 final class IdleRun implements Run {
     private static final long SECOND = 1_000_000_000L;
@@ -28,6 +29,11 @@ final class IdleRun implements Run {
         String[] names = Run.groupNames(c.groups());
         Connector connector = Run.connector(c);
         FdLimit.Limits limits = FdLimit.current();
+        FdLimit.ServerLimits serverLimits = c.serverPid() > 0 ? FdLimit.raiseServer(c.serverPid(), c.connections()) : null;
+        if (serverLimits != null && serverLimits.raised()) {
+            status.line("raised the server's open-files limit from " + serverLimits.before().soft() + " to "
+                    + serverLimits.after().soft());
+        }
         SubscriberPool subs = new SubscriberPool(c.ioThreads(), names, BUFFER);
         pool = subs;
         SubscriberStats stats = null;
@@ -66,7 +72,7 @@ final class IdleRun implements Run {
             int open = subs.open();
             int disconnects = subs.disconnects();
             stats = subs.stop();
-            return new IdleReport(c, connector.sources().size(), limits, subs.connected(), subs.failed(),
+            return new IdleReport(c, connector.sources().size(), limits, serverLimits, subs.connected(), subs.failed(),
                     subs.firstFailure(), connectSeconds, verified, open, disconnects, stats.errors, stats.lastError,
                     stats.malformed, stats.lastMalformed, helper.errors(), helper.lastError(), rssBefore, rssAfter,
                     rssEnd, aborted);

@@ -106,18 +106,41 @@ class ReportTest {
 
     @Test
     void idleReportComputesRssPerConnection() throws IOException {
-        IdleReport r = new IdleReport(config(Scenario.IDLE), 0, new FdLimit.Limits(1024, 4096), 500, 0, null, 0.5,
+        IdleReport r = new IdleReport(config(Scenario.IDLE), 0, new FdLimit.Limits(1024, 4096), null, 500, 0, null, 0.5,
                 500, 500, 0, 0, null, 0, null, 0, null, 100_000, 101_000, 101_500, false);
         assertThat(r.rssPerConnectionBytes()).isEqualTo(Math.round(1000 * 1024.0 / 500));
         assertThat(r.problems()).isEmpty();
         Map<String, Object> j = Json.object(r.json());
         assertThat(Json.number(j, "connected")).isEqualTo(500);
         assertThat(Json.number(j, "verified")).isEqualTo(500);
-        IdleReport bad = new IdleReport(config(Scenario.IDLE), 0, null, 450, 50, "refused", 0.5, 440, 430, 10, 0,
+        IdleReport bad = new IdleReport(config(Scenario.IDLE), 0, null, null, 450, 50, "refused", 0.5, 440, 430, 10, 0,
                 null, 0, null, 7, "cluster bus unavailable", -1, -1, -1, false);
         assertThat(bad.problems()).hasSize(3);
         assertThat(bad.rssPerConnectionBytes()).isEqualTo(-1);
         assertThat(Json.object(bad.json()).get("helper_last_error")).isEqualTo("cluster bus unavailable");
         assertThat(bad.text()).contains("7 error replies to the verification posts (last: cluster bus unavailable)");
+    }
+
+    @Test
+    void idleReportShowsTheServersOpenFilesLimit() throws IOException {
+        BenchConfig c = config(Scenario.IDLE);
+        var raised = new FdLimit.ServerLimits(4242, new FdLimit.Limits(1024, 4096), new FdLimit.Limits(2064, 4096),
+                1064, 2064);
+        IdleReport ok = new IdleReport(c, 0, null, raised, 500, 0, null, 0.5, 500, 500, 0, 0, null, 0, null, 0,
+                null, 100_000, 101_000, 101_500, false);
+        assertThat(ok.problems()).isEmpty();
+        assertThat(ok.text()).contains("server open files  soft 2,064, hard 4,096 (raised from 1,024)");
+        Map<String, Object> j = Json.object(ok.json());
+        assertThat(Json.number(j, "server_fd_soft_limit")).isEqualTo(2064);
+        assertThat(Json.number(j, "server_fd_hard_limit")).isEqualTo(4096);
+        assertThat(Json.number(j, "server_fd_soft_limit_before")).isEqualTo(1024);
+
+        var tooLow = new FdLimit.ServerLimits(4242, new FdLimit.Limits(256, 512), new FdLimit.Limits(512, 512),
+                1064, 2064);
+        IdleReport low = new IdleReport(c, 0, null, tooLow, 500, 0, null, 0.5, 500, 500, 0, 0, null, 0, null, 0,
+                null, 100_000, 101_000, 101_500, false);
+        assertThat(low.problems()).singleElement().asString()
+                .contains("open-files limit (512) is below the 1064").contains("prlimit --pid 4242 --nofile=2064:2064");
+        assertThat(low.clean()).isFalse();
     }
 }
