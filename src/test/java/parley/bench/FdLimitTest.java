@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -68,6 +69,8 @@ class FdLimitTest {
 
     /** A process standing in for a server, with the given open-files limits. */
     private long stranger(long soft, long hard) throws IOException {
+        FdLimit.Limits own = FdLimit.current();
+        Assumptions.assumeTrue(own != null && own.hard() >= hard, "this process's hard open-files limit is below " + hard);
         server = new ProcessBuilder("sleep", "60").start();
         long pid = server.pid();
         assertThat(Native.setOpenFilesLimit(pid, soft, hard)).as("prlimit on a child").isTrue();
