@@ -38,6 +38,7 @@ final class ChannelSink implements Sink {
     /** The writer's buffer wrapped once: the writer writes from the same array again and again. */
     private byte[] wrapped;
     private ByteBuffer view;
+    private Runnable progressed = () -> {};
 
     ChannelSink(WritableByteChannel channel) {
         this.channel = channel;
@@ -52,8 +53,26 @@ final class ChannelSink implements Sink {
         }
         ByteBuffer b = view;
         b.limit(off + len).position(off);
-        while (b.hasRemaining()) {
-            channel.write(b);
+        while (true) {
+            // A blocking channel write returns once the socket took something, not necessarily all.
+            int n = channel.write(b);
+            if (!b.hasRemaining()) return;
+            if (n > 0) progressed.run();
+        }
+    }
+
+    @Override
+    public void onProgress(Runnable progressed) {
+        this.progressed = progressed;
+    }
+
+    @Override
+    public long unacknowledged() {
+        if (!acquireFd()) return -1;
+        try {
+            return NonBlockingSend.unacknowledged(sendFd);
+        } finally {
+            releaseFd();
         }
     }
 

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
@@ -36,10 +37,13 @@ final class NonBlockingSend {
     private static final MethodHandle SEND;
     private static final MethodHandle DUP;
     private static final MethodHandle CLOSE;
+    private static final MethodHandle IOCTL;
+    /** Linux's TIOCOUTQ, which for TCP counts the bytes written and not yet acknowledged by the peer. */
+    private static final long SIOCOUTQ = 0x5411;
     private static final Method FD_VAL;
 
     static {
-        MethodHandle send = null, dup = null, close = null;
+        MethodHandle send = null, dup = null, close = null, ioctl = null;
         Method fdVal = null;
         try {
             if (System.getProperty("os.name", "").startsWith("Linux")
@@ -57,6 +61,8 @@ final class NonBlockingSend {
                         Linker.Option.critical(true));
                 dup = linker.downcallHandle(libc.find("dup").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
                 close = linker.downcallHandle(libc.find("close").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+                ioctl = linker.downcallHandle(libc.find("ioctl").orElseThrow(),
+                        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
             }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             send = null; // not exported to us, not Linux, or no native access: the writer thread does it all
@@ -64,6 +70,7 @@ final class NonBlockingSend {
         SEND = send;
         DUP = dup;
         CLOSE = close;
+        IOCTL = ioctl;
         FD_VAL = fdVal;
         AVAILABLE = send != null;
     }
@@ -90,6 +97,22 @@ final class NonBlockingSend {
         try {
             return (long) SEND.invokeExact(fd, MemorySegment.ofArray(b).asSlice(off, len), (long) len,
                     MSG_DONTWAIT | MSG_NOSIGNAL);
+        } catch (Throwable e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Bytes written to socket {@code fd} that the peer has not acknowledged yet ({@code SIOCOUTQ});
+     * -1 if that cannot be asked. Falls as the client's side takes data in, so a writer blocked on
+     * a full socket can tell a slow reader from one that reads nothing.
+     */
+    static long unacknowledged(int fd) {
+        if (IOCTL == null) return -1;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment count = arena.allocate(JAVA_INT);
+            int rc = (int) IOCTL.invokeExact(fd, SIOCOUTQ, count);
+            return rc == 0 ? count.get(JAVA_INT, 0) : -1;
         } catch (Throwable e) {
             return -1;
         }

@@ -1,6 +1,8 @@
 package parley.server;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -45,6 +47,15 @@ final class Outbound implements Wakeable {
     private static final int INITIAL_BUFFER = 512;
     /** Bytes an inline write (see {@link #wakeInline}) collects at most before leaving the rest to the writer thread. */
     private static final int INLINE_BUDGET = 16 * 1024;
+    private static final VarHandle WRITE_SINCE;
+
+    static {
+        try {
+            WRITE_SINCE = MethodHandles.lookup().findVarHandle(Outbound.class, "writeSince", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /**
      * A reply and, for each group the connection was in when it was queued, how far that group's
@@ -83,9 +94,10 @@ final class Outbound implements Wakeable {
     private volatile boolean extended;
     private volatile long lastActive;
     /**
-     * When the write in progress started (System.nanoTime, never 0), or 0 when not writing: the
-     * server's housekeeping reads it to find a client whose socket has accepted nothing for the
-     * write deadline. Two volatile writes per write batch, nothing per message.
+     * When the write in progress started or last made progress (System.nanoTime, never 0), or 0
+     * when not writing: the server's housekeeping reads it to find a client whose socket has
+     * accepted nothing for the write deadline. Two volatile writes per write batch, one more each
+     * time a blocked write goes on, nothing per message.
      */
     private volatile long writeSince;
     /** Group messages put into the buffer since the last write; writer thread only. */
@@ -114,6 +126,7 @@ final class Outbound implements Wakeable {
         this.lingerNanos = config.writerLinger().toNanos();
         this.maxReplyBacklog = config.maxReplyBacklogBytes();
         this.onWriteFailure = onWriteFailure;
+        sink.onProgress(() -> writeSince = System.nanoTime() | 1);
     }
 
     // ------------------------------------------------------------------ called by the reader
@@ -518,7 +531,16 @@ final class Outbound implements Wakeable {
         batchMessages = 0;
     }
 
-    /** How long the write in progress has been blocked, or 0 if the writer is not in a write. */
+    /**
+     * The client took some of the write in progress (seen by housekeeping): its deadline starts
+     * again from {@code now}. Nothing if that write has ended meanwhile. Any thread.
+     */
+    void progressed(long now) {
+        long since = writeSince;
+        if (since != 0) WRITE_SINCE.compareAndSet(this, since, now | 1);
+    }
+
+    /** How long the write in progress has taken nothing, or 0 if the writer is not in a write. */
     long blockedFor(long now) {
         long since = writeSince;
         return since == 0 ? 0 : now - since;

@@ -32,6 +32,8 @@ import parley.server.Metrics.ErrorKind;
 public final class Session {
     private final ChatServer server;
     private final Sink sink;
+    /** The sink's unacknowledged bytes at housekeeping's last look at a blocked write, or -1. */
+    private long lastUnacknowledged = -1;
     private final Runnable stopInput;
     private final ServerConfig config;
     private final GroupTable groups;
@@ -254,10 +256,23 @@ public final class Session {
 
     /**
      * Housekeeping: closes a session whose transport has taken nothing for the write deadline.
-     * No Error can reach such a client; the close frees its writer, buffer and slot.
+     * No Error can reach such a client; the close frees its writer, buffer and slot. A blocked
+     * write whose socket the client is still draining, however slowly, is not stuck: the kernel
+     * may wake the writer only once half its large send buffer is free, so the unacknowledged
+     * bytes are sampled on each pass as well. Housekeeping thread only.
      */
     void checkWriteDeadline(long now) {
         long blocked = outbound.blockedFor(now);
+        if (blocked == 0) {
+            lastUnacknowledged = -1;
+            return;
+        }
+        long unacked = sink.unacknowledged();
+        if (unacked >= 0 && lastUnacknowledged >= 0 && unacked < lastUnacknowledged) {
+            outbound.progressed(now);
+            blocked = 0;
+        }
+        lastUnacknowledged = unacked;
         if (blocked > config.writeDeadline().toNanos() && !closed) {
             if (closeReason == null) closeReason = CloseReason.WRITE_DEADLINE;
             Log.info("connection.write_deadline", "peer", peer, "blocked_ms", blocked / 1_000_000);

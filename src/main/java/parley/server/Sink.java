@@ -14,6 +14,22 @@ public interface Sink {
      */
     void write(byte[] buf, int off, int len) throws IOException;
 
+    /**
+     * Sets what a blocking {@link #write} calls each time the transport has taken some of its bytes
+     * and more remain: the write deadline counts from the last such progress, so a client that reads
+     * slowly but steadily is not taken for one that reads nothing. Set once, before any write.
+     */
+    default void onProgress(Runnable progressed) {}
+
+    /**
+     * Bytes handed to the transport that the client's side has not acknowledged yet, or -1 if the
+     * transport cannot tell. Sampled by housekeeping while a write is blocked: when it falls, the
+     * client is taking data in, however slowly. Any thread.
+     */
+    default long unacknowledged() {
+        return -1;
+    }
+
     /** True if {@link #tryWrite} can take bytes: the writer may then be spared for short output. */
     default boolean canTryWrite() {
         return false;

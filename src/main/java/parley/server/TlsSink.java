@@ -14,10 +14,13 @@ import javax.net.ssl.SSLSocket;
 final class TlsSink implements Sink {
     /** How long an orderly close may wait to send close_notify before the socket is just closed. */
     private static final Duration CLOSE_NOTIFY_WAIT = Duration.ofSeconds(1);
+    /** The most plaintext one TLS record carries. */
+    private static final int RECORD = 16 * 1024;
 
     private final SSLSocket tls;
     private final OutputStream out;
     private final SocketChannel raw;
+    private Runnable progressed = () -> {};
 
     TlsSink(SSLSocket tls, SocketChannel raw) throws IOException {
         this.tls = tls;
@@ -27,7 +30,19 @@ final class TlsSink implements Sink {
 
     @Override
     public void write(byte[] buf, int off, int len) throws IOException {
-        out.write(buf, off, len);
+        // In pieces of one TLS record: the TLS stream blocks until all it was given is sent, so
+        // progress (for the write deadline) can only be seen between pieces.
+        for (int done = 0; done < len; ) {
+            int n = Math.min(RECORD, len - done);
+            out.write(buf, off + done, n);
+            done += n;
+            if (done < len) progressed.run();
+        }
+    }
+
+    @Override
+    public void onProgress(Runnable progressed) {
+        this.progressed = progressed;
     }
 
     /** close_notify, so the client reads a clean end of stream rather than a truncation error. */

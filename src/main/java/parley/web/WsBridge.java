@@ -73,6 +73,8 @@ final class WsBridge implements WsListener, Sink {
     private final AtomicBoolean pinging = new AtomicBoolean();
     /** The session's writer thread while it is inside {@link #write}, else null. */
     private volatile Thread writing;
+    /** Called between frames of one write: the write deadline counts from the last frame sent. */
+    private Runnable progressed = () -> {};
     private volatile boolean forced;
     /** The client sent a Close frame: our answer goes out on the connection thread, before it ends. */
     private volatile boolean clientClosed;
@@ -289,11 +291,13 @@ final class WsBridge implements WsListener, Sink {
         try {
             for (int i = off; i < end; i++) {
                 if (buf[i] == '\n') {
+                    if (start > off) progressed.run(); // the frames before this one went out
                     s.send(new String(buf, start, i - start, UTF_8), true);
                     start = i + 1;
                 }
             }
             if (start < end) {
+                if (start > off) progressed.run();
                 s.send(new String(buf, start, end - start, UTF_8), true);
             }
         } catch (RuntimeException e) {
@@ -301,6 +305,11 @@ final class WsBridge implements WsListener, Sink {
         } finally {
             writing = null;
         }
+    }
+
+    @Override
+    public void onProgress(Runnable progressed) {
+        this.progressed = progressed;
     }
 
     /**

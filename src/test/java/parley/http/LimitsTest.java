@@ -110,10 +110,11 @@ class LimitsTest {
                     "{\"Error\":\"message too long: 17 bytes, the limit is 16 bytes; it was not delivered to 'dogs'\"}",
                     "{\"Error\":\"message too long: 18 bytes, the limit is 16 bytes; it was not delivered to 'dogs'\"}",
                     message("dogs", "x".repeat(16)));
+            // A delivery is counted once its write returns, which may be just after the client read it.
+            await().atMost(WAIT).until(() -> server.scrape().count("parley_deliveries_total") == 1);
             Scrape s = server.scrape();
             assertThat(s.count("parley_errors_total{kind=\"max_message\"}")).isEqualTo(2);
             assertThat(s.count("parley_posts_total")).isEqualTo(1);
-            assertThat(s.count("parley_deliveries_total")).isEqualTo(1);
         }
     }
 
@@ -195,6 +196,38 @@ class LimitsTest {
             Scrape s = server.scrape();
             assertThat(s.count("parley_connections")).isEqualTo(2);
             assertThat(s.count("parley_members")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @DisplayName("write deadline: a client that reads slowly but steadily is not taken for a stuck one")
+    void writeDeadlineSparesASlowReader() throws Exception {
+        server = TestServer.start(ServerConfig.builder().writeDeadline(Duration.ofMillis(500))
+                .maxLineBytes(1 << 20).maxMessageBytes(1 << 19));
+        String big = "s".repeat(64 << 10);
+        try (java.net.Socket slow = new java.net.Socket(); LineClient poster = server.connect()) {
+            slow.setReceiveBufferSize(4096);
+            slow.connect(server.address(), 10_000);
+            slow.getOutputStream().write((join("g") + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            await().atMost(WAIT).until(() -> server.scrape().count("parley_members") == 1);
+            for (int i = 0; i < 100; i++) poster.send(post("g", big)); // 6.4 MiB: far more than the buffers hold
+            roundTrip(poster);
+            // About 40 KiB/s for 4 s: each blocked write waits far longer than the deadline for
+            // the kernel to wake it, yet the client takes something every few milliseconds.
+            slow.setSoTimeout(10_000);
+            java.io.InputStream in = slow.getInputStream();
+            byte[] chunk = new byte[2048];
+            long got = 0;
+            for (int i = 0; i < 80; i++) {
+                int n = in.read(chunk);
+                assertThat(n).as("the server closed a client that kept reading").isPositive();
+                got += n;
+                Thread.sleep(50);
+            }
+            assertThat(got).isGreaterThan(80 * 1024);
+            Scrape s = server.scrape();
+            assertThat(s.count("parley_connections_closed_total{reason=\"write_deadline\"}")).isZero();
+            assertThat(s.count("parley_connections")).isEqualTo(2);
         }
     }
 
