@@ -173,6 +173,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (rate != null) misplaced.add("--rate");
             if (duration != null) misplaced.add("--duration");
             if (warmup != null) misplaced.add("--warmup");
+            if (publishTo != null) misplaced.add("--publish-to");
         } else {
             if (conns != null) misplaced.add("--conns");
             if (hold != null) misplaced.add("--hold");

@@ -97,6 +97,8 @@ public final class NatsBus implements GroupBus {
         /** The subject's last stream sequence when the consumer started: loaded once it is delivered. */
         volatile long readyAt;
         volatile boolean removed;
+        /** Created while the bus was down: its marker is published when the bus returns. */
+        volatile boolean unannounced;
 
         Feed(Group group) {
             this.group = group;
@@ -292,17 +294,25 @@ public final class NatsBus implements GroupBus {
         Feed f = new Feed(group);
         feeds.put(group, f);
         remember(group.name());
-        if (up()) {
-            // A marker, so that a post from a node without members finds the group before anyone posts.
-            try {
-                Headers h = new Headers().put("Nats-Rollup", "sub");
-                js.publishAsync(Subjects.marker(group.name()), h, new byte[0]).exceptionally(e -> null);
-            } catch (RuntimeException e) {
-                Log.debug("cluster.marker_failed", "group", group.name(), "error", e.toString());
-            }
-        }
+        if (up()) announce(f);
+        else f.unannounced = true;
         // Subscribing is a round trip: never inside the group table's lock.
         Thread.ofVirtual().name("parley-cluster-attach").start(() -> attach(f));
+    }
+
+    /** A marker, so that a post from a node without members finds the group before anyone posts. */
+    private void announce(Feed f) {
+        f.unannounced = false;
+        try {
+            Headers h = new Headers().put("Nats-Rollup", "sub");
+            js.publishAsync(Subjects.marker(f.group.name()), h, new byte[0]).exceptionally(e -> {
+                f.unannounced = true; // tried again when the bus next returns
+                return null;
+            });
+        } catch (RuntimeException e) {
+            f.unannounced = true;
+            Log.debug("cluster.marker_failed", "group", f.group.name(), "error", e.toString());
+        }
     }
 
     @Override
@@ -389,7 +399,9 @@ public final class NatsBus implements GroupBus {
         }
         for (Feed f : feeds.values()) {
             unsubscribe(f);
-            if (!f.removed) attach(f);
+            if (f.removed) continue;
+            attach(f);
+            if (f.unannounced) announce(f); // a group joined while the bus was down
         }
         if (!up && !closed) {
             up = true;

@@ -20,8 +20,9 @@ import parley.server.Metrics.CloseReason;
  * others.
  *
  * <p>Also the server's housekeeping (one thread, one sweep over the sessions at most once a
- * second): idle writers retire, a write blocked past the write deadline closes its session, and
- * a connection that has not authenticated in time is told so and closed.
+ * second): idle writers retire, a write blocked past the write deadline closes its session, groups
+ * empty for longer than the group linger go, and a connection that has not authenticated in time
+ * is told so and closed.
  */
 public final class ChatServer implements AutoCloseable {
     private final ServerConfig config;
@@ -186,6 +187,7 @@ public final class ChatServer implements AutoCloseable {
                     s.checkWriteDeadline(now);
                     if (auth != null) s.checkAuthTimeout(now);
                 }
+                groups.expire(now);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

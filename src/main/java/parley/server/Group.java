@@ -21,6 +21,11 @@ public final class Group {
     private final CountDownLatch ready = new CountDownLatch(1);
     /** Joiners waiting for {@link #ready}: the group is not removed while there are any. */
     final AtomicInteger waiting = new AtomicInteger();
+    /**
+     * When the last member left (System.nanoTime, never 0), or 0 while the group has members or
+     * was never emptied; written under the group table's lock for this name.
+     */
+    volatile long emptySince;
     /** The last seq a cluster bus delivered; written only by the bus's delivering thread. */
     private volatile long delivered;
 

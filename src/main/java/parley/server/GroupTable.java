@@ -2,21 +2,31 @@ package parley.server;
 
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import parley.broadcast.Coalescer;
 import parley.broadcast.Receiver;
 import parley.broadcast.Wakeable;
 
 /**
  * The server's groups by name. Lookups on the post path are lock-free; joining and leaving lock
- * only the one group's entry. A group lives while it has members: the last member to leave
- * removes it, so a client cannot grow the table without bound by joining and leaving names.
+ * only the one group's entry. A group outlives its last member by the group linger (as in the
+ * book, where groups live forever): posts to it are kept in its history, and a later joiner sees
+ * them and the seq carries on. At most {@link #MAX_LINGERING} emptied groups linger at once, so a
+ * client cannot grow the table without bound by joining and leaving names: past that, an
+ * emptied group is removed at once.
  */
 public final class GroupTable {
+    /** Emptied groups kept at once at most; each costs its ring and whatever history it holds. */
+    public static final int MAX_LINGERING = 10_000;
+
     private final ConcurrentHashMap<String, Group> groups = new ConcurrentHashMap<>();
     private final ServerConfig config;
     private final GroupBus bus;
     /** Paces the wakes of every group's members (see ServerConfig#coalesce); closed with the table. */
     private final Coalescer coalescer;
+    private final long lingerNanos;
+    /** Groups with no member that are still in the table; changed under the group's entry lock. */
+    private final AtomicInteger lingering = new AtomicInteger();
 
     public GroupTable(ServerConfig config) {
         this(config, GroupBus.LOCAL);
@@ -26,6 +36,7 @@ public final class GroupTable {
         this.config = config;
         this.bus = bus;
         this.coalescer = new Coalescer(config.coalesce());
+        this.lingerNanos = config.groupLinger().toNanos();
     }
 
     /** Stops the wake pacing's timer thread (running any wake still pending); the bus is the server's to close. */
@@ -73,7 +84,7 @@ public final class GroupTable {
                 return group;
             }
             out[0] = new Membership(group, group.channel().subscribe(listener, history));
-            group.added(member);
+            added(group, member);
             return group;
         });
         if (out[0] != null) return out[0];
@@ -84,7 +95,7 @@ public final class GroupTable {
         groups.compute(name, (n, g) -> {
             g.waiting.decrementAndGet();
             out[0] = new Membership(g, g.channel().subscribe(listener, history));
-            g.added(member);
+            added(g, member);
             return g;
         });
         return out[0];
@@ -97,17 +108,60 @@ public final class GroupTable {
         return g;
     }
 
-    /** Ends a membership; the group goes away with its last member. */
+    /** Under the name's entry lock: a lingering group that gets a member is no longer lingering. */
+    private void added(Group g, Session member) {
+        if (g.emptySince != 0) {
+            g.emptySince = 0;
+            lingering.decrementAndGet();
+        }
+        g.added(member);
+    }
+
+    /**
+     * Ends a membership. The group lingers once empty (see the class comment), or goes at once
+     * with a zero linger or when too many already linger.
+     */
     void leave(Membership m, Session member) {
         boolean[] gone = new boolean[1];
         groups.computeIfPresent(m.group().name(), (n, g) -> {
             if (g != m.group()) return g;
             g.removed(member);
             m.receiver().close();
-            gone[0] = g.members() == 0 && g.waiting.get() == 0;
-            return gone[0] ? null : g;
+            if (g.members() > 0 || g.waiting.get() > 0) return g;
+            if (lingerNanos > 0 && lingering.incrementAndGet() <= MAX_LINGERING) {
+                g.emptySince = System.nanoTime() | 1;
+                return g;
+            }
+            if (lingerNanos > 0) lingering.decrementAndGet();
+            gone[0] = true;
+            return null;
         });
         m.receiver().close(); // idempotent; covers a group already gone
-        if (gone[0] && bus != GroupBus.LOCAL) bus.removed(m.group());
+        if (gone[0]) removed(m.group());
+    }
+
+    /** Housekeeping: removes the groups that have had no member for the linger. */
+    void expire(long now) {
+        if (lingering.get() == 0) return;
+        for (Group group : groups.values()) {
+            if (group.emptySince == 0) continue; // a racy read: the decision below is taken under the lock
+            boolean[] gone = new boolean[1];
+            groups.computeIfPresent(group.name(), (n, g) -> {
+                if (g != group || g.emptySince == 0 || now - g.emptySince < lingerNanos) return g;
+                lingering.decrementAndGet();
+                gone[0] = true;
+                return null;
+            });
+            if (gone[0]) removed(group);
+        }
+    }
+
+    /** Groups with no member kept for the linger; a snapshot. */
+    public int lingering() {
+        return lingering.get();
+    }
+
+    private void removed(Group g) {
+        if (bus != GroupBus.LOCAL) bus.removed(g);
     }
 }

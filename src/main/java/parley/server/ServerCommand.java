@@ -124,6 +124,12 @@ public final class ServerCommand implements Callable<Integer> {
             description = "how long an idle connection keeps its writer thread (default: ${DEFAULT-VALUE})")
     Duration writerLinger;
 
+    @Option(names = "--group-linger", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = ServerConfig.DEFAULT_GROUP_LINGER_TEXT,
+            description = "how long a group whose last member left keeps its history before it is removed; "
+                    + "0 removes it at once (default: ${DEFAULT-VALUE})")
+    Duration groupLinger;
+
     @Option(names = "--coalesce", paramLabel = "DURATION", converter = DurationConverter.class,
             defaultValue = ServerConfig.DEFAULT_COALESCE_TEXT,
             description = "longest a busy group (more than eight posts per this interval) holds back waking its "
@@ -245,10 +251,12 @@ public final class ServerCommand implements Callable<Integer> {
         InetSocketAddress httpAddress = null;
         try {
             settings = settings();
-            origins = parley.web.OriginPolicy.of(webOrigins);
+            origins = loading("web-origin", null, () -> parley.web.OriginPolicy.of(webOrigins));
             if (http != null && !"off".equalsIgnoreCase(http)) httpAddress = parseAddress("http", http);
             tls = tlsContext();
-            tokens = authTokens == null ? null : AuthTokens.load(authTokens, settings.maxNameChars());
+            int maxNameChars = settings.maxNameChars();
+            tokens = authTokens == null ? null
+                    : loading("auth-tokens", authTokens, () -> AuthTokens.load(authTokens, maxNameChars));
         } catch (InvalidSettingException e) {
             err.println("parley server: " + e.getMessage() + from(e.setting()));
             return 2;
@@ -311,6 +319,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .maxReplyBacklogBytes(maxReplyBacklog)
                 .closeFlushTimeout(closeFlush)
                 .writerLinger(writerLinger)
+                .groupLinger(groupLinger)
                 .coalesce(coalesce)
                 .historyMessages(history != null ? history : Math.max(groupCapacity, ServerConfig.DEFAULT_HISTORY_MESSAGES))
                 .historyBytes(historyBytes)
@@ -344,13 +353,41 @@ public final class ServerCommand implements Callable<Integer> {
                 throw new InvalidSettingException(tlsCert == null ? "tls-cert" : "tls-key",
                         "--tls-cert and --tls-key go together");
             }
-            return Tls.serverFromPem(tlsCert, tlsKey);
+            readable("tls-key", tlsKey);
+            return loading("tls-cert", tlsCert, () -> Tls.serverFromPem(tlsCert, tlsKey));
         }
         if (tlsKeystore != null) {
-            return Tls.serverFromKeyStore(tlsKeystore,
-                    tlsKeystorePassword == null ? new char[0] : tlsKeystorePassword.toCharArray());
+            return loading("tls-keystore", tlsKeystore, () -> Tls.serverFromKeyStore(tlsKeystore,
+                    tlsKeystorePassword == null ? new char[0] : tlsKeystorePassword.toCharArray()));
         }
         return null;
+    }
+
+    private interface Load<T> {
+        T get() throws IOException, GeneralSecurityException;
+    }
+
+    /**
+     * Runs the loader of a setting's value (a file, or a list to parse), so that a failure is
+     * refused as that setting's: the message names it, and the file.
+     */
+    private static <T> T loading(String setting, Path file, Load<T> load) {
+        if (file != null) readable(setting, file);
+        try {
+            return load.get();
+        } catch (InvalidSettingException e) {
+            throw e;
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            throw new InvalidSettingException(setting, "--" + setting + (file == null ? "" : " " + file) + ": "
+                    + e.getMessage());
+        }
+    }
+
+    private static void readable(String setting, Path file) {
+        String problem = !java.nio.file.Files.exists(file) ? "no such file"
+                : !java.nio.file.Files.isRegularFile(file) ? "not a regular file"
+                : !java.nio.file.Files.isReadable(file) ? "not readable" : null;
+        if (problem != null) throw new InvalidSettingException(setting, "--" + setting + " " + file + ": " + problem);
     }
 
     /** " (from config file F)" when the setting's value came from the file or the environment. */
@@ -382,7 +419,7 @@ public final class ServerCommand implements Callable<Integer> {
                 "max-name", c.maxNameChars(), "write-deadline", text(c.writeDeadline()),
                 "write-buffer", c.writeBufferBytes(), "read-buffer", c.readBufferBytes(),
                 "max-reply-backlog", c.maxReplyBacklogBytes(), "close-flush-timeout", text(c.closeFlushTimeout()),
-                "writer-linger", text(c.writerLinger()), "coalesce", text(c.coalesce()),
+                "writer-linger", text(c.writerLinger()), "group-linger", text(c.groupLinger()), "coalesce", text(c.coalesce()),
                 "history", c.historyMessages(), "history-bytes", c.historyBytes(),
                 "auth-timeout", text(c.authTimeout()), "tls-handshake-timeout", text(c.tlsHandshakeTimeout()));
     }

@@ -24,6 +24,10 @@ import java.time.Duration;
  *                          reading the answers is slowed, not allowed to grow the queue
  * @param closeFlushTimeout how long a closing connection's queued output may take to drain
  * @param writerLinger      how long an idle connection keeps its writer thread before letting it end
+ * @param groupLinger       how long a group whose last member left is kept, with its history and
+ *                          seq, before it is removed (the book keeps groups forever); zero removes
+ *                          it with its last member. At most {@link GroupTable#MAX_LINGERING} linger
+ *                          at once; past that an emptied group goes at once
  * @param coalesce          longest a busy group (one posted to faster than eight times per this
  *                          interval) holds back waking its members, so that each member's writer
  *                          sends several posts in one write; zero wakes them on every post
@@ -38,9 +42,10 @@ import java.time.Duration;
  * @param postRate          posts per second one connection may sustain (a token bucket); 0 means no
  *                          limit. An over-limit post gets an Error and is not delivered
  * @param postBurst         posts one connection may send at once before the rate applies
- * @param writeDeadline     longest one write to a client may stay blocked; a client whose socket
- *                          accepts nothing for this long is disconnected, so it cannot pin a writer
- *                          and a slot forever. Lagging alone never disconnects anyone
+ * @param writeDeadline     longest a client's socket may accept nothing while a write to it waits
+ *                          (progress, however slow, starts it again); such a client is disconnected,
+ *                          so it cannot pin a writer and a slot forever. Lagging alone never
+ *                          disconnects anyone
  * @param authTimeout       with authentication on, how long a new connection has to send its Auth
  * @param tlsHandshakeTimeout with TLS on, how long a new connection has to finish its handshake
  */
@@ -55,6 +60,7 @@ public record ServerConfig(
         int maxReplyBacklogBytes,
         Duration closeFlushTimeout,
         Duration writerLinger,
+        Duration groupLinger,
         Duration coalesce,
         int historyMessages,
         long historyBytes,
@@ -81,6 +87,13 @@ public record ServerConfig(
     public static final Duration DEFAULT_CLOSE_FLUSH_TIMEOUT = DurationConverter.parse(DEFAULT_CLOSE_FLUSH_TIMEOUT_TEXT);
     public static final String DEFAULT_WRITER_LINGER_TEXT = "5s";
     public static final Duration DEFAULT_WRITER_LINGER = DurationConverter.parse(DEFAULT_WRITER_LINGER_TEXT);
+    /**
+     * None by default: a group goes with its last member, which keeps the group table as small as
+     * the membership and /metrics' group count equal to the groups in use. A chat deployment
+     * whose rooms should keep their history between visits sets one (the book keeps groups forever).
+     */
+    public static final String DEFAULT_GROUP_LINGER_TEXT = "0s";
+    public static final Duration DEFAULT_GROUP_LINGER = DurationConverter.parse(DEFAULT_GROUP_LINGER_TEXT);
     public static final String DEFAULT_COALESCE_TEXT = "4ms";
     public static final Duration DEFAULT_COALESCE = DurationConverter.parse(DEFAULT_COALESCE_TEXT);
     public static final int DEFAULT_HISTORY_MESSAGES = 10_000;
@@ -123,6 +136,7 @@ public record ServerConfig(
         atLeast("max-reply-backlog", maxReplyBacklogBytes, 1);
         notNegative("close-flush-timeout", closeFlushTimeout);
         notNegative("writer-linger", writerLinger);
+        notNegative("group-linger", groupLinger);
         notNegative("coalesce", coalesce);
         if (coalesce.compareTo(Duration.ofSeconds(1)) > 0) {
             throw new InvalidSettingException("coalesce", "coalesce must be at most 1s, got " + DurationConverter.format(coalesce));
@@ -133,6 +147,7 @@ public record ServerConfig(
         }
         if (historyBytes < 0) throw new InvalidSettingException("history-bytes", "history-bytes must not be negative");
         atLeast("max-name", maxNameChars, 1);
+        atMost("max-name", maxNameChars, DEFAULT_MAX_NAME_CHARS); // names are 1 to 32 characters
         atLeast("max-connections", maxConnections, 1);
         atLeast("max-message", maxMessageBytes, 1);
         atLeast("post-rate", postRate, 0);
@@ -196,6 +211,7 @@ public record ServerConfig(
         private int maxReplyBacklogBytes = DEFAULT_MAX_REPLY_BACKLOG_BYTES;
         private Duration closeFlushTimeout = DEFAULT_CLOSE_FLUSH_TIMEOUT;
         private Duration writerLinger = DEFAULT_WRITER_LINGER;
+        private Duration groupLinger = DEFAULT_GROUP_LINGER;
         private Duration coalesce = DEFAULT_COALESCE;
         private int historyMessages = DEFAULT_HISTORY_MESSAGES;
         private long historyBytes = DEFAULT_HISTORY_BYTES;
@@ -222,6 +238,7 @@ public record ServerConfig(
             maxReplyBacklogBytes = c.maxReplyBacklogBytes;
             closeFlushTimeout = c.closeFlushTimeout;
             writerLinger = c.writerLinger;
+            groupLinger = c.groupLinger;
             coalesce = c.coalesce;
             historyMessages = c.historyMessages;
             historyBytes = c.historyBytes;
@@ -245,6 +262,7 @@ public record ServerConfig(
         public Builder maxReplyBacklogBytes(int v) { maxReplyBacklogBytes = v; return this; }
         public Builder closeFlushTimeout(Duration v) { closeFlushTimeout = v; return this; }
         public Builder writerLinger(Duration v) { writerLinger = v; return this; }
+        public Builder groupLinger(Duration v) { groupLinger = v; return this; }
         public Builder coalesce(Duration v) { coalesce = v; return this; }
         public Builder historyMessages(int v) { historyMessages = v; return this; }
         public Builder historyBytes(long v) { historyBytes = v; return this; }
@@ -259,7 +277,7 @@ public record ServerConfig(
 
         public ServerConfig build() {
             return new ServerConfig(address, groupCapacity, maxLineBytes, maxGroupNameChars, maxGroupsPerConnection,
-                    readBufferBytes, writeBufferBytes, maxReplyBacklogBytes, closeFlushTimeout, writerLinger,
+                    readBufferBytes, writeBufferBytes, maxReplyBacklogBytes, closeFlushTimeout, writerLinger, groupLinger,
                     coalesce, historyMessages, historyBytes, maxNameChars, maxConnections, maxMessageBytes, postRate,
                     postBurst != null ? postBurst : Math.max(DEFAULT_POST_BURST, postRate),
                     writeDeadline, authTimeout, tlsHandshakeTimeout);

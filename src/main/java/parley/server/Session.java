@@ -103,7 +103,7 @@ public final class Session {
      * As {@link #stopFor}, for a transport that ends its input itself (after an over-long line,
      * say, when it must drain what the client still sends so that the close is clean).
      */
-    void endFor(CloseReason reason, ErrorKind kind, String text) {
+    public void endFor(CloseReason reason, ErrorKind kind, String text) {
         markStopping(reason, kind, text);
     }
 

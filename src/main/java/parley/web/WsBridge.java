@@ -15,6 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import parley.protocol.Codec;
 import parley.server.ChatServer;
 import parley.server.Log;
+import parley.server.Metrics;
 import parley.server.Session;
 import parley.server.Sink;
 
@@ -207,8 +208,9 @@ final class WsBridge implements WsListener, Sink {
     private void tooLong() {
         tooLong = true;
         partial = null;
-        session.reply(Codec.encodeError("message too long: the limit is " + maxBytes
-                + " bytes; closing the connection"));
+        // As a TCP line over the limit: the Error, and counted under max_line in /metrics.
+        session.endFor(Metrics.CloseReason.MAX_LINE, Metrics.ErrorKind.MAX_LINE, "message too long: the limit is "
+                + maxBytes + " bytes; closing the connection");
         Log.info("ws.closed", "peer", peer, "reason", "max_line", "limit", maxBytes);
         finish(true);
     }

@@ -58,6 +58,8 @@ class CommandTest {
         assertThatThrownBy(() -> BenchCommand.parse("192.0.2.1:7878")).hasMessageContaining("loopback");
         assertThatThrownBy(() -> BenchCommand.parse("--scenario", "idle", "--subs", "3"))
                 .hasMessageContaining("--subs does not apply to the idle scenario");
+        assertThatThrownBy(() -> BenchCommand.parse("--scenario", "idle", "--publish-to", "7979"))
+                .hasMessageContaining("--publish-to does not apply to the idle scenario");
         assertThatThrownBy(() -> BenchCommand.parse("--conns", "3", "--hold", "1"))
                 .hasMessageContaining("--conns, --hold do not apply");
         assertThatThrownBy(() -> BenchCommand.parse("--size", "8")).hasMessageContaining("at least 32");

@@ -215,10 +215,20 @@ class ClusterTest {
                 assertThat(bob.next(WAIT)).isEqualTo(Peer.error(NatsBus.UNAVAILABLE));
                 alice.post("up", "during");
                 assertThat(alice.next(WAIT)).isEqualTo(Peer.error("cluster bus unavailable; post to 'up' not delivered"));
+                // A group first joined while the bus is down is announced to the cluster when it returns.
+                Peer dave = peer(n1, "dave");
+                joined(dave, "born");
 
                 own.start();
                 assertThat(alice.next(WAIT)).isEqualTo(Peer.error(NatsBus.BACK));
                 assertThat(bob.next(WAIT)).isEqualTo(Peer.error(NatsBus.BACK));
+                Peer erin = peer(n2, "erin"); // never joined "born"; posts from the other node
+                await().atMost(WAIT).until(() -> {
+                    erin.post("born", "found");
+                    return erin.drain(Duration.ofMillis(300)).isEmpty(); // no "does not exist"
+                });
+                FromServer last = dave.until(r -> r instanceof FromServer.Message, WAIT).getLast();
+                assertThat(((FromServer.Message) last).message()).isEqualTo("found");
                 alice.post("up", "after");
                 FromServer.Message after = alice.messages(1, WAIT).getFirst();
                 assertThat(bob.messages(1, WAIT)).containsExactly(after);

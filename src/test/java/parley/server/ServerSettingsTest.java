@@ -179,6 +179,28 @@ class ServerSettingsTest {
     }
 
     @Test
+    @DisplayName("every file or list that cannot be used is refused naming its setting")
+    void badFilesNameTheirSetting() throws Exception {
+        String missing = dir.resolve("nonexist").toString();
+        Path junk = file("not a certificate");
+        String[][] cases = {
+            {"--tls-cert", missing, "--tls-key", junk.toString()}, {"--tls-cert " + missing + ": no such file"},
+            {"--tls-cert", junk.toString(), "--tls-key", missing}, {"--tls-key " + missing + ": no such file"},
+            {"--tls-cert", junk.toString(), "--tls-key", junk.toString()}, {"--tls-cert " + junk + ": "},
+            {"--tls-keystore", junk.toString()}, {"--tls-keystore " + junk + ": "},
+            {"--auth-tokens", missing}, {"--auth-tokens " + missing + ": no such file"},
+            {"--auth-tokens", dir.toString()}, {"--auth-tokens " + dir + ": not a regular file"},
+            {"--web-origin", "foo"}, {"--web-origin: 'foo' is not an origin"},
+            {"--max-name", "100"}, {"max-name must be at most 32, got 100"},
+        };
+        for (int i = 0; i < cases.length; i += 2) {
+            err.getBuffer().setLength(0);
+            refused(cases[i]);
+            assertThat(err.toString()).as(String.join(" ", cases[i])).contains(cases[i + 1][0]);
+        }
+    }
+
+    @Test
     @DisplayName("--help lists every setting with its default, and shows defaults from the environment")
     void help() {
         String help = commandLine().getUsageMessage();

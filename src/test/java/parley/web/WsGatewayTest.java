@@ -343,6 +343,9 @@ class WsGatewayTest {
                 + " bytes; closing the connection\"}");
         assertThat(w.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("1009 message too long");
         await().atMost(WAIT).until(() -> chat.groups().get("big") == null && chat.connectionCount() == 0);
+        // Counted as a TCP line over the limit is.
+        assertThat(chat.metrics().errors(parley.server.Metrics.ErrorKind.MAX_LINE)).isEqualTo(1);
+        assertThat(chat.metrics().closed(parley.server.Metrics.CloseReason.MAX_LINE)).isEqualTo(1);
     }
 
     @Test
