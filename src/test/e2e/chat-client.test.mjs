@@ -189,6 +189,20 @@ test('a name refused at sign-in is reported and not retried', () => {
   assert.equal(s.timers.length, 0);
 });
 
+test('with an access token: Auth before Hello, on every connection', () => {
+  const s = setup();
+  s.client.connect('alice', 's3cret');
+  const ws = FakeSocket.all[0];
+  ws.open();
+  assert.deepEqual(ws.takeSent(), [{ Auth: { token: 's3cret' } }, { Hello: { name: 'alice' } }]);
+  ws.receive({ Welcome: { name: 'alice', server: 'parley test' } });
+  ws.close(1006, 'gone');
+  s.timers.shift().fn();
+  const again = FakeSocket.all[1];
+  again.open();
+  assert.deepEqual(again.takeSent().slice(0, 2), [{ Auth: { token: 's3cret' } }, { Hello: { name: 'alice' } }]);
+});
+
 test('a Join the server refused is dropped, not held for ever', () => {
   const { client, ws, take } = connected();
   client.join('x'.repeat(300));

@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,12 +51,13 @@ async function until(what, check, ms = WAIT) {
 }
 
 /** ./parley server on free ports; resolves once /health answers. */
-async function startServer() {
+async function startServer(extraArgs = []) {
   const chatPort = await freePort();
   let httpPort = await freePort();
   while (httpPort === chatPort) httpPort = await freePort();
   const log = [];
-  const proc = spawn(path.join(ROOT, 'parley'), ['server', `127.0.0.1:${chatPort}`, '--http', `127.0.0.1:${httpPort}`],
+  const proc = spawn(path.join(ROOT, 'parley'),
+    ['server', `127.0.0.1:${chatPort}`, '--http', `127.0.0.1:${httpPort}`, ...extraArgs],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stdout.on('data', (d) => log.push(String(d)));
   proc.stderr.on('data', (d) => log.push(String(d)));
@@ -264,6 +266,36 @@ test('two browsers and a TCP client chat in one group', { skip, timeout: 300_000
     });
   } finally {
     carol?.close();
+    await browser?.close().catch(() => {});
+    await server.stop();
+  }
+});
+
+test('with authentication on, the page signs in with an access token', { skip, timeout: 300_000 }, async () => {
+  assert.ok(!missing, missing ?? '');
+  const tokens = path.join(mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-')), 'tokens');
+  writeFileSync(tokens, 'dana-token-0001 dana\n');
+  const server = await startServer(['--auth-tokens', tokens]);
+  let browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 60_000 });
+    const wrong = await (await browser.newContext()).newPage();
+    await wrong.goto(`${server.base}/`, { timeout: WAIT });
+    await wrong.getByLabel('Your name').fill('dana');
+    await wrong.getByLabel(/Access token/).fill('not-the-token');
+    await wrong.getByLabel('Your name').press('Enter');
+    await wrong.getByText(/unknown token|authentication/).first().waitFor({ timeout: WAIT });
+
+    const dana = await (await browser.newContext()).newPage();
+    await dana.goto(`${server.base}/`, { timeout: WAIT });
+    await dana.getByLabel('Your name').fill('dana');
+    await dana.getByLabel(/Access token/).fill('dana-token-0001');
+    await dana.getByLabel('Your name').press('Enter');
+    await dana.getByRole('status').getByText('Connected as dana').waitFor({ timeout: WAIT });
+    await joinGroup(dana, 'vault');
+    await post(dana, 'vault', 'signed in from a browser');
+    await waitShown(dana, 'vault', 'dana', 'signed in from a browser');
+  } finally {
     await browser?.close().catch(() => {});
     await server.stop();
   }

@@ -22,6 +22,7 @@ const ui = {
   signin: $('signin'),
   signinForm: $('signin-form'),
   name: $('name'),
+  token: $('token'),
   nameError: $('name-error'),
   chat: $('chat'),
   joinForm: $('join-form'),
@@ -80,7 +81,7 @@ ui.signinForm.addEventListener('submit', (event) => {
   if (!name) return;
   ui.nameError.textContent = '';
   ui.signinForm.querySelector('button').disabled = true;
-  client.connect(name);
+  client.connect(name, ui.token.value.trim());
 });
 
 client.on('welcome', ({ name, reconnected }) => {

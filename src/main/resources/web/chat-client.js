@@ -64,9 +64,13 @@ export class ChatClient {
 
   // ---------------------------------------------------------------- requests
 
-  /** Opens the connection and says Hello under `name`. */
-  connect(name) {
+  /**
+   * Opens the connection and says Hello under `name`; with a `token` (a server with
+   * authentication on), sends Auth with it first, on this and every later connection.
+   */
+  connect(name, token = '') {
     this.name = name;
+    this.token = token || '';
     this.stopped = false;
     this.nameRejected = false;
     this.open();
@@ -145,6 +149,7 @@ export class ChatClient {
     ws.onopen = () => {
       if (this.ws !== ws) return;
       this.helloPending = true;
+      if (this.token) this.send({ Auth: { token: this.token } });
       this.send({ Hello: { name: this.name } });
     };
     ws.onmessage = (event) => {

@@ -143,7 +143,7 @@ public final class BenchCommand implements Callable<Integer> {
             FdLimit.ensure(config.totalConnections());
         } catch (BenchException e) {
             status.line(e.getMessage());
-            return 1;
+            return failed(e.getMessage());
         }
         Run run = config.scenario() == Scenario.IDLE ? new IdleRun(config, status) : new LoadRun(config, status);
         status.line("start: " + describe(config));
@@ -152,15 +152,25 @@ public final class BenchCommand implements Callable<Integer> {
             report = run.run();
         } catch (BenchException e) {
             status.line("failed: " + e.getMessage());
-            return 1;
+            return failed(e.getMessage());
         } catch (java.io.IOException | RuntimeException e) {
             status.line("failed: " + e);
-            return 1;
+            return failed(e.toString());
         }
         out.print(json ? report.json() + System.lineSeparator() : report.text());
         out.flush();
         status.line(report.summary());
         return report.clean() ? 0 : 1;
+    }
+
+    /** A run that could not be made: with --json, still one object on stdout, saying why. */
+    private int failed(String why) {
+        if (json) {
+            out.println(new JsonWriter().beginObject().field("scenario", scenario.label()).field("clean", false)
+                    .field("error", why).endObject());
+            out.flush();
+        }
+        return 1;
     }
 
     /** Resolves the options and the scenario's defaults into one checked configuration. */

@@ -145,6 +145,18 @@ class BenchEndToEndTest {
     }
 
     @Test
+    void noServerWithJsonStillPrintsOneObject() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BenchCommand cmd = new BenchCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream()), false);
+        int rc = new CommandLine(cmd).execute("127.0.0.1:1", "--duration", "1s", "--json");
+        assertThat(rc).isEqualTo(1);
+        java.util.Map<String, Object> j = Json.object(out.toString(StandardCharsets.UTF_8).strip());
+        assertThat(j).containsEntry("clean", false).containsEntry("scenario", "fanout");
+        assertThat((String) j.get("error")).contains("cannot connect to 127.0.0.1:1");
+    }
+
+    @Test
     void mainKnowsTheSubcommand() {
         assertThat(Main.commandLine().getSubcommands()).containsKey("bench");
     }
