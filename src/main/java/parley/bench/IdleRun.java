@@ -29,7 +29,8 @@ final class IdleRun implements Run {
         String[] names = Run.groupNames(c.groups());
         Connector connector = Run.connector(c);
         FdLimit.Limits limits = FdLimit.current();
-        FdLimit.ServerLimits serverLimits = c.serverPid() > 0 ? FdLimit.raiseServer(c.serverPid(), c.connections()) : null;
+        FdLimit.ServerLimits serverLimits =
+                c.serverPid() > 0 ? FdLimit.raiseServer(c.serverPid(), c.connections()) : null;
         if (serverLimits != null && serverLimits.raised()) {
             status.line("raised the server's open-files limit from " + serverLimits.before().soft() + " to "
                     + serverLimits.after().soft());

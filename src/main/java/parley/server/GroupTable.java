@@ -9,11 +9,11 @@ import parley.broadcast.Wakeable;
 
 /**
  * The server's groups by name. Lookups on the post path are lock-free; joining and leaving lock
- * only the one group's entry. A group outlives its last member by the group linger (as in the
- * book, where groups live forever): posts to it are kept in its history, and a later joiner sees
- * them and the seq carries on. At most {@link #MAX_LINGERING} emptied groups linger at once, so a
- * client cannot grow the table without bound by joining and leaving names: past that, an
- * emptied group is removed at once.
+ * only the one group's entry. By default a group goes with its last member. With a group linger
+ * (as in the book, where groups live forever) it outlives its last member by that long: posts to
+ * it are kept in its history, a later joiner sees them and the seq carries on. At most
+ * {@link #MAX_LINGERING} emptied groups linger at once, so a client cannot grow the table without
+ * bound by joining and leaving names: past that, an emptied group is removed at once.
  */
 public final class GroupTable {
     /** Emptied groups kept at once at most; each costs its ring and whatever history it holds. */

@@ -3,6 +3,7 @@ package parley.server;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -384,9 +385,9 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     private static void readable(String setting, Path file) {
-        String problem = !java.nio.file.Files.exists(file) ? "no such file"
-                : !java.nio.file.Files.isRegularFile(file) ? "not a regular file"
-                : !java.nio.file.Files.isReadable(file) ? "not readable" : null;
+        String problem = !Files.exists(file) ? "no such file"
+                : !Files.isRegularFile(file) ? "not a regular file"
+                : !Files.isReadable(file) ? "not readable" : null;
         if (problem != null) throw new InvalidSettingException(setting, "--" + setting + " " + file + ": " + problem);
     }
 
