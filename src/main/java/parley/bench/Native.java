@@ -10,9 +10,9 @@ import java.util.Locale;
 
 /**
  * The Linux calls the bench makes through the FFM API: {@code prlimit(RLIMIT_NOFILE)} to raise
- * its own descriptor limit and a local server's, {@code prctl(PR_SET_TIMERSLACK)} so a publisher's sleeps between sends
- * do not each add the default 50 us of timer slack to the latencies it stamps, and
- * {@code isatty(2)} to know whether stderr is a terminal. All are best effort: on failure, or off
+ * its own descriptor limit and a local server's, {@code prctl(PR_SET_TIMERSLACK)} so a
+ * publisher's sleeps between sends do not each add the default 50 us of timer slack to the
+ * latencies it stamps, and {@code isatty(2)} to know whether stderr is a terminal. All are best effort: on failure, or off
  * Linux, they say so and the bench carries on.
  */
 final class Native {
