@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import parley.Address;
+import parley.options.Address;
 
 /**
  * Opens the bench's connections, only ever to a loopback address.

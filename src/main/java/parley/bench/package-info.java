@@ -8,9 +8,14 @@
  * the per-publisher sequence check, latency histograms, the final report, and the operating-system
  * chores of very many connections (file-descriptor limit, several loopback source addresses).
  *
- * <p>Must not know the server's internals: it talks to any server over the protocol, using only
+ * <p>Knows nothing of the server's internals: it talks to any server over the protocol, using only
  * {@code parley.protocol} for the bytes, so it measures Parley and the book's Rust server alike.
  * Nothing in {@code parley.server} may be imported here (tests may start one in-process). It only
  * ever connects to loopback addresses.
+ *
+ * <p>Must not know: {@code parley.auth}, {@code parley.broadcast}, {@code parley.cli},
+ * {@code parley.client}, {@code parley.cluster}, {@code parley.http}, {@code parley.log},
+ * {@code parley.server}, {@code parley.soak}, {@code parley.tls}, {@code parley.web}. It only ever
+ * connects to loopback addresses.
  */
 package parley.bench;

@@ -9,7 +9,12 @@
  * or, for a channel sent to in bursts, once per burst ({@link parley.broadcast.Coalescer}), or
  * once a sender with more sends coming lets its held wakes go ({@link parley.broadcast.HeldWakes}).
  *
- * <p>Generic and self-contained: must not know about JSON, sockets, groups or connections, so it
+ * <p>Generic and self-contained: it knows nothing of JSON, sockets, groups or connections, so it
  * can be stress-tested and benchmarked on its own.
+ *
+ * <p>Must not know: {@code parley.auth}, {@code parley.bench}, {@code parley.cli},
+ * {@code parley.client}, {@code parley.cluster}, {@code parley.http}, {@code parley.log},
+ * {@code parley.net}, {@code parley.options}, {@code parley.protocol}, {@code parley.server},
+ * {@code parley.soak}, {@code parley.tls}, {@code parley.web}.
  */
 package parley.broadcast;

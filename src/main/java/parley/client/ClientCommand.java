@@ -11,7 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import parley.Address;
+import parley.options.Address;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import parley.tls.Tls;
@@ -43,7 +43,7 @@ public final class ClientCommand implements Callable<Integer> {
 
     @Option(names = "--linger", paramLabel = "DURATION",
             description = "after end of input, how long to wait for the server's last replies (default: 2s)",
-            converter = parley.server.DurationConverter.class)
+            converter = parley.options.DurationConverter.class)
     Duration linger = Duration.ofSeconds(2);
 
     @Option(names = "--tls", description = "connect over TLS (1.3), trusting the JDK's CAs unless --tls-ca is given")

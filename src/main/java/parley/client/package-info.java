@@ -7,7 +7,12 @@
  * prints exactly what the book's client prints, and nothing else on standard output; on a terminal,
  * a JLine console adds line editing, history, a colour per group and highlighted lag notices.
  *
- * <p>Uses {@code protocol} for the bytes. Must not know anything about the server's internals: it
+ * <p>Uses {@code protocol} for the bytes. Knows nothing of the server's internals: it
  * talks to any server that speaks the protocol, the book's Rust server included.
+ *
+ * <p>Must not know: {@code parley.auth}, {@code parley.bench}, {@code parley.broadcast},
+ * {@code parley.cli}, {@code parley.cluster}, {@code parley.http}, {@code parley.log},
+ * {@code parley.net}, {@code parley.server}, {@code parley.soak}, {@code parley.web}. It talks to
+ * any server that speaks the protocol, the book's Rust server included.
  */
 package parley.client;

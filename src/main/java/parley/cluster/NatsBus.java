@@ -38,7 +38,7 @@ import parley.protocol.FromServer;
 import parley.server.Group;
 import parley.server.GroupBus;
 import parley.server.GroupTable;
-import parley.server.Log;
+import parley.log.Log;
 
 /**
  * The cluster bus: every post goes through one JetStream stream, and each node's group rings are

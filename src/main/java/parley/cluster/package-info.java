@@ -9,8 +9,13 @@
  * the text, not the client protocol), the bus-outage notices, and Fetch from the stream's retained
  * history. docs/cluster.md explains the design, the guarantees and what each fault can lose.
  *
- * <p>Must not know the client wire format beyond {@code protocol}'s public API (it builds
+ * <p>Knows the client wire format only through {@code protocol}'s public API (it builds
  * {@link parley.protocol.FromServer.Message} records and nothing else), nor how a group's ring or a
  * session works: it sees groups only through {@link parley.server.Group}'s public methods.
+ *
+ * <p>Must not know: {@code parley.auth}, {@code parley.bench}, {@code parley.cli},
+ * {@code parley.client}, {@code parley.http}, {@code parley.net}, {@code parley.options},
+ * {@code parley.soak}, {@code parley.tls}, {@code parley.web}. It sees groups only through the
+ * core's public surface.
  */
 package parley.cluster;

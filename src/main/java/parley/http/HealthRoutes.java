@@ -2,7 +2,7 @@ package parley.http;
 
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
-import parley.server.ChatServer;
+import parley.net.ChatServer;
 
 /**
  * {@code /health}: liveness and readiness in one. 200 with a one-line JSON body while the chat

@@ -4,7 +4,7 @@ import io.helidon.logging.common.spi.LoggingProvider;
 
 /**
  * Tells Helidon that logging is taken care of: the server routes java.util.logging into its own
- * one-line format (parley.server.JulBridge). Without a provider Helidon prints a stray line,
+ * one-line format (parley.log.JulBridge). Without a provider Helidon prints a stray line,
  * "There is no Helidon logging implementation on classpath", straight to standard error.
  * Registered in META-INF/services; it configures nothing.
  */

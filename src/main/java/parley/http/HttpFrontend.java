@@ -7,7 +7,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import parley.server.ChatServer;
+import parley.net.ChatServer;
 
 /**
  * The HTTP listener beside the chat listener. Each feature (health, metrics, web chat) adds its

@@ -11,7 +11,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.helidon.webserver.http.HttpRouting;
 import java.util.function.ToDoubleFunction;
-import parley.server.ChatServer;
+import parley.net.ChatServer;
+import parley.server.Chat;
 import parley.server.Metrics;
 
 /**
@@ -68,11 +69,11 @@ final class MetricsRoutes implements HttpFrontend.Routes {
         gauge(r, "parley.connections.idle", null, "connections waiting for input without a reader thread", chat,
                 ChatServer::idleConnectionCount);
         gauge(r, "parley.groups", null, "groups", chat, c -> c.groups().size());
-        gauge(r, "parley.members", null, "group memberships, over all groups", chat, ChatServer::memberCount);
-        gauge(r, "parley.write.backlog", "bytes", "bytes queued for clients and not yet written", chat,
-                ChatServer::writeBacklogBytes);
-        gauge(r, "parley.write.backlog.messages", null, "group messages members have yet to be sent", chat,
-                ChatServer::writeBacklogMessages);
+        gauge(r, "parley.members", null, "group memberships, over all groups", chat.chat(), Chat::memberCount);
+        gauge(r, "parley.write.backlog", "bytes", "bytes queued for clients and not yet written", chat.chat(),
+                Chat::writeBacklogBytes);
+        gauge(r, "parley.write.backlog.messages", null, "group messages members have yet to be sent", chat.chat(),
+                Chat::writeBacklogMessages);
 
         counter(r, "parley.connections.opened", null, "connections accepted, refused ones included", m,
                 Metrics::connectionsOpened);

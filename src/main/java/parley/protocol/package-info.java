@@ -8,6 +8,10 @@
  * problem. Also owns {@link parley.protocol.LineReader}, which frames lines with a hard length
  * limit.
  *
- * <p>Must not know about sockets, groups, connections or threads.
+ * <p>Must not know: {@code parley.auth}, {@code parley.bench}, {@code parley.broadcast},
+ * {@code parley.cli}, {@code parley.client}, {@code parley.cluster}, {@code parley.http},
+ * {@code parley.log}, {@code parley.net}, {@code parley.options}, {@code parley.server},
+ * {@code parley.soak}, {@code parley.tls}, {@code parley.web}. Nor sockets, groups, connections or
+ * threads.
  */
 package parley.protocol;

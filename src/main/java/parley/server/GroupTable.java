@@ -1,5 +1,6 @@
 package parley.server;
 
+import parley.log.Log;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;

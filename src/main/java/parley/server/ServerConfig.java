@@ -1,5 +1,6 @@
 package parley.server;
 
+import parley.options.DurationConverter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 

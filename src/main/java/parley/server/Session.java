@@ -1,11 +1,13 @@
 package parley.server;
 
+import parley.auth.AuthTokens;
+import parley.log.Log;
+import parley.options.DurationConverter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import parley.Main;
 import parley.broadcast.Entry;
 import parley.broadcast.HeldWakes;
 import parley.protocol.Codec;
@@ -30,7 +32,7 @@ import parley.server.Metrics.ErrorKind;
  * <p>{@link #handle} and {@link #end} are called by one thread (the transport's reader).
  */
 public final class Session {
-    private final ChatServer server;
+    private final Chat server;
     private final Sink sink;
     /** The sink's unacknowledged bytes at housekeeping's last look at a blocked write, or -1. */
     private long lastUnacknowledged = -1;
@@ -68,7 +70,7 @@ public final class Session {
      * @param stopInput makes the transport's reader see end of input (used to stop the session)
      * @param peer      who is on the other end, for logs
      */
-    Session(ChatServer server, Sink sink, Runnable stopInput, String peer) {
+    Session(Chat server, Sink sink, Runnable stopInput, String peer) {
         this.server = server;
         this.sink = sink;
         this.stopInput = stopInput;
@@ -117,7 +119,7 @@ public final class Session {
     }
 
     /** Waits (at most the close-flush timeout) until everything queued has been written. */
-    void flush() {
+    public void flush() {
         releaseHeldWakes();
         try {
             outbound.finish(config.closeFlushTimeout());
@@ -352,7 +354,7 @@ public final class Session {
                 return fail(ErrorKind.BAD_NAME, "signed in as '" + user + "': Hello must use that name");
             }
             outbound.useExtendedProtocol();
-            reply(Codec.encode(new FromServer.Welcome(user, "parley " + Main.version())));
+            reply(Codec.encode(new FromServer.Welcome(user, "parley " + Version.current())));
             return null;
         }
         if (!wanted.equals(name)) {
@@ -361,7 +363,7 @@ public final class Session {
             name = wanted;
         }
         outbound.useExtendedProtocol();
-        reply(Codec.encode(new FromServer.Welcome(wanted, "parley " + Main.version())));
+        reply(Codec.encode(new FromServer.Welcome(wanted, "parley " + Version.current())));
         return null;
     }
 
@@ -478,12 +480,12 @@ public final class Session {
     }
 
     /** Records why the session is ending, if no reason was recorded before (first one wins). */
-    void closingFor(CloseReason reason) {
+    public void closingFor(CloseReason reason) {
         if (closeReason == null) closeReason = reason;
     }
 
     /** Closes the transport at once; safe from any thread, any number of times. */
-    void abort() {
+    public void abort() {
         closed = true;
         outbound.close();
         sink.close();

@@ -1,24 +1,26 @@
 /**
- * The chat server: the accept loop, one reader per connection (a thread only while it has input;
- * a silent connection waits in {@link parley.server.IdleReaders}), the group table, and each
- * connection's single writer.
+ * The chat core, whatever the transport: {@link parley.server.Chat} (sessions, names, admission,
+ * housekeeping, the orderly stop), each client's {@link parley.server.Session} (the {@code switch}
+ * on its requests, its limits and authentication), the {@link parley.server.GroupTable} and its
+ * {@link parley.server.Group}s, and each connection's single writer,
+ * {@link parley.server.Outbound}.
  *
- * <p>Owns the data path from socket to socket: a line is framed and decoded by {@code protocol},
- * a post is encoded once by its {@link parley.server.Group} and sent into that group's
- * {@code broadcast} ring, and each member's {@link parley.server.Outbound} drains every ring it is
- * subscribed to into one buffered write; for a quiet group the poster's thread does that write
- * itself when the member's writer is idle, never waiting ({@link parley.server.NonBlockingSend}).
- * Between the session and the ring sits the
- * {@link parley.server.GroupBus} hook: locally a post goes straight into the ring; a cluster bus
- * ({@code parley.cluster}) publishes it and delivers back. Owns every server limit, named in
- * {@link parley.server.ServerConfig} (with {@code ServerCommand} and {@code ServerDefaults}
- * reading them from flags, a config file and the environment), and enforces them: each one
- * tripped gets the client an Error and is counted in {@link parley.server.Metrics}. Also owns
- * authentication ({@link parley.server.AuthTokens}, checked by the {@link parley.server.Session}
- * for every transport), TLS on the TCP listener, and the one-line {@link parley.server.Log}.
+ * <p>Owns the data path from request to write: a post is encoded once by its group and sent into
+ * that group's {@code broadcast} ring, and each member's outbound drains every ring it is
+ * subscribed to into one buffered write through its transport's {@link parley.server.Sink}; for a
+ * quiet group the poster's thread does that write itself when the member's writer is idle, never
+ * waiting. Between the session and the ring sits the {@link parley.server.GroupBus}: locally a
+ * post goes straight into the ring; a cluster bus publishes it and delivers back. Owns every
+ * server limit, named in {@link parley.server.ServerConfig}, and enforces them: each one tripped
+ * gets the client an Error and is counted in {@link parley.server.Metrics}.
  *
- * <p>Must not know the JSON format (that is {@code protocol}'s) nor how the ring is built (that is
- * {@code broadcast}'s), nor how metrics are exposed (that is {@code http}'s), and knows nothing of
- * the client.
+ * <p>Does not know the JSON format (that is {@code protocol}'s), how the ring is built (that is
+ * {@code broadcast}'s), nor how metrics are exposed.
+ *
+ * <p>Must not know: {@code parley.bench}, {@code parley.cli}, {@code parley.client},
+ * {@code parley.cluster}, {@code parley.http}, {@code parley.net}, {@code parley.soak},
+ * {@code parley.tls}, {@code parley.web}. The core talks to transports through
+ * {@link parley.server.Sink} and to a cluster through {@link parley.server.GroupBus}; wiring them
+ * is {@code parley.cli}'s job.
  */
 package parley.server;

@@ -23,8 +23,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import parley.protocol.FromServer;
 import parley.protocol.ProtocolException;
-import parley.server.ChatServer;
-import parley.server.Log;
+import parley.net.ChatServer;
+import parley.log.Log;
 import parley.server.ServerConfig;
 
 /**

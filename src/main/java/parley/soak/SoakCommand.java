@@ -2,8 +2,8 @@ package parley.soak;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import parley.Address;
-import parley.server.DurationConverter;
+import parley.options.Address;
+import parley.options.DurationConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -12,5 +12,9 @@
  * <p>Talks to the server only over loopback TCP, as any client would; uses {@code protocol} to
  * decode what it receives, and {@code server} only to start the in-process server and read its
  * session and group counts.
+ *
+ * <p>Must not know: {@code parley.auth}, {@code parley.bench}, {@code parley.broadcast},
+ * {@code parley.cli}, {@code parley.client}, {@code parley.cluster}, {@code parley.http},
+ * {@code parley.tls}, {@code parley.web}.
  */
 package parley.soak;

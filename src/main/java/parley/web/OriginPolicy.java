@@ -1,7 +1,7 @@
 package parley.web;
 
-import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;

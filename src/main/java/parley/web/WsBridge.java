@@ -13,8 +13,8 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import parley.protocol.Codec;
-import parley.server.ChatServer;
-import parley.server.Log;
+import parley.server.Chat;
+import parley.log.Log;
 import parley.server.Metrics;
 import parley.server.Session;
 import parley.server.Sink;
@@ -53,7 +53,7 @@ import parley.server.Sink;
  * ended.
  */
 final class WsBridge implements WsListener, Sink {
-    private final ChatServer chat;
+    private final Chat chat;
     private final Set<WsBridge> live;
     private final int maxBytes;
     private final Duration closeGrace;
@@ -81,7 +81,7 @@ final class WsBridge implements WsListener, Sink {
     private volatile boolean clientClosed;
 
     /** @param live the open connections, for the heartbeat: joined on open, left when gone */
-    WsBridge(ChatServer chat, Set<WsBridge> live) {
+    WsBridge(Chat chat, Set<WsBridge> live) {
         this.chat = chat;
         this.live = live;
         this.maxBytes = chat.config().maxLineBytes();

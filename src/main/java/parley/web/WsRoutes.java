@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import parley.http.HttpFrontend;
-import parley.server.ChatServer;
+import parley.server.Chat;
 
 /**
  * The browser client's routes on the HTTP listener: the chat page at {@code /} (files from the
@@ -35,18 +35,18 @@ public final class WsRoutes implements HttpFrontend.Routes {
     /** A connection that sends nothing, not even the answer to a ping, for this long is ended. */
     static final Duration SILENT_LIMIT = Duration.ofSeconds(60);
 
-    private final ChatServer chat;
+    private final Chat chat;
     private final OriginPolicy origins;
     private final Duration pingEvery;
     private final Duration silentLimit;
     private final Set<WsBridge> live = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean heartbeatStarted = new AtomicBoolean();
 
-    public WsRoutes(ChatServer chat, OriginPolicy origins) {
+    public WsRoutes(Chat chat, OriginPolicy origins) {
         this(chat, origins, PING_EVERY, SILENT_LIMIT);
     }
 
-    WsRoutes(ChatServer chat, OriginPolicy origins, Duration pingEvery, Duration silentLimit) {
+    WsRoutes(Chat chat, OriginPolicy origins, Duration pingEvery, Duration silentLimit) {
         this.chat = chat;
         this.origins = origins;
         this.pingEvery = pingEvery;

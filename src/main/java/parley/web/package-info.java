@@ -5,12 +5,16 @@
  * <p>Owns the WebSocket transport: the origin check before the upgrade, framing (one request per
  * text message, one packet line per text message back), the message-size limit, and the mapping of
  * a WebSocket's life onto a {@link parley.server.Session} opened with
- * {@link parley.server.ChatServer#openSession}. Also owns the page's files under
+ * {@link parley.server.Chat#openSession}. Also owns the page's files under
  * {@code src/main/resources/web/}.
  *
- * <p>Must not know the JSON format nor what a request does (it words its own few errors with
+ * <p>Does not know the JSON format nor what a request does (it words its own few errors with
  * {@code protocol}'s encoder, as the TCP reader does): each text message is handed to the session
  * as one request line, so groups, lag, limits and authentication are exactly those of a TCP
- * client. Knows nothing of the TCP listener.
+ * client.
+ *
+ * <p>Must not know: {@code parley.auth}, {@code parley.bench}, {@code parley.broadcast},
+ * {@code parley.cli}, {@code parley.client}, {@code parley.cluster}, {@code parley.net},
+ * {@code parley.options}, {@code parley.soak}, {@code parley.tls}.
  */
 package parley.web;

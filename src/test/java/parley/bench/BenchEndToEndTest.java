@@ -12,8 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import parley.Main;
-import parley.server.ChatServer;
+import parley.cli.Main;
+import parley.net.ChatServer;
 import parley.server.ServerConfig;
 import picocli.CommandLine;
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import parley.protocol.FromClient;
 import parley.protocol.FromServer;
-import parley.server.ChatServer;
+import parley.net.ChatServer;
 import parley.server.ServerConfig;
 
 /**

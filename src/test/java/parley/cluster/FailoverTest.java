@@ -108,7 +108,7 @@ class FailoverTest {
         log.toFile().deleteOnExit();
         return new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xmx256m", "-Xss512k",
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-cp", System.getProperty("java.class.path"), "parley.Main",
+                "-cp", System.getProperty("java.class.path"), "parley.cli.Main",
                 "server", "127.0.0.1:" + port, "--http", "off", "--cluster", natsUrl)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import parley.protocol.Codec;
-import parley.server.ChatServer;
+import parley.net.ChatServer;
 import parley.server.Group;
 import parley.server.ServerConfig;
 

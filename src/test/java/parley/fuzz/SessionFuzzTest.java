@@ -16,7 +16,7 @@ import parley.protocol.FromServer;
 import parley.protocol.LineReader;
 import parley.protocol.LineTooLongException;
 import parley.protocol.ProtocolException;
-import parley.server.ChatServer;
+import parley.net.ChatServer;
 import parley.server.ServerConfig;
 import parley.server.Session;
 import parley.server.Sink;
@@ -62,7 +62,7 @@ class SessionFuzzTest {
     @FuzzTest(maxDuration = "30s")
     void requests(byte[] input) throws InterruptedException {
         CapturingSink sink = new CapturingSink();
-        Session session = server.openSession(sink, () -> { }, "fuzz");
+        Session session = server.chat().openSession(sink, () -> { }, "fuzz");
         LineReader lines = new LineReader(Channels.newChannel(new ByteArrayInputStream(input)),
                 CONFIG.readBufferBytes(), CONFIG.maxLineBytes());
         int handled = 0;

@@ -1,5 +1,7 @@
 package parley.server;
 
+import parley.auth.AuthTokens;
+import parley.log.Log;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
 package parley.server;
 
+import parley.net.ChatServer;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -136,7 +137,7 @@ class ExtensionsTest {
         start();
         TestClient alice = track(TestClient.connect(address));
         alice.send("{\"Hello\":{\"name\":\"alice\"}}");
-        alice.expectLine("{\"Welcome\":{\"name\":\"alice\",\"server\":\"parley " + parley.Main.version() + "\"}}");
+        alice.expectLine("{\"Welcome\":{\"name\":\"alice\",\"server\":\"parley " + parley.server.Version.current() + "\"}}");
         TestClient bob = hello("bob");
         alice.send(join("dogs"), join("cats"));
         alice.sync();

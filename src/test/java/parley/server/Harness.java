@@ -1,5 +1,6 @@
 package parley.server;
 
+import parley.net.ChatServer;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
@@ -12,29 +13,29 @@ import java.time.Duration;
 import java.util.stream.Stream;
 
 /** Small shared helpers for the server integration tests. */
-final class Harness {
+public final class Harness {
     private Harness() {}
 
     /** Defaults, listening on an ephemeral loopback port. */
-    static ServerConfig loopback() {
+    public static ServerConfig loopback() {
         return ServerConfig.defaults().withAddress(new InetSocketAddress("127.0.0.1", 0));
     }
 
     /** Members of {@code group}, or 0 if it does not exist. */
-    static int members(ChatServer server, String group) {
+    public static int members(ChatServer server, String group) {
         Group g = server.groups().get(group);
         return g == null ? 0 : g.members();
     }
 
     /** Waits (bounded) until {@code group} has exactly {@code n} members. */
-    static void awaitMembers(ChatServer server, String group, int n) {
+    public static void awaitMembers(ChatServer server, String group, int n) {
         await("members of " + group + " == " + n).atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(10))
                 .until(() -> members(server, group) == n);
     }
 
     /** Waits (bounded) until {@code n} messages have been posted to {@code group} in total. */
-    static void awaitPosted(ChatServer server, String group, long n) {
+    public static void awaitPosted(ChatServer server, String group, long n) {
         await("posted to " + group + " == " + n).atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(10))
                 .until(() -> {
@@ -44,14 +45,14 @@ final class Harness {
     }
 
     /** Open file descriptors of this JVM (Linux). */
-    static int openFds() throws IOException {
+    public static int openFds() throws IOException {
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
             return (int) s.count();
         }
     }
 
     /** A JSON thread dump of this JVM, virtual threads included. */
-    static String threadDump() throws IOException {
+    public static String threadDump() throws IOException {
         Path p = Files.createTempFile("parley-threads", ".json");
         try {
             Files.delete(p); // dumpThreads refuses to overwrite
@@ -64,7 +65,7 @@ final class Harness {
     }
 
     /** Virtual threads in the dump whose stack contains any of {@code frames} (every virtual thread if none given). */
-    static int virtualThreads(String dump, String... frames) {
+    public static int virtualThreads(String dump, String... frames) {
         int n = 0;
         String[] threads = dump.split("\"tid\":");
         for (int i = 1; i < threads.length; i++) {
@@ -78,17 +79,17 @@ final class Harness {
     }
 
     /** Live virtual threads running a connection's reader or writer. */
-    static int connectionThreads() throws IOException {
-        return virtualThreads(threadDump(), "parley.server.Connection.", "parley.server.Outbound.");
+    public static int connectionThreads() throws IOException {
+        return virtualThreads(threadDump(), "parley.net.Connection.", "parley.server.Outbound.");
     }
 
     /** Live platform threads. */
-    static int platformThreads() {
+    public static int platformThreads() {
         return ManagementFactory.getThreadMXBean().getThreadCount();
     }
 
     /** The soft limit on open files of this JVM, from /proc/self/limits; -1 if unknown. */
-    static long maxOpenFiles() {
+    public static long maxOpenFiles() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
                 if (line.startsWith("Max open files")) {

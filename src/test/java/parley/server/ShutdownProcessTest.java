@@ -58,7 +58,7 @@ class ShutdownProcessTest {
         errFile = dir.resolve("server.err");
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), "parley.Main", "server"));
+                "-cp", System.getProperty("java.class.path"), "parley.cli.Main", "server"));
         cmd.addAll(args);
         // Standard error goes to a file: Process.destroy() would close a pipe to it, and lose the last lines.
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)

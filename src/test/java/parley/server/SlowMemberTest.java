@@ -1,5 +1,6 @@
 package parley.server;
 
+import parley.net.ChatServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static parley.server.Harness.awaitMembers;
 import static parley.server.TestClient.messageLine;

@@ -1,5 +1,9 @@
 package parley.server;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import parley.net.ChatServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import java.io.BufferedInputStream;
@@ -13,16 +17,13 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.function.Predicate;
 import parley.protocol.Codec;
 import parley.protocol.FromServer;
 import parley.protocol.ProtocolException;
-final class TestClient implements AutoCloseable {
+public final class TestClient implements AutoCloseable {
     /** Generous per-read default for tests that just expect the next line. */
-    static final Duration READ_TIMEOUT = Duration.ofSeconds(20);
+    public static final Duration READ_TIMEOUT = Duration.ofSeconds(20);
 
     private final Socket socket;
     private final BufferedInputStream in;
@@ -38,36 +39,36 @@ final class TestClient implements AutoCloseable {
     }
 
     /** Connects to {@code server} over loopback. */
-    static TestClient connect(ChatServer server) throws IOException {
+    public static TestClient connect(ChatServer server) throws IOException {
         return connect(server.address(), -1, 8192);
     }
 
-    static TestClient connect(InetSocketAddress address) throws IOException {
+    public static TestClient connect(InetSocketAddress address) throws IOException {
         return connect(address, -1, 1 << 16);
     }
 
     /** {@code receiveBuffer} > 0 sets SO_RCVBUF before connecting, which makes a slow reader really slow. */
-    static TestClient connect(InetSocketAddress address, int receiveBuffer) throws IOException {
+    public static TestClient connect(InetSocketAddress address, int receiveBuffer) throws IOException {
         return connect(address, receiveBuffer, 1 << 16);
     }
 
     /** Connects and says Hello, consuming the Welcome: an extended-protocol client. */
-    static TestClient hello(InetSocketAddress address, String name) throws IOException {
+    public static TestClient hello(InetSocketAddress address, String name) throws IOException {
         TestClient c = connect(address);
         c.send("{\"Hello\":{\"name\":\"" + name + "\"}}");
         c.expectLine(welcome(name));
         return c;
     }
 
-    static String welcome(String name) {
-        return "{\"Welcome\":{\"name\":\"" + name + "\",\"server\":\"parley " + parley.Main.version() + "\"}}";
+    public static String welcome(String name) {
+        return "{\"Welcome\":{\"name\":\"" + name + "\",\"server\":\"parley " + parley.server.Version.current() + "\"}}";
     }
 
     /**
      * Connects to {@code address} (must be loopback); {@code receiveBuffer} > 0 sets SO_RCVBUF
      * before connecting, so the window advertised to the server is small from the start.
      */
-    static TestClient connect(InetSocketAddress address, int receiveBuffer, int inputBuffer) throws IOException {
+    public static TestClient connect(InetSocketAddress address, int receiveBuffer, int inputBuffer) throws IOException {
         InetAddress host = address.getAddress();
         if (host == null || !host.isLoopbackAddress()) {
             throw new IllegalArgumentException("tests connect over loopback only, not " + address);
@@ -84,53 +85,53 @@ final class TestClient implements AutoCloseable {
         }
     }
 
-    Socket socket() {
+    public Socket socket() {
         return socket;
     }
 
     // ------------------------------------------------------------------ sending
 
     /** Sends {@code rawLine} followed by {@code "\n"}, as UTF-8. */
-    void send(String rawLine) throws IOException {
+    public void send(String rawLine) throws IOException {
         sendBytes((rawLine + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Sends each line, adding the newlines, in one write. */
-    void send(String... lines) throws IOException {
+    public void send(String... lines) throws IOException {
         StringBuilder b = new StringBuilder();
         for (String l : lines) b.append(l).append('\n');
         sendBytes(b.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    void sendBytes(byte[] bytes) throws IOException {
+    public void sendBytes(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
-    void join(String group) throws IOException {
+    public void join(String group) throws IOException {
         send("{\"Join\":{\"group_name\":" + json(group) + "}}");
     }
 
-    void post(String group, String message) throws IOException {
+    public void post(String group, String message) throws IOException {
         send(postLine(group, message));
     }
 
-    static String postLine(String group, String message) {
+    public static String postLine(String group, String message) {
         return "{\"Post\":{\"group_name\":" + json(group) + ",\"message\":" + json(message) + "}}";
     }
 
     /** The exact line the server sends for a message. */
-    static String messageLine(String group, String message) {
+    public static String messageLine(String group, String message) {
         return "{\"Message\":{\"group_name\":" + json(group) + ",\"message\":" + json(message) + "}}";
     }
 
     /** The exact line the server sends for an error. */
-    static String errorLine(String text) {
+    public static String errorLine(String text) {
         return "{\"Error\":" + json(text) + "}";
     }
 
     /** A JSON string literal, escaped as serde_json does (raw UTF-8, lower-case hex). */
-    static String json(String s) {
+    public static String json(String s) {
         StringBuilder b = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -157,7 +158,7 @@ final class TestClient implements AutoCloseable {
      * Reads the next line (without its {@code '\n'}) as UTF-8, failing the test if none arrives
      * within {@code timeout} or the server closes the connection first.
      */
-    String readLine(Duration timeout) throws IOException {
+    public String readLine(Duration timeout) throws IOException {
         String line = readLineOrNull(timeout);
         if (line == null) {
             fail("connection closed by the server while a line was expected"
@@ -166,12 +167,12 @@ final class TestClient implements AutoCloseable {
         return line;
     }
 
-    String readLine() throws IOException {
+    public String readLine() throws IOException {
         return readLine(READ_TIMEOUT);
     }
 
     /** Like {@link #readLine(Duration)} but returns null at end of stream. */
-    String readLineOrNull(Duration timeout) throws IOException {
+    public String readLineOrNull(Duration timeout) throws IOException {
         byte[] line = readLineBytes(timeout);
         return line == null ? null : new String(line, StandardCharsets.UTF_8);
     }
@@ -180,7 +181,7 @@ final class TestClient implements AutoCloseable {
      * Reads the next line's raw bytes, or null at end of stream (a final unterminated fragment
      * fails the test: the server always ends its lines). Fails on timeout.
      */
-    byte[] readLineBytes(Duration timeout) throws IOException {
+    public byte[] readLineBytes(Duration timeout) throws IOException {
         if (eof) return null;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -218,7 +219,7 @@ final class TestClient implements AutoCloseable {
     }
 
     /** Reads lines up to and including the first that matches; returns all of them, in order. */
-    List<String> readUntil(Predicate<String> last, int maxLines) throws IOException {
+    public List<String> readUntil(Predicate<String> last, int maxLines) throws IOException {
         List<String> got = new ArrayList<>();
         for (int i = 0; i < maxLines; i++) {
             String l = readLine();
@@ -233,12 +234,12 @@ final class TestClient implements AutoCloseable {
      * A round trip through this connection's reader: sends List and reads up to its Groups reply,
      * so everything sent before has been handled. Returns the lines read, the Groups reply last.
      */
-    List<String> sync() throws IOException {
+    public List<String> sync() throws IOException {
         send("{\"List\":{}}");
         return readUntil(l -> l.startsWith("{\"Groups\":"), 1_000_000);
     }
 
-    static FromServer decode(String line) {
+    public static FromServer decode(String line) {
         byte[] b = line.getBytes(StandardCharsets.UTF_8);
         try {
             return Codec.decodeReply(b, 0, b.length);
@@ -247,16 +248,16 @@ final class TestClient implements AutoCloseable {
         }
     }
 
-    void expectLine(String exactJson) throws IOException {
+    public void expectLine(String exactJson) throws IOException {
         expectLine(exactJson, READ_TIMEOUT);
     }
 
-    void expectLine(String exactJson, Duration timeout) throws IOException {
+    public void expectLine(String exactJson, Duration timeout) throws IOException {
         assertThat(readLine(timeout)).isEqualTo(exactJson);
     }
 
     /** Asserts nothing at all (no byte, no end of stream) arrives within {@code d}. */
-    void expectNoLineWithin(Duration d) throws IOException {
+    public void expectNoLineWithin(Duration d) throws IOException {
         if (partial.size() > 0 || in.available() > 0) {
             fail("unexpected data already received: " + partial.toString(StandardCharsets.UTF_8)
                     + " (+" + in.available() + " bytes buffered)");
@@ -278,19 +279,19 @@ final class TestClient implements AutoCloseable {
     }
 
     /** Asserts the server closes the connection (end of stream, no further line) within {@code timeout}. */
-    void expectClosed(Duration timeout) throws IOException {
+    public void expectClosed(Duration timeout) throws IOException {
         String line = readLineOrNull(timeout);
         assertThat(line).as("expected end of stream, got a line").isNull();
     }
 
-    boolean isEof() {
+    public boolean isEof() {
         return eof;
     }
 
     // ------------------------------------------------------------------ closing
 
     /** Closes abruptly: SO_LINGER 0 makes the close send an RST instead of a FIN. */
-    void abort() {
+    public void abort() {
         try {
             socket.setSoLinger(true, 0);
         } catch (SocketException ignored) {
@@ -300,7 +301,7 @@ final class TestClient implements AutoCloseable {
     }
 
     /** Half-closes: the server sees end of input, the client can still read. */
-    void shutdownOutput() throws IOException {
+    public void shutdownOutput() throws IOException {
         socket.shutdownOutput();
     }
 

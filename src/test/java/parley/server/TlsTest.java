@@ -1,5 +1,6 @@
 package parley.server;
 
+import parley.auth.AuthTokens;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -5,8 +5,8 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import parley.http.HttpFrontend;
-import parley.server.AuthTokens;
-import parley.server.ChatServer;
+import parley.auth.AuthTokens;
+import parley.net.ChatServer;
 import parley.server.ServerConfig;
 
 /** A chat server and its HTTP side on free loopback ports, for one test. */

@@ -1,5 +1,17 @@
 package parley.web;
 
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.junit.jupiter.api.AfterEach;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,32 +20,20 @@ import static org.awaitility.Awaitility.await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import parley.http.HttpFrontend;
-import parley.server.ChatServer;
+import parley.net.ChatServer;
 import parley.server.ServerConfig;
 
 /**
@@ -57,9 +57,9 @@ class WsGatewayTest {
         start(config, c -> new WsRoutes(c, OriginPolicy.of(List.of(EXTRA_ORIGIN))));
     }
 
-    private void start(ServerConfig config, java.util.function.Function<ChatServer, WsRoutes> routes) throws IOException {
+    private void start(ServerConfig config, java.util.function.Function<parley.server.Chat, WsRoutes> routes) throws IOException {
         chat = ChatServer.start(config.withAddress(new InetSocketAddress("127.0.0.1", 0)));
-        http = HttpFrontend.start(new InetSocketAddress("127.0.0.1", 0), chat, List.of(routes.apply(chat)));
+        http = HttpFrontend.start(new InetSocketAddress("127.0.0.1", 0), chat, List.of(routes.apply(chat.chat())));
     }
 
     private void start() throws IOException {
@@ -224,7 +224,7 @@ class WsGatewayTest {
         Ws alice = ws();
         Tcp book = new Tcp();
         alice.send("{\"Hello\":{\"name\":\"alice\"}}");
-        assertThat(alice.next()).isEqualTo("{\"Welcome\":{\"name\":\"alice\",\"server\":\"parley " + parley.Main.version() + "\"}}");
+        assertThat(alice.next()).isEqualTo("{\"Welcome\":{\"name\":\"alice\",\"server\":\"parley " + parley.server.Version.current() + "\"}}");
         alice.send("{\"Join\":{\"group_name\":\"dogs\"}}");
         book.send("{\"Join\":{\"group_name\":\"dogs\"}}");
         awaitMembers("dogs", 2);

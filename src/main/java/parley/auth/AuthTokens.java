@@ -1,4 +1,4 @@
-package parley.server;
+package parley.auth;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,8 @@
-package parley.server;
+package parley.net;
 
+import parley.server.Harness;
+import parley.server.ServerConfig;
+import parley.server.TestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static parley.server.Harness.awaitMembers;
@@ -21,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class IdleReadersTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String READER_FRAME = "parley.server.Connection.read";
+    private static final String READER_FRAME = "parley.net.Connection.read";
 
     private static ChatServer start(ServerConfig config) throws Exception {
         ChatServer server = ChatServer.start(config);

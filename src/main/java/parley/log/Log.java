@@ -1,4 +1,4 @@
-package parley.server;
+package parley.log;
 
 import java.io.PrintStream;
 import java.time.Instant;

@@ -1,5 +1,6 @@
-package parley.server;
+package parley.cli;
 
+import parley.log.Log;
 import sun.misc.Signal;
 
 /**

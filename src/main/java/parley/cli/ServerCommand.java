@@ -1,5 +1,13 @@
-package parley.server;
+package parley.cli;
 
+import parley.auth.AuthTokens;
+import parley.log.JulBridge;
+import parley.log.Log;
+import parley.net.ChatServer;
+import parley.options.DurationConverter;
+import parley.server.GroupBus;
+import parley.server.InvalidSettingException;
+import parley.server.ServerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -13,7 +21,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLContext;
-import parley.Address;
+import parley.options.Address;
 import parley.http.HttpFrontend;
 import parley.tls.Tls;
 import picocli.CommandLine;
@@ -287,7 +295,7 @@ public final class ServerCommand implements Callable<Integer> {
         HttpFrontend web = null;
         if (!"off".equalsIgnoreCase(http)) {
             try {
-                web = startHttp(server, httpAddress, List.of(new parley.web.WsRoutes(server, origins)));
+                web = startHttp(server, httpAddress, List.of(new parley.web.WsRoutes(server.chat(), origins)));
                 Log.info("http.started", "address", (httpAddress != null ? httpAddress.getHostString()
                         : ServerConfig.DEFAULT_HOST) + ":" + web.port());
             } catch (RuntimeException e) {
@@ -410,7 +418,7 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     private void logStarted(ChatServer server, ServerConfig c, AuthTokens tokens) {
-        Log.info("server.started", "version", parley.Main.version(), "address", hostPort(server.address()),
+        Log.info("server.started", "version", Main.version(), "address", hostPort(server.address()),
                 "tls", server.tlsEnabled(), "auth", tokens == null ? "off" : "on", "tokens", tokens == null ? 0 : tokens.size(),
                 "config", defaults.configPath() == null ? "-" : defaults.configPath(),
                 "group-capacity", c.groupCapacity(), "max-connections", c.maxConnections(),

@@ -1,4 +1,4 @@
-package parley.server;
+package parley.net;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;

@@ -1,5 +1,10 @@
-package parley.server;
+package parley.net;
 
+import parley.log.Log;
+import parley.server.Chat;
+import parley.server.ServerConfig;
+import parley.server.Session;
+import parley.server.Sink;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -61,9 +66,9 @@ final class Connection implements Runnable {
     /** For TLS: the handshake is over, so the input may be shut without breaking it. */
     private volatile boolean handshakeDone;
 
-    Connection(ChatServer server, SocketChannel socket, SSLContext tlsContext) throws IOException {
+    Connection(Chat chat, SocketChannel socket, SSLContext tlsContext, IdleReaders idleReaders) throws IOException {
         this.socket = socket;
-        this.config = server.config();
+        this.config = chat.config();
         this.peer = peerOf(socket);
         Sink sink;
         if (tlsContext == null) {
@@ -71,8 +76,8 @@ final class Connection implements Runnable {
             ChannelSink plain = new ChannelSink(socket);
             sink = plain;
             in = socket;
-            if (server.idleReaders() != null && plain.fd() >= 0) {
-                idle = server.idleReaders();
+            if (idleReaders != null && plain.fd() >= 0) {
+                idle = idleReaders;
                 channelSink = plain;
                 plain.onClose(this::wakeFromIdle);
             } else {
@@ -88,7 +93,7 @@ final class Connection implements Runnable {
             in = Channels.newChannel(tls.getInputStream());
             sink = new TlsSink(tls, socket);
         }
-        this.session = new Session(server, sink, this::stopReading, peer);
+        this.session = chat.newSession(sink, this::stopReading, peer);
     }
 
     Session session() {

@@ -1,5 +1,6 @@
-package parley.server;
+package parley.net;
 
+import parley.server.Sink;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.SocketChannel;

@@ -1,5 +1,6 @@
-package parley.server;
+package parley.net;
 
+import parley.server.Sink;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,4 +1,4 @@
-package parley;
+package parley.options;
 
 import java.net.InetSocketAddress;
 

@@ -1,4 +1,4 @@
-package parley.server;
+package parley.cli;
 
 import java.io.IOException;
 import java.io.Reader;

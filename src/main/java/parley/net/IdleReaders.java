@@ -1,5 +1,6 @@
-package parley.server;
+package parley.net;
 
+import parley.log.Log;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;

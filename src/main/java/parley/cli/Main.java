@@ -1,8 +1,7 @@
-package parley;
+package parley.cli;
 
 import parley.bench.BenchCommand;
 import parley.client.ClientCommand;
-import parley.server.ServerCommand;
 import parley.soak.SoakCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,8 +38,7 @@ public final class Main implements Runnable {
 
     /** The version from the jar manifest, or "dev" when run from classes. */
     public static String version() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        return parley.server.Version.current();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

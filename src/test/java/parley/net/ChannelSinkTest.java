@@ -1,4 +1,4 @@
-package parley.server;
+package parley.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;

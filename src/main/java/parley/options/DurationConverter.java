@@ -1,4 +1,4 @@
-package parley.server;
+package parley.options;
 
 import java.time.Duration;
 import picocli.CommandLine;

@@ -1,5 +1,7 @@
-package parley.server;
+package parley.cli;
 
+import parley.options.DurationConverter;
+import parley.server.ServerConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;

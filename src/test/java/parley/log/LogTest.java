@@ -1,4 +1,4 @@
-package parley.server;
+package parley.log;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;

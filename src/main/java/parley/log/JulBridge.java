@@ -1,4 +1,4 @@
-package parley.server;
+package parley.log;
 
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -13,14 +13,14 @@ import java.util.logging.SimpleFormatter;
  * server's standard error has one format, one line per event, instead of JUL's default two-line
  * records in between.
  */
-final class JulBridge extends Handler {
+public final class JulBridge extends Handler {
     /** Only for its {@code formatMessage}, which fills in a record's {0} parameters. */
     private static final Formatter MESSAGE = new SimpleFormatter();
 
     private JulBridge() {}
 
     /** Replaces every JUL handler with this one, at the level matching {@link Log}'s. */
-    static void install() {
+    public static void install() {
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
         root.addHandler(new JulBridge());

@@ -1,4 +1,4 @@
-package parley.server;
+package parley.net;
 
 /**
  * Whether a client is busy sending: at least {@value #BUSY_LINES} lines in the last second or so
