@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the jcstress tests of the broadcast ring and of a connection's writer role (src/jcstress/java,
-# Maven profile `jcstress`) into target/jcstress.jar and runs them all (or those -t selects). Exits non-zero if any test has a forbidden outcome, an error,
-# or if no test ran at all.
+# Builds the jcstress tests of the broadcast ring and of a connection's writer role
+# (src/jcstress/java, Maven profile `jcstress`) into target/jcstress.jar and runs them all (or those
+# -t selects). Exits non-zero if any test has a forbidden outcome, an error, or if no test ran at all.
 #
 #   scripts/jcstress.sh                  short mode, as CI runs it: -time 100 -iters 1 -f 1 -fsm 1
 #                                        (about 13 s a test on 2 cores)

@@ -39,7 +39,9 @@ final class WriteBatch implements Batch {
 
     @Override
     public void putMessage(byte[] line) throws IOException {
-        messages++; // before put, which may write: the count stays exact
+        // Before put, which may write: each message is counted exactly once, by that write if the
+        // put makes one (though the line itself then goes out with the next).
+        messages++;
         put(line);
     }
 

@@ -31,6 +31,8 @@ final class ScriptedSink implements Sink {
     /** Counted down each time a blocking write starts waiting at the gate. */
     volatile CountDownLatch waiting = new CountDownLatch(1);
     volatile Thread lastWriter;
+    /** The array the last write or tryWrite was given (to see a line written from where it is). */
+    volatile byte[] lastArray;
     volatile Thread lastTryWriter;
     volatile boolean closed;
     private Runnable progress = () -> {};
@@ -60,6 +62,7 @@ final class ScriptedSink implements Sink {
     @Override
     public void write(byte[] buf, int off, int len) throws IOException {
         lastWriter = Thread.currentThread();
+        lastArray = buf;
         writes.incrementAndGet();
         IOException fail = failNext;
         if (fail != null) {
@@ -100,6 +103,7 @@ final class ScriptedSink implements Sink {
     @Override
     public long tryWrite(byte[] buf, int off, int len) {
         lastTryWriter = Thread.currentThread();
+        lastArray = buf;
         tryWrites.incrementAndGet();
         int takes = tryTakes;
         if (takes < 0) return -1;
