@@ -161,6 +161,21 @@ class OutboundTest {
     }
 
     @Test
+    void aTryWriteThatRefusesLeavesEverythingToTheWriterThread() {
+        sink.canTry = true;
+        sink.tryTakes = -1; // full, broken or closed: -1
+        Outbound o = outbound();
+        Group g = group("g", ServerConfig.defaults());
+        join(o, g);
+        post(g, "m1");
+        o.wakeInline();
+        awaitText(msg("g", "m1"));
+        await().atMost(WAIT).until(() -> metrics.writes() == 1);
+        assertThat(metrics.deliveries()).isEqualTo(1);
+        assertThat(metrics.bytesOut()).isEqualTo(sink.text().length());
+    }
+
+    @Test
     void anInlineTurnStopsAtItsBudgetAndTheWriterThreadWritesTheRest() {
         sink.canTry = true;
         Outbound o = outbound();

@@ -2,9 +2,12 @@ package parley.server.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The write deadline's clock, with times given by the test (no waiting). */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
 class WriteDeadlineTest {
     private final WriteDeadline d = new WriteDeadline();
 
