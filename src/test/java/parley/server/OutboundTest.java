@@ -55,10 +55,15 @@ class OutboundTest {
         return new Group(name, config, Coalescer.OFF);
     }
 
-    /** Joins {@code g} without a listener: only the test wakes the outbound. */
+    /**
+     * Joins {@code g} without a listener: only the test wakes the outbound. Returns once the wake
+     * the join gives has been dealt with (the role free, or its writer parked), so what the test
+     * does next is not raced by that wake.
+     */
     private static Outbound.Sub join(Outbound o, Group g) {
         Outbound.Sub sub = new Outbound.Sub(new GroupTable.Membership(g, g.channel().subscribe(null, 0)));
         o.add(sub);
+        await().atMost(WAIT).until(() -> o.roleState().equals("IDLE") || o.roleState().equals("PARKED"));
         return sub;
     }
 
