@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the jcstress tests of the broadcast ring (src/jcstress/java, Maven profile `jcstress`) into
-# target/jcstress.jar and runs them. Exits non-zero if any test has a forbidden outcome, an error,
-# or if no test ran at all.
+# Builds the jcstress tests of the broadcast ring and of a connection's writer role
+# (src/jcstress/java, Maven profile `jcstress`) into target/jcstress.jar and runs them all (or those
+# -t selects). Exits non-zero if any test has a forbidden outcome, an error, or if no test ran at all.
 #
 #   scripts/jcstress.sh                  short mode, as CI runs it: -time 100 -iters 1 -f 1 -fsm 1
 #                                        (about 13 s a test on 2 cores)
@@ -30,6 +30,7 @@ out=target/jcstress-results
 rm -rf "$out"
 mkdir -p "$out"
 log="$out/console.txt"
+: >"$log" # exists before tail follows it
 set +e
 # Run inside the results folder: jcstress drops its result blob in the working directory.
 (cd "$out" && exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \

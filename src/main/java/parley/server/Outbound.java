@@ -1,21 +1,13 @@
 package parley.server;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import parley.broadcast.Entry;
-import parley.broadcast.Received;
-import parley.broadcast.Receiver;
 import parley.broadcast.Wakeable;
-import parley.protocol.Codec;
+import parley.server.outbound.WriteDeadline;
+import parley.server.outbound.WriterRole;
 
 /**
  * The only writer of one session's transport (the seed's {@code Outbound}, without the mutex).
@@ -29,40 +21,20 @@ import parley.protocol.Codec;
  *
  * <p>The writer is a virtual thread that exists only while there is work, plus a linger that the
  * server's housekeeping ends ({@link #retireIfIdle}): an idle connection costs no thread and no
- * buffer. Senders signal through a small state machine, so
- * a signal to a writer that is already running costs one CAS and never an unpark.
+ * buffer. For a quiet group the sender's own thread may write instead ({@link #wakeInline}).
+ *
+ * <p>This class wires the parts, each holding one idea: who may write ({@link WriterRole}), what
+ * goes out next and in which order ({@link Drain} over the {@link Subscriptions} and the
+ * {@link ReplyQueue}), how it is written ({@link WriteBatch} on the writer thread,
+ * {@link InlineBatch} on a sender's), and how long a write has been stuck ({@link WriteDeadline}).
  *
  * <p>Memory: what a connection is behind on stays in its groups' rings (bounded by their capacity);
  * what it owns is at most one borrowed write buffer plus the reply queue, which is bounded by
  * making the connection's own reader wait when it is full.
  */
 final class Outbound implements Wakeable {
-    private static final int IDLE = 0;    // no writer thread
-    private static final int RUNNING = 1; // writer draining, no new signal since it started
-    private static final int DIRTY = 2;   // new work signalled; the writer must look again
-    private static final int PARKED = 3;  // writer parked, lingering for work
-    private static final int CLOSED = 4;  // no more writing, ever
-    /** Messages taken from one group before looking at the next, so one busy group cannot starve the others. */
-    private static final int BATCH = 64;
-    private static final int INITIAL_BUFFER = 512;
-    /** Bytes an inline write (see {@link #wakeInline}) collects at most before leaving the rest to the writer thread. */
-    private static final int INLINE_BUDGET = 16 * 1024;
-    private static final VarHandle WRITE_SINCE;
-
-    static {
-        try {
-            WRITE_SINCE = MethodHandles.lookup().findVarHandle(Outbound.class, "writeSince", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /**
-     * A reply and, for each group the connection was in when it was queued, how far that group's
-     * ring had got. The writer sends those messages first, so a client sees the effects of its own
-     * requests in order: the message it posted before the error its next request caused.
-     */
-    private record Reply(byte[] line, Sub[] subs, long[] upTo) {}
+    /** Writer threads, named so a thread dump (or a test) can count them; thread-safe, no name built per thread. */
+    private static final ThreadFactory WRITERS = Thread.ofVirtual().name("parley-writer").factory();
 
     /** A group this connection reads, and where a closing connection stops reading it. */
     static final class Sub {
@@ -75,58 +47,31 @@ final class Outbound implements Wakeable {
     }
 
     private final Sink sink;
-    private final int maxBuffer;
     private final long lingerNanos;
-    private final long maxReplyBacklog;
     private final Runnable onWriteFailure;
+    private final WriterRole role = new WriterRole();
+    private final WriteDeadline deadline = new WriteDeadline();
+    private final Subscriptions subs = new Subscriptions();
+    private final ReplyQueue replies;
+    private final Drain drain;
+    private final WriteBatch batch;
+    private final InlineBatch inline;
     private final Metrics metrics;
-    private final AtomicInteger state = new AtomicInteger(IDLE);
-    private final ConcurrentLinkedQueue<Reply> replies = new ConcurrentLinkedQueue<>();
-    private final AtomicLong replyBytes = new AtomicLong();
     private final CountDownLatch finished = new CountDownLatch(1);
-    private volatile Sub[] subs = new Sub[0];
-    private volatile Thread writer;
-    private volatile Thread backlogWaiter;
     private volatile boolean finishing;
-    private volatile boolean retire;
-    private volatile boolean readerReleased;
-    /** Set once the client says Hello: group messages then go out in the extended form. */
-    private volatile boolean extended;
+    /** When the writer last finished a drain (System.nanoTime): housekeeping retires it after the linger. */
     private volatile long lastActive;
-    /**
-     * When the write in progress started or last made progress (System.nanoTime, never 0), or 0
-     * when not writing: the server's housekeeping reads it to find a client whose socket has
-     * accepted nothing for the write deadline. Two volatile writes per write batch, one more each
-     * time a blocked write goes on, nothing per message.
-     */
-    private volatile long writeSince;
-    /** Group messages put into the buffer since the last write; writer thread only. */
-    private int batchMessages;
-    /**
-     * The writer's buffer, touched only by the writer thread. It starts small, doubles up to the
-     * configured size while drains fill it, and is dropped when the writer retires, so a quiet
-     * connection holds a few hundred bytes at most and an idle one none. Heap rather than direct:
-     * the JDK copies it into a per-carrier cached direct buffer on write, which costs less than
-     * sharing a pool of direct buffers between writers (measured: the pool's queue showed up as
-     * 10% of server CPU at 5000 posts/s), and keeps idle memory in the heap where it is counted.
-     */
-    private byte[] buf;
-    private int len;
-    /** True while a sender's thread holds the writer role to write inline; role holder only. */
-    private boolean inline;
-    /** Inline: the one line collected so far, written from where it is rather than copied. */
-    private byte[] single;
-    /** Inline: the budget was reached or the socket did not take everything; the writer thread goes on. */
-    private boolean leftover;
 
     Outbound(Sink sink, ServerConfig config, Metrics metrics, Runnable onWriteFailure) {
         this.sink = sink;
         this.metrics = metrics;
-        this.maxBuffer = config.writeBufferBytes();
         this.lingerNanos = config.writerLinger().toNanos();
-        this.maxReplyBacklog = config.maxReplyBacklogBytes();
         this.onWriteFailure = onWriteFailure;
-        sink.onProgress(() -> writeSince = System.nanoTime() | 1);
+        this.replies = new ReplyQueue(config.maxReplyBacklogBytes());
+        this.drain = new Drain(subs, replies, metrics);
+        this.batch = new WriteBatch(sink, config.writeBufferBytes(), metrics, deadline);
+        this.inline = new InlineBatch(sink, metrics);
+        sink.onProgress(deadline::tookSome);
     }
 
     // ------------------------------------------------------------------ called by the reader
@@ -137,19 +82,11 @@ final class Outbound implements Wakeable {
      * session's reader thread may call this; anyone else uses {@link #notice}.
      */
     void reply(byte[] line) {
-        enqueue(line);
-        if (mustWaitForBacklog()) metrics.backlogPaused();
-        while (mustWaitForBacklog()) {
-            backlogWaiter = Thread.currentThread();
-            if (mustWaitForBacklog()) {
-                LockSupport.park(this);
-            }
-            backlogWaiter = null;
+        notice(line);
+        if (replies.overLimit()) {
+            metrics.backlogPaused();
+            replies.awaitRoom();
         }
-    }
-
-    private boolean mustWaitForBacklog() {
-        return replyBytes.get() > maxReplyBacklog && state.get() != CLOSED && !readerReleased;
     }
 
     /**
@@ -157,8 +94,7 @@ final class Outbound implements Wakeable {
      * the end of its input rather than wait for a client that may never read.
      */
     void releaseReader() {
-        readerReleased = true;
-        unpark(backlogWaiter);
+        replies.releaseReader();
     }
 
     /**
@@ -168,26 +104,16 @@ final class Outbound implements Wakeable {
      * queued before it.
      */
     void notice(byte[] line) {
-        enqueue(line);
-    }
-
-    private void enqueue(byte[] line) {
-        Sub[] now = subs;
-        long[] upTo = new long[now.length];
-        for (int i = 0; i < now.length; i++) {
-            upTo[i] = now[i].membership.receiver().channel().tail();
-        }
-        replies.add(new Reply(line, now, upTo));
-        replyBytes.addAndGet(line.length);
+        replies.add(line, subs.now());
         wake();
     }
 
     void useExtendedProtocol() {
-        extended = true;
+        drain.useExtended();
     }
 
     boolean extended() {
-        return extended;
+        return drain.extended();
     }
 
     /**
@@ -195,21 +121,12 @@ final class Outbound implements Wakeable {
      * from the caller's thread if it can be, so joining usually starts no writer thread.
      */
     void add(Sub sub) {
-        Sub[] old = subs;
-        Sub[] grown = Arrays.copyOf(old, old.length + 1);
-        grown[old.length] = sub;
-        subs = grown;
+        subs.add(sub);
         wakeInline();
     }
 
     void remove(Sub sub) {
-        Sub[] old = subs;
-        int i = Arrays.asList(old).indexOf(sub);
-        if (i < 0) return;
-        Sub[] shrunk = new Sub[old.length - 1];
-        System.arraycopy(old, 0, shrunk, 0, i);
-        System.arraycopy(old, i + 1, shrunk, i, old.length - i - 1);
-        subs = shrunk;
+        subs.remove(sub);
     }
 
     /**
@@ -217,9 +134,7 @@ final class Outbound implements Wakeable {
      * stops. Returns false if that did not finish within the timeout.
      */
     boolean finish(Duration timeout) throws InterruptedException {
-        for (Sub s : subs) {
-            s.stopAt = s.membership.receiver().channel().tail();
-        }
+        subs.stopAtCurrentEnd();
         finishing = true;
         wake();
         return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -227,10 +142,9 @@ final class Outbound implements Wakeable {
 
     /** Stops writing for good; a writer blocked in a write is released when the transport closes. */
     void close() {
-        state.set(CLOSED);
+        role.close();
         finished.countDown();
-        unpark(backlogWaiter);
-        unpark(writer);
+        replies.close();
     }
 
     // ------------------------------------------------------------------ signalling
@@ -238,18 +152,7 @@ final class Outbound implements Wakeable {
     /** Called by group senders and by the reader: there may be something to write. */
     @Override
     public void wake() {
-        while (true) {
-            int s = state.get();
-            if (s == DIRTY || s == CLOSED) return;
-            if (state.compareAndSet(s, DIRTY)) {
-                if (s == IDLE) {
-                    Thread.ofVirtual().start(this::run);
-                } else if (s == PARKED) {
-                    unpark(writer);
-                }
-                return;
-            }
-        }
+        if (role.signal()) startWriter();
     }
 
     /**
@@ -265,92 +168,74 @@ final class Outbound implements Wakeable {
             wake();
             return;
         }
-        if (!state.compareAndSet(IDLE, RUNNING)) {
+        if (!role.tryAcquireInline()) {
             // A writer thread is about (left from a busy spell): it writes this, then ends rather
             // than lingers, so the next quiet send finds the role free.
-            retire = true; // read only once the writer has drained and parked
+            role.retireWhenParked();
             wake();
             return;
         }
         boolean handOff;
-        inline = true;
         try {
-            drain();
-            handOff = leftover || !replies.isEmpty();
+            drain.groupsOnly(inline);
+            handOff = inline.leftover() || !replies.isEmpty();
         } catch (IOException | RuntimeException e) {
             handOff = true; // the writer thread meets it again and ends the session
-        } finally {
-            inline = false;
-            leftover = false;
         }
-        if (!handOff) {
-            buf = null;
-            len = 0;
-            if (state.compareAndSet(RUNNING, IDLE)) return;
-        }
-        keepSingle();
+        inline.handOver(batch);
+        if (!handOff && role.releaseInline()) return;
         // More to write, or a signal came meanwhile (DIRTY), or the session closed (the thread sees it and ends).
-        Thread.ofVirtual().start(this::run);
+        startWriter();
+    }
+
+    private void startWriter() {
+        WRITERS.newThread(this::run).start();
     }
 
     // ------------------------------------------------------------------ the writer thread
 
     private void run() {
-        writer = Thread.currentThread();
+        role.enter();
         boolean retired = false;
         try {
-            while (true) {
-                int s = state.get();
-                if (s == CLOSED) return;
-                if (!state.compareAndSet(s, RUNNING)) continue;
-                drain();
+            while (role.begin()) {
+                drain.everything(batch);
                 lastActive = System.nanoTime();
                 if (finishing && allWritten()) {
-                    state.set(CLOSED);
-                    finished.countDown();
+                    closeOnce();
                     return;
                 }
-                if (state.compareAndSet(RUNNING, PARKED) && (retired = lingerUntilIdle())) return;
+                if (role.park() && (retired = lingerUntilIdle())) return;
             }
         } catch (IOException | RuntimeException e) {
-            state.set(CLOSED);
-            finished.countDown();
-            unpark(backlogWaiter);
+            closeOnce();
             onWriteFailure.run();
         } finally {
             // A retired writer gave up its buffer before it gave up the role: by now a new writer
-            // may own them. Only after CLOSED, when no writer can follow, are they let go here.
-            if (!retired) release();
+            // may own it. Only after CLOSED, when no writer can follow, is it let go here.
+            if (!retired) batch.release();
         }
     }
 
-    /** Drops the writer's buffer (and the sink's view of it): an idle connection holds neither. */
-    private void release() {
-        buf = null;
-        len = 0;
-        sink.idle();
+    private boolean allWritten() {
+        return replies.isEmpty() && subs.allRead();
+    }
+
+    private void closeOnce() {
+        role.close();
+        finished.countDown();
+        replies.close();
     }
 
     /**
      * Parks until there is work or the server's housekeeping asks an idle writer to retire.
-     * Returns true if the thread should end. Only this thread moves PARKED to IDLE, so a writer
-     * started by a later signal can never overlap with this one.
+     * Returns true if the thread should end, having let go of its buffer first: a writer started
+     * by a signal after the role is free must find nothing of this one in its way.
      */
     private boolean lingerUntilIdle() {
-        while (state.get() == PARKED) {
-            if (retire) {
-                retire = false;
-                // Still the only writer: let go of everything first, then of the role. A writer
-                // started by a signal after the CAS must find nothing of this one in its way.
-                release();
-                writer = null;
-                if (state.compareAndSet(PARKED, IDLE)) return true;
-                writer = Thread.currentThread(); // a signal came first: carry on as the writer
-                return false;
-            }
-            LockSupport.park(this);
-        }
-        return false;
+        if (!role.awaitWorkOrRetire()) return false; // work came, or the role was closed
+        batch.release();
+        return role.tryRetire(); // false: a signal came first, so carry on as the writer
     }
 
     /**
@@ -359,176 +244,7 @@ final class Outbound implements Wakeable {
      * but costs a timer task on every single wake; one sweep over all connections is far cheaper.
      */
     void retireIfIdle(long now) {
-        if (state.get() == PARKED && now - lastActive >= lingerNanos) {
-            retire = true;
-            unpark(writer);
-        }
-    }
-
-    private void drain() throws IOException {
-        boolean progress = true;
-        while (progress) {
-            progress = !inline && drainReplies(); // a reply waits for the writer thread: see wakeInline
-            for (Sub s : subs) {
-                progress |= drainGroup(s, Long.MAX_VALUE, BATCH);
-            }
-        }
-        flushOut();
-    }
-
-    private boolean drainReplies() throws IOException {
-        boolean any = false;
-        Reply r;
-        while ((r = replies.poll()) != null) {
-            replyBytes.addAndGet(-r.line().length);
-            for (int i = 0; i < r.subs().length; i++) {
-                drainGroup(r.subs()[i], r.upTo()[i], Integer.MAX_VALUE);
-            }
-            put(r.line());
-            any = true;
-        }
-        if (any) unpark(backlogWaiter);
-        return any;
-    }
-
-    /**
-     * Writes up to {@code max} of a group's messages, stopping before sequence {@code upTo} (and
-     * before a closing connection's stop point). Returns true if it wrote anything.
-     */
-    private boolean drainGroup(Sub s, long upTo, int max) throws IOException {
-        Receiver<Posted> rx = s.membership.receiver();
-        long stop = Math.min(upTo, s.stopAt);
-        for (int k = 0; k < max; k++) {
-            if (rx.position() >= stop) return k > 0;
-            if (inline && inlineBudgetSpent()) return k > 0;
-            switch (rx.poll()) {
-                case Entry<Posted> e -> {
-                    batchMessages++; // before put, which may write: the count stays exact
-                    put(extended ? e.value().extendedLine(e.seq()) : e.value().line());
-                }
-                case Received.Lagged<Posted> l -> {
-                    metrics.lagged(l.missed());
-                    put(Codec.encodeError(
-                            "Dropped " + l.missed() + " messages from " + s.membership.group().name() + "."));
-                }
-                case Received.Empty<Posted> e -> { return k > 0; }
-                case Received.Closed<Posted> c -> { return k > 0; }
-            }
-        }
-        return true;
-    }
-
-    private boolean allWritten() {
-        if (!replies.isEmpty()) return false;
-        for (Sub s : subs) {
-            Receiver<Posted> rx = s.membership.receiver();
-            if (!rx.isClosed() && rx.position() < s.stopAt) return false;
-        }
-        return true;
-    }
-
-    private void put(byte[] line) throws IOException {
-        if (inline) {
-            putInline(line);
-            return;
-        }
-        if (buf == null) buf = new byte[INITIAL_BUFFER];
-        if (line.length > buf.length - len) {
-            if (buf.length < maxBuffer) {
-                // Busy: grow toward the configured size so later drains need fewer writes.
-                buf = Arrays.copyOf(buf, Math.min(maxBuffer, Math.max(buf.length * 2, len + line.length)));
-            }
-            if (line.length > buf.length - len) {
-                flushOut();
-                if (line.length > buf.length) {
-                    write(line, line.length);
-                    return;
-                }
-            }
-        }
-        System.arraycopy(line, 0, buf, len, line.length);
-        len += line.length;
-    }
-
-    private void flushOut() throws IOException {
-        if (inline) {
-            flushInline();
-            return;
-        }
-        if (len == 0) return;
-        write(buf, len);
-        len = 0;
-    }
-
-    // ------------------------------------------------------------------ inline writes (role held by a sender)
-
-    /** Collects a line without ever writing: one line stays where it is; more are copied together. */
-    private void putInline(byte[] line) {
-        if (single == null && len == 0) {
-            single = line;
-            return;
-        }
-        keepSingle();
-        appendInline(line);
-    }
-
-    /** Moves the single collected line into the buffer, where the writer thread expects pending bytes. */
-    private void keepSingle() {
-        byte[] line = single;
-        if (line == null) return;
-        single = null;
-        appendInline(line);
-    }
-
-    /** Appends to the buffer, growing it without bound: the inline budget is checked per line. */
-    private void appendInline(byte[] line) {
-        if (buf == null) buf = new byte[Math.max(INITIAL_BUFFER, line.length)];
-        if (line.length > buf.length - len) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + line.length));
-        System.arraycopy(line, 0, buf, len, line.length);
-        len += line.length;
-    }
-
-    private boolean inlineBudgetSpent() {
-        if ((single != null ? single.length : len) < INLINE_BUDGET) return false;
-        leftover = true;
-        return true;
-    }
-
-    /** Writes what the socket takes now; the rest stays at the front of the buffer for the writer thread. */
-    private void flushInline() {
-        byte[] b = single != null ? single : buf;
-        int n = single != null ? single.length : len;
-        if (n == 0) return;
-        int took = (int) Math.max(0, sink.tryWrite(b, 0, n));
-        if (took > 0) { // otherwise the writer thread's write counts these messages
-            metrics.wrote(batchMessages, took);
-            batchMessages = 0;
-        }
-        if (took == n) {
-            single = null;
-            len = 0;
-            return;
-        }
-        int rest = n - took;
-        if (b == single) {
-            single = null;
-            buf = new byte[Math.max(INITIAL_BUFFER, rest)];
-        }
-        System.arraycopy(b, took, buf, 0, rest);
-        len = rest;
-        leftover = true;
-    }
-
-    /** One write batch to the transport, timed for the write deadline and counted once. */
-    private void write(byte[] b, int n) throws IOException {
-        writeSince = System.nanoTime() | 1;
-        try {
-            sink.write(b, 0, n);
-        } finally {
-            writeSince = 0;
-        }
-        metrics.wrote(batchMessages, n);
-        batchMessages = 0;
+        if (role.isParked() && now - lastActive >= lingerNanos) role.retire();
     }
 
     /**
@@ -536,32 +252,26 @@ final class Outbound implements Wakeable {
      * again from {@code now}. Nothing if that write has ended meanwhile. Any thread.
      */
     void progressed(long now) {
-        long since = writeSince;
-        if (since != 0) WRITE_SINCE.compareAndSet(this, since, now | 1);
+        deadline.progressed(now);
     }
 
     /** How long the write in progress has taken nothing, or 0 if the writer is not in a write. */
     long blockedFor(long now) {
-        long since = writeSince;
-        return since == 0 ? 0 : now - since;
+        return deadline.blockedFor(now);
     }
 
     /** Bytes queued for the client and not yet handed to the transport (a racy snapshot, for metrics). */
     long backlogBytes() {
-        return replyBytes.get() + len;
+        return replies.bytes() + batch.pending();
     }
 
     /** Group messages waiting for this client, each group counted up to its capacity. */
     long backlogMessages() {
-        long n = 0;
-        for (Sub s : subs) {
-            Receiver<Posted> rx = s.membership.receiver();
-            if (!rx.isClosed()) n += Math.min(rx.backlog(), rx.channel().capacity());
-        }
-        return n;
+        return subs.backlogMessages();
     }
 
-    private static void unpark(Thread t) {
-        if (t != null) LockSupport.unpark(t);
+    /** The writer role's state (IDLE, RUNNING, DIRTY, PARKED or CLOSED), for tests. */
+    String roleState() {
+        return role.toString();
     }
 }

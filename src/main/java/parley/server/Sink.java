@@ -3,8 +3,11 @@ package parley.server;
 import java.io.IOException;
 
 /**
- * Where a session's {@link Outbound} writes: a TCP socket, a TLS socket, a WebSocket. The writer
- * thread is the only caller, so implementations need no locking of their own.
+ * Where a session's {@link Outbound} writes: a TCP socket, a TLS socket, a WebSocket. Writes come
+ * only from the holder of the session's writer role: its writer thread ({@link #write}), or a
+ * sender's thread that took the free role to write inline ({@link #tryWrite}). The role is held by
+ * one thread at a time and handed over with a happens-before edge, so implementations need no
+ * locking between those calls; the calls documented as "any thread" may overlap with them.
  */
 public interface Sink {
 
@@ -53,7 +56,8 @@ public interface Sink {
 
     /**
      * The writer is ending until there is output again and has dropped its buffer: a sink that
-     * kept a view of that buffer lets it go too, so an idle connection holds none. Writer thread only.
+     * kept a view of that buffer lets it go too, so an idle connection holds none. Called by the
+     * writer thread while it still holds the role.
      */
     default void idle() {}
 

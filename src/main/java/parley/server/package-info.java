@@ -3,7 +3,9 @@
  * housekeeping, the orderly stop), each client's {@link parley.server.Session} (the {@code switch}
  * on its requests, its limits and authentication), the {@link parley.server.GroupTable} and its
  * {@link parley.server.Group}s, and each connection's single writer,
- * {@link parley.server.Outbound}.
+ * {@link parley.server.Outbound}, built from parts that each hold one idea (the reply queue, the
+ * drain, the writer's and the inline batch here; the writer role and the write deadline, which
+ * know nothing of chat, in {@code parley.server.outbound}).
  *
  * <p>Owns the data path from request to write: a post is encoded once by its group and sent into
  * that group's {@code broadcast} ring, and each member's outbound drains every ring it is
