@@ -1,6 +1,5 @@
 package parley.server;
 
-import parley.auth.AuthTokens;
 import parley.log.Log;
 import parley.options.DurationConverter;
 import parley.protocol.Codec;
@@ -22,21 +21,13 @@ import parley.server.Metrics.ErrorKind;
  */
 final class Identity {
     private final Session session;
-    private final Chat server;
-    private final AuthTokens auth;
-    private final ServerConfig config;
-    private final Metrics metrics;
     /** The name given in Hello or by the Auth token, or null; read by other sessions listing members. */
     private volatile String name;
     /** The user the Auth token named, or null (not yet, or authentication is off). */
     private volatile String user;
 
-    Identity(Session session, Chat server) {
+    Identity(Session session) {
         this.session = session;
-        this.server = server;
-        this.auth = server.auth();
-        this.config = server.config();
-        this.metrics = server.metrics();
     }
 
     String name() {
@@ -50,7 +41,7 @@ final class Identity {
 
     /** True while authentication is on and this session has not yet passed it. */
     boolean awaitingAuth() {
-        return auth != null && user == null;
+        return user == null && session.chat().auth() != null;
     }
 
     /** The session's first request, with authentication on. The token is never logged. */
@@ -59,7 +50,7 @@ final class Identity {
             refuseAuth("no token");
             return;
         }
-        String u = auth.userFor(a.token());
+        String u = session.chat().auth().userFor(a.token());
         if (u == null) {
             refuseAuth("unknown token");
             return;
@@ -71,7 +62,7 @@ final class Identity {
 
     /** An Auth after the first request: an error, or null with authentication off (then it is ignored). */
     String authAgain() {
-        return auth == null ? null : session.fail(ErrorKind.AUTH, "already authenticated as '" + user + "'");
+        return session.chat().auth() == null ? null : session.fail(ErrorKind.AUTH, "already authenticated as '" + user + "'");
     }
 
     void refuseAuth(String why) {
@@ -83,6 +74,7 @@ final class Identity {
 
     /** Housekeeping: ends a session that has not authenticated within the auth timeout of {@code openedAt}. */
     void checkAuthTimeout(long now, long openedAt) {
+        ServerConfig config = session.config();
         if (awaitingAuth() && !session.isStopping() && now - openedAt > config.authTimeout().toNanos()) {
             Log.info("auth.failed", "peer", session.peer(), "reason", "timeout");
             session.stopFor(CloseReason.AUTH_TIMEOUT, ErrorKind.AUTH, "authentication timed out: send {\"Auth\":{\"token\":\"...\"}} within "
@@ -103,6 +95,7 @@ final class Identity {
             return null;
         }
         if (!wanted.equals(name)) {
+            Chat server = session.chat();
             if (!server.claimName(wanted, session)) return session.fail(ErrorKind.NAME_TAKEN, "name '" + wanted + "' is taken");
             server.releaseName(name, session);
             name = wanted;
@@ -118,11 +111,11 @@ final class Identity {
 
     /** Gives up the name, when the session ends. */
     void release() {
-        server.releaseName(name, session);
+        session.chat().releaseName(name, session);
     }
 
     private String checkUserName(String n) {
-        int max = config.maxNameChars();
+        int max = session.config().maxNameChars();
         if (n.isEmpty() || n.length() > max || !n.chars().allMatch(Identity::nameChar)) {
             return session.fail(ErrorKind.BAD_NAME, "invalid name '" + n + "': use 1 to " + max
                     + " of the characters A-Z a-z 0-9 _ - .");

@@ -13,22 +13,14 @@ import parley.server.Metrics.ErrorKind;
  * Members (who is in one) and Fetch (a group's earlier messages, from this node's ring or, in a
  * cluster, from the bus's retained history). Each answer is a reply to the session's client.
  *
- * <p>Reader thread only.
+ * <p>Reader thread only. Holds nothing of its own: every session shares it.
  */
 final class Lookups {
-    private final Session session;
-    private final GroupTable groups;
-    private final ServerConfig config;
+    private Lookups() {}
 
-    Lookups(Session session, GroupTable groups, ServerConfig config) {
-        this.session = session;
-        this.groups = groups;
-        this.config = config;
-    }
-
-    String list() {
+    static String list(Session session) {
         List<FromServer.GroupInfo> all = new ArrayList<>();
-        for (Group g : groups.all()) {
+        for (Group g : session.groups().all()) {
             all.add(new FromServer.GroupInfo(g.name(), g.members()));
         }
         all.sort(Comparator.comparing(FromServer.GroupInfo::name));
@@ -36,15 +28,17 @@ final class Lookups {
         return null;
     }
 
-    String members(String group) {
-        Group g = groups.get(group);
+    static String members(Session session, String group) {
+        Group g = session.groups().get(group);
         if (g == null) return session.noSuchGroup(group);
         session.reply(Codec.encode(new FromServer.Members(group, g.memberNames())));
         return null;
     }
 
     /** {@code after} is a wire seq (first message is 1), or -1 for the newest {@code limit}. */
-    String fetch(String group, long after, long limit) {
+    static String fetch(Session session, String group, long after, long limit) {
+        GroupTable groups = session.groups();
+        ServerConfig config = session.config();
         Group g = groups.get(group);
         GroupBus bus = groups.bus();
         if (limit < 1) {

@@ -16,23 +16,21 @@ import parley.server.Metrics.ErrorKind;
  */
 final class Posting {
     private final Session session;
-    private final GroupTable groups;
-    private final ServerConfig config;
+    /** The post rate limit's bucket (which starts full), or null without a limit. */
     private final PostRate postRate;
     /**
      * Wakes of quiet groups this session's posts hold back while more request lines are already
-     * read; created by the first such post (an idle connection holds none).
+     * read; created by the first such post.
      */
     private PendingWakes pending;
-    /** A cluster bus's late word on a post (from any thread): told like a server notice. */
-    private final Consumer<String> busErrors;
+    /** A cluster bus's late word on a post (from any thread), told like a server notice; made by the first post it may concern. */
+    private Consumer<String> busErrors;
 
-    Posting(Session session, GroupTable groups, ServerConfig config) {
+    /** Made by the session's first post: a connection that only listens holds none of this. */
+    Posting(Session session) {
         this.session = session;
-        this.groups = groups;
-        this.config = config;
+        ServerConfig config = session.config();
         this.postRate = config.postRate() > 0 ? new PostRate(config.postRate(), config.postBurst()) : null;
-        this.busErrors = text -> session.outbound().notice(Codec.encodeError(text));
     }
 
     /**
@@ -41,6 +39,7 @@ final class Posting {
      * Returns an error for the client, or null.
      */
     String post(String group, String message, String from, boolean moreLines) {
+        ServerConfig config = session.config();
         int max = config.maxMessageBytes();
         if (message.length() > max / 3) { // cheap test first: a char is at most 3 UTF-8 bytes
             long size = utf8Length(message);
@@ -54,9 +53,11 @@ final class Posting {
                     + (config.postRate() == 1 ? " post" : " posts") + " a second (bursts of "
                     + config.postBurst() + "); this post was not delivered to '" + group + "'");
         }
+        GroupTable groups = session.groups();
         Group g = groups.get(group);
         GroupBus bus = groups.bus();
         if (bus.sharesGroups()) {
+            if (busErrors == null) busErrors = text -> session.outbound().notice(Codec.encodeError(text));
             String error = bus.post(g, group, message, from, busErrors);
             if (error == null) session.metrics().posted();
             return error;

@@ -11,32 +11,18 @@ import parley.server.Metrics.ErrorKind;
  * naming the problem and the session carries on; with authentication on, nothing but the Auth
  * that must come first is served until it has.
  *
- * <p>Reader thread only.
+ * <p>Reader thread only. Holds nothing of its own: every session shares it.
  */
 final class Requests {
-    private final Session session;
-    private final Metrics metrics;
-    private final Identity identity;
-    private final Memberships memberships;
-    private final Lookups lookups;
-    private final Posting posting;
-
-    Requests(Session session, Metrics metrics, Identity identity, Memberships memberships, Lookups lookups,
-            Posting posting) {
-        this.session = session;
-        this.metrics = metrics;
-        this.identity = identity;
-        this.memberships = memberships;
-        this.lookups = lookups;
-        this.posting = posting;
-    }
+    private Requests() {}
 
     /**
      * Decodes one request line and acts on it; {@code moreLines} says another whole line is
      * already read (a post may then hold its group's wake, see {@link PendingWakes}).
      */
-    void handle(byte[] buf, int off, int len, boolean moreLines) {
-        metrics.bytesIn(len + 1L);
+    static void handle(Session session, byte[] buf, int off, int len, boolean moreLines) {
+        session.metrics().bytesIn(len + 1L);
+        Identity identity = session.identity();
         FromClient request;
         try {
             request = Codec.decodeRequest(buf, off, len);
@@ -52,15 +38,16 @@ final class Requests {
             identity.authenticate(request);
             return;
         }
-        if (!(request instanceof FromClient.Post)) posting.flushWakes(); // a Join, say, may wait
+        if (!(request instanceof FromClient.Post)) session.flushWakes(); // a Join, say, may wait
+        Memberships memberships = session.memberships();
         String error = switch (request) {
-            case FromClient.Join j -> memberships.join(j.groupName(), j.history());
-            case FromClient.Post p -> posting.post(p.groupName(), p.message(), identity.name(), moreLines);
+            case FromClient.Join j -> memberships.join(session, j.groupName(), j.history());
+            case FromClient.Post p -> session.posting().post(p.groupName(), p.message(), identity.name(), moreLines);
             case FromClient.Hello h -> identity.hello(h.name());
-            case FromClient.Leave l -> memberships.leave(l.groupName());
-            case FromClient.ListGroups l -> lookups.list();
-            case FromClient.Members m -> lookups.members(m.groupName());
-            case FromClient.Fetch f -> lookups.fetch(f.groupName(), f.after().orElse(-1), f.limit());
+            case FromClient.Leave l -> memberships.leave(session, l.groupName());
+            case FromClient.ListGroups l -> Lookups.list(session);
+            case FromClient.Members m -> Lookups.members(session, m.groupName());
+            case FromClient.Fetch f -> Lookups.fetch(session, f.groupName(), f.after().orElse(-1), f.limit());
             case FromClient.Auth a -> identity.authAgain();
         };
         if (error != null) {

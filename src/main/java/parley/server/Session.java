@@ -25,15 +25,14 @@ public final class Session {
     /** The sink's unacknowledged bytes at housekeeping's last look at a blocked write, or -1. */
     private long lastUnacknowledged = -1;
     private final Runnable stopInput;
-    private final ServerConfig config;
     private final Outbound outbound;
     private final String peer;
     private final Metrics metrics;
     private final long openedAt = System.nanoTime();
     private final Identity identity;
-    private final Memberships memberships;
-    private final Posting posting;
-    private final Requests requests;
+    private final Memberships memberships = new Memberships();
+    /** Made by the first post, so that a connection that only listens holds none of it. Reader thread only. */
+    private Posting posting;
     private volatile boolean closed;
     /** Set once the session is on its way out: later request lines are ignored. */
     private volatile boolean stopping;
@@ -51,15 +50,10 @@ public final class Session {
         this.server = server;
         this.sink = sink;
         this.stopInput = stopInput;
-        this.config = server.config();
         this.metrics = server.metrics();
-        this.outbound = new Outbound(sink, config, metrics, this::abort);
+        this.outbound = new Outbound(sink, server.config(), metrics, this::abort);
         this.peer = peer;
-        GroupTable groups = server.groups();
-        this.identity = new Identity(this, server);
-        this.memberships = new Memberships(this, groups, config, outbound);
-        this.posting = new Posting(this, groups, config);
-        this.requests = new Requests(this, metrics, identity, memberships, new Lookups(this, groups, config), posting);
+        this.identity = new Identity(this);
     }
 
     /** Asks the session to end because the server is shutting down. */
@@ -99,9 +93,9 @@ public final class Session {
 
     /** Waits (at most the close-flush timeout) until everything queued has been written. */
     public void flush() {
-        posting.flushWakes();
+        flushWakes();
         try {
-            outbound.finish(config.closeFlushTimeout());
+            outbound.finish(server.config().closeFlushTimeout());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -130,7 +124,7 @@ public final class Session {
      * held wakes go first.
      */
     public void reply(byte[] line) {
-        posting.flushWakes();
+        flushWakes();
         outbound.reply(line);
     }
 
@@ -146,10 +140,16 @@ public final class Session {
      */
     public void handle(byte[] buf, int off, int len, boolean moreLines) {
         try {
-            if (!stopping) requests.handle(buf, off, len, moreLines);
+            if (!stopping) Requests.handle(this, buf, off, len, moreLines);
         } finally {
-            if (!moreLines) posting.flushWakes();
+            if (!moreLines) flushWakes();
         }
+    }
+
+    /** Gives the wakes this session's posts hold: before its reader waits for anything, and when its lines run out. */
+    void flushWakes() {
+        Posting p = posting;
+        if (p != null) p.flushWakes();
     }
 
     /** Counts an error of this kind and returns its text, for the request handlers' {@code return}. */
@@ -187,7 +187,7 @@ public final class Session {
             blocked = 0;
         }
         lastUnacknowledged = unacked;
-        if (blocked > config.writeDeadline().toNanos() && !closed) {
+        if (blocked > server.config().writeDeadline().toNanos() && !closed) {
             if (closeReason == null) closeReason = CloseReason.WRITE_DEADLINE;
             Log.info("connection.write_deadline", "peer", peer, "blocked_ms", blocked / 1_000_000);
             abort();
@@ -200,16 +200,16 @@ public final class Session {
      */
     public void end(boolean graceful) {
         boolean flushed = false;
-        posting.flushWakes();
+        flushWakes();
         try {
             if (graceful) {
-                flushed = outbound.finish(config.closeFlushTimeout());
+                flushed = outbound.finish(server.config().closeFlushTimeout());
                 if (!flushed) Log.debug("connection.flush_timeout", "peer", peer);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            memberships.leaveAll();
+            memberships.leaveAll(this);
             identity.release();
             if (flushed && !closed) sink.sendClose();
             abort();
@@ -242,6 +242,32 @@ public final class Session {
 
     Metrics metrics() {
         return metrics;
+    }
+
+    Chat chat() {
+        return server;
+    }
+
+    ServerConfig config() {
+        return server.config();
+    }
+
+    GroupTable groups() {
+        return server.groups();
+    }
+
+    Identity identity() {
+        return identity;
+    }
+
+    Memberships memberships() {
+        return memberships;
+    }
+
+    /** This session's posting part, made by its first post. Reader thread only. */
+    Posting posting() {
+        Posting p = posting;
+        return p != null ? p : (posting = new Posting(this));
     }
 
     Outbound outbound() {
