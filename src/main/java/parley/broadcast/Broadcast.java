@@ -18,7 +18,10 @@ import java.util.function.ToIntFunction;
  *
  * <p><b>Waking.</b> After a value becomes visible, the sender calls {@link Wakeable#wake} on every
  * receiver's listener, at once or, with a {@link Coalescer}, within its delay (one wake for a
- * burst). A receiver that found nothing parks until woken; nothing spins or polls.
+ * burst). A send to a quiet channel may instead report that its wake is the caller's
+ * ({@link #sendLeavingQuietWake}), who then decides when to give it and on which thread; the
+ * channel never calls back into its sender for that. A receiver that found nothing parks until
+ * woken; nothing spins or polls.
  *
  * <p><b>Threads.</b> Any number of threads may send, subscribe and close. Sends are ordered by a
  * short lock (write one slot, publish the tail); reads are lock-free. Each {@link Receiver} must be
@@ -41,8 +44,6 @@ public final class Broadcast<T> {
     private static final Receiver[] NONE = new Receiver[0];
 
     private static final int INITIAL_RING = 16;
-    /** The most receivers a quiet send wakes inline. */
-    private static final int INLINE_RECEIVERS = Integer.getInteger("parley.inlineReceivers", 128);
 
     private final int capacity;
     private final int maxRing;
@@ -130,30 +131,51 @@ public final class Broadcast<T> {
     }
 
     /**
+     * What a send left to its sender ({@link #sendLeavingQuietWake}): the channel reports what it
+     * did, and the sender decides when the receivers of a quiet channel are woken, and on which
+     * thread they are served.
+     */
+    public enum Sent {
+        /** The channel is closed: nothing was sent. */
+        REFUSED,
+        /**
+         * The channel saw to the wake: it woke the receivers at once, or a wake it has scheduled
+         * covers this value (a busy channel, or any channel without a {@link Coalescer}).
+         */
+        WOKEN,
+        /**
+         * A quiet channel (see {@link Coalescer}): no receiver has been woken for this value. The
+         * sender must wake them ({@link #wakeAllInline} or {@link #wakeAll}), at once or, having
+         * more sends coming, once for all of them, but before it waits for anything.
+         */
+        QUIET
+    }
+
+    /**
      * Sends a value to every current receiver and returns its sequence number, or -1 if the
-     * channel is closed. Never waits for a receiver.
+     * channel is closed. Never waits for a receiver, and wakes them itself ({@link Wakeable#wake}):
+     * at once, or within the coalescer's delay for a busy channel.
      */
     public long send(T value) {
-        return send(value, true, null);
+        return send(value, false);
     }
 
     /**
-     * Like {@link #send(Object)}; with {@code inline} false, a quiet send wakes receivers as a busy
-     * one does, never asking them to work on this thread ({@link Wakeable#wakeInline}).
+     * Sends a value like {@link #send(Object)}, but leaves a quiet channel's wake to the caller,
+     * which knows whether more sends are coming and whether its own thread may serve the
+     * receivers; a busy channel's wake is paced as ever. The value is visible to receivers that
+     * are already reading as soon as this returns, woken or not.
      */
-    public long send(T value, boolean inline) {
-        return send(value, inline, null);
+    public Sent sendLeavingQuietWake(T value) {
+        long r = send(value, true);
+        return r == -1 ? Sent.REFUSED : r < 0 ? Sent.QUIET : Sent.WOKEN;
     }
 
     /**
-     * Like {@link #send(Object)}, from a sender with more sends coming: a quiet send's wake goes
-     * into {@code held} (when the channel is large enough) until the sender releases it.
+     * Returns the value's sequence number, -1 if the channel is closed, or, when a quiet wake was
+     * left to the caller, the sequence number with the sign bit set (below -1, allocation-free).
      */
-    public long send(T value, HeldWakes held) {
-        return send(value, true, held);
-    }
-
-    private long send(T value, boolean inline, HeldWakes held) {
+    private long send(T value, boolean leaveQuietWake) {
         long seq;
         long wake = WakePacing.NOW;
         lock.lock();
@@ -173,8 +195,8 @@ public final class Broadcast<T> {
         if (wake == WakePacing.NOW) {
             wakeAll();
         } else if (wake == WakePacing.QUIET) {
-            if (!inline) wakeAll();
-            else if (held == null || !held.hold(this)) wakeAllInline();
+            if (leaveQuietWake) return seq | Long.MIN_VALUE;
+            wakeAll();
         } else if (wake > 0) {
             coalescer.schedule(this::scheduledWake, wake);
         }
@@ -191,32 +213,20 @@ public final class Broadcast<T> {
         wakeAll();
     }
 
-    /**
-     * A held quiet send's wake, given late (see {@link HeldWakes}): through the receivers' own
-     * threads, since the sender that held it was behind.
-     */
-    void wakeHeld() {
-        wakeAll();
-    }
-
-    private void wakeAll() {
+    /** Wakes every current receiver through its listener's {@link Wakeable#wake}, on the listener's own terms. */
+    public void wakeAll() {
         for (Receiver<T> rx : receivers) {
             rx.wake();
         }
     }
 
     /**
-     * A quiet channel's wake: its receivers may take the value on this thread (see
-     * {@link Wakeable#wakeInline}). Not for many receivers, whose threads would share the work
-     * where this thread would do it all in turn.
+     * Wakes every current receiver through {@link Wakeable#wakeInline}: each listener may serve its
+     * receiver right here, on the caller's thread. For the sender of a {@link Sent#QUIET} send that
+     * has decided its thread should do that work (the channel does not decide it).
      */
-    private void wakeAllInline() {
-        Receiver<T>[] all = receivers;
-        if (all.length > INLINE_RECEIVERS) {
-            wakeAll();
-            return;
-        }
-        for (Receiver<T> rx : all) {
+    public void wakeAllInline() {
+        for (Receiver<T> rx : receivers) {
             rx.wakeInline();
         }
     }

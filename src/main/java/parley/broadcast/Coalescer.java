@@ -9,11 +9,11 @@ import java.util.concurrent.TimeUnit;
  * once instead of once per value.
  *
  * <p>Only a busy channel is paced: one whose sends come, on average, less than an eighth of
- * {@code delay} apart ({@link WakePacing}). A quiet channel wakes on every send (and may let its
- * receivers work on the sender's thread, {@link Wakeable#wakeInline}). A busy channel's send wakes
- * the receivers at once when the last wake was at least {@code delay} ago; a send that comes sooner
- * does not wake anyone: one wake, {@code delay} after the previous one, covers it and everything
- * else sent in between. A receiver that is already reading sees each value as soon as it is sent,
+ * {@code delay} apart ({@link WakePacing}). A quiet channel wakes on every send (or leaves that
+ * wake to its sender, who may let the receivers work on its own thread,
+ * {@link Wakeable#wakeInline}). A busy channel's send wakes the receivers at once when the last
+ * wake was at least {@code delay} ago; a send that comes sooner does not wake anyone: one wake,
+ * {@code delay} after the previous one, covers it and everything else sent in between. A receiver that is already reading sees each value as soon as it is sent,
  * woken or not, so pacing only delays receivers that had caught up and parked, and by at most
  * {@code delay}.
  *

@@ -11,10 +11,10 @@ public interface Wakeable {
     void wake();
 
     /**
-     * A wake from a send to a quiet channel (see {@link Coalescer}): the listener may do the
-     * receiver's pending work right here, on the sender's thread, if it can do so without ever
-     * blocking and in bounded time; otherwise, and by default, it is {@link #wake}. Same rules
-     * as {@code wake} besides.
+     * A wake from the sender of a quiet channel's value that chose to serve receivers on its own
+     * thread ({@link Broadcast#wakeAllInline}): the listener may do the receiver's pending work
+     * right here, if it can do so without ever blocking and in bounded time; otherwise, and by
+     * default, it is {@link #wake}. Same rules as {@code wake} besides.
      */
     default void wakeInline() {
         wake();

@@ -5,9 +5,10 @@
  * <p>Owns the ring of the last {@code capacity} values, each receiver's cursor, exact lag counts,
  * and waking receivers by park/unpark (never spinning or polling). A sender never waits for a
  * receiver; a receiver that falls more than the capacity behind is told exactly how many values it
- * missed and resumes at the oldest one still held. Also owns when receivers are woken: at once,
- * or, for a channel sent to in bursts, once per burst ({@link parley.broadcast.Coalescer}), or
- * once a sender with more sends coming lets its held wakes go ({@link parley.broadcast.HeldWakes}).
+ * missed and resumes at the oldest one still held. Also owns when a busy channel's receivers are
+ * woken: once per burst ({@link parley.broadcast.Coalescer}). A quiet channel's send reports its
+ * wake to the sender instead ({@link parley.broadcast.Broadcast.Sent}), which decides when to give
+ * it and on which thread the receivers are served: the channel never calls back into its sender.
  *
  * <p>Generic and self-contained: it knows nothing of JSON, sockets, groups or connections, so it
  * can be stress-tested and benchmarked on its own.

@@ -30,10 +30,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import parley.broadcast.HeldWakes;
 import parley.protocol.FromServer;
 import parley.server.Group;
 import parley.server.GroupBus;
@@ -89,10 +90,14 @@ public final class NatsBus implements GroupBus {
     private volatile boolean up = true;
     private volatile boolean closed;
 
-    /** One group's consumer on this node. */
+    /** One group's consumer on this node, and what the bus knows of the group here. */
     private static final class Feed {
         final Group group;
         final String subject;
+        /** Open until the group's earlier messages are loaded into its ring: joiners wait for it. */
+        final CountDownLatch ready = new CountDownLatch(1);
+        /** The last stream sequence delivered into the ring; written only by the delivering thread. */
+        volatile long delivered;
         volatile JetStreamSubscription sub;
         /** The subject's last stream sequence when the consumer started: loaded once it is delivered. */
         volatile long readyAt;
@@ -103,6 +108,24 @@ public final class NatsBus implements GroupBus {
         Feed(Group group) {
             this.group = group;
             this.subject = Subjects.posts(group.name());
+        }
+
+        boolean isReady() {
+            return ready.getCount() == 0;
+        }
+
+        void markReady() {
+            ready.countDown();
+        }
+
+        /**
+         * Delivers a message into the ring unless it is a duplicate: a seq not above the last one
+         * delivered (the consumer re-reading after an outage). One thread at a time.
+         */
+        void deliver(BusPayload.Post p, long seq) {
+            if (seq <= delivered) return;
+            delivered = seq;
+            group.deliver(p.message(), p.from(), seq);
         }
     }
 
@@ -214,8 +237,12 @@ public final class NatsBus implements GroupBus {
     // ------------------------------------------------------------------ posting
 
     @Override
-    public String post(Group group, String groupName, String message, String from, HeldWakes held,
-            Consumer<String> errors) {
+    public boolean sharesGroups() {
+        return true;
+    }
+
+    @Override
+    public String post(Group group, String groupName, String message, String from, Consumer<String> errors) {
         if (!up()) return notDelivered(groupName);
         if (group == null && !exists(groupName)) return "Group '" + groupName + "' does not exist";
         if (!window.tryAcquire()) {
@@ -316,6 +343,24 @@ public final class NatsBus implements GroupBus {
     }
 
     @Override
+    public boolean ready(Group group) {
+        Feed f = feeds.get(group);
+        return f == null || f.isReady();
+    }
+
+    @Override
+    public boolean awaitReady(Group group, long millis) {
+        Feed f = feeds.get(group);
+        if (f == null) return true;
+        try {
+            return f.ready.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return f.isReady();
+        }
+    }
+
+    @Override
     public void removed(Group group) {
         Feed f = feeds.remove(group);
         if (f == null) return;
@@ -335,7 +380,7 @@ public final class NatsBus implements GroupBus {
             long last = lastSeq(f.subject);
             if (last < 0) throw new IOException("no answer from the cluster bus");
             f.readyAt = last;
-            long from = g.lastDelivered() + 1;
+            long from = f.delivered + 1;
             ConsumerConfiguration cc = from > 1
                     ? ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(from).build()
                     : ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.All).build();
@@ -343,10 +388,10 @@ public final class NatsBus implements GroupBus {
                     PushSubscribeOptions.builder().ordered(true).configuration(cc).build());
             f.sub = sub;
             if (f.removed) unsubscribe(f);
-            if (last == 0 || g.lastDelivered() >= last) g.markReady();
+            if (last == 0 || f.delivered >= last) f.markReady();
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             Log.warn("cluster.follow_deferred", "group", g.name(), "error", e.getMessage());
-            g.markReady();
+            f.markReady();
         }
     }
 
@@ -355,8 +400,8 @@ public final class NatsBus implements GroupBus {
             if (!m.isJetStream()) return;
             long seq = m.metaData().streamSequence();
             BusPayload.Post p = BusPayload.decode(m.getData());
-            if (p != null) f.group.deliver(p.message(), p.from(), seq);
-            if (!f.group.ready() && (seq >= f.readyAt || m.metaData().pendingCount() == 0)) f.group.markReady();
+            if (p != null) f.deliver(p, seq);
+            if (!f.isReady() && (seq >= f.readyAt || m.metaData().pendingCount() == 0)) f.markReady();
         } catch (RuntimeException e) {
             Log.warn("cluster.bad_message", "subject", m.getSubject(), "error", e.toString());
         }
@@ -418,7 +463,7 @@ public final class NatsBus implements GroupBus {
      */
     @Override
     public List<FromServer.Message> fetch(Group group, String groupName, long after, long limit) throws Refused {
-        if (group != null && group.ready()) {
+        if (group != null && ready(group)) {
             long oldest = group.oldestHeldSeq();
             if (after < 0 || oldest == 0 || after + 1 >= oldest) return null;
         }

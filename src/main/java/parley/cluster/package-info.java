@@ -13,9 +13,13 @@
  * {@link parley.protocol.FromServer.Message} records and nothing else), nor how a group's ring or a
  * session works: it sees groups only through {@link parley.server.Group}'s public methods.
  *
- * <p>Must not know: {@code parley.auth}, {@code parley.bench}, {@code parley.cli},
- * {@code parley.client}, {@code parley.http}, {@code parley.net}, {@code parley.options},
- * {@code parley.soak}, {@code parley.tls}, {@code parley.web}. It sees groups only through the
- * core's public surface.
+ * <p>Owns its own state for each group it follows on this node (whether the group's earlier
+ * messages are loaded, so that joiners wait; the last stream sequence delivered, so that a
+ * re-read after an outage delivers nothing twice): the core keeps none of it.
+ *
+ * <p>Must not know: {@code parley.auth}, {@code parley.bench}, {@code parley.broadcast},
+ * {@code parley.cli}, {@code parley.client}, {@code parley.http}, {@code parley.net},
+ * {@code parley.options}, {@code parley.soak}, {@code parley.tls}, {@code parley.web}. It sees
+ * groups only through the core's public surface, and never how their members are woken.
  */
 package parley.cluster;

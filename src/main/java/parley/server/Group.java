@@ -4,30 +4,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import parley.broadcast.Broadcast;
 import parley.broadcast.Coalescer;
 import parley.broadcast.Entry;
-import parley.broadcast.HeldWakes;
 
 /** A chat group: its name, its broadcast ring, and who its members are. */
 public final class Group {
     private final String name;
     private final Broadcast<Posted> channel;
     private final Set<Session> members = ConcurrentHashMap.newKeySet();
-    /** Open until a cluster bus has loaded the group's earlier messages; a local group is ready at once. */
-    private final CountDownLatch ready = new CountDownLatch(1);
-    /** Joiners waiting for {@link #ready}: the group is not removed while there are any. */
-    final AtomicInteger waiting = new AtomicInteger();
     /**
      * When the last member left (System.nanoTime, never 0), or 0 while the group has members or
      * was never emptied; written under the group table's lock for this name.
      */
     volatile long emptySince;
-    /** The last seq a cluster bus delivered; written only by the bus's delivering thread. */
-    private volatile long delivered;
 
     Group(String name, ServerConfig config, Coalescer coalescer) {
         this.name = name;
@@ -72,31 +62,22 @@ public final class Group {
     }
 
     /**
-     * Encodes the message once and hands it to every member; never waits for one. This thread may
-     * write it to idle members of a quiet group itself, then or, with {@code held}, once the poster
-     * releases its held wakes.
+     * Encodes the message once and sends it into the ring, never waiting for a member. Returns
+     * what the ring did: {@link Broadcast.Sent#QUIET} leaves the members' wake to the poster, who
+     * gives it (see {@link PendingWakes}).
      */
-    void post(String message, String from, HeldWakes held) {
-        channel.send(new Posted(name, message, from), held);
+    Broadcast.Sent post(String message, String from) {
+        return channel.sendLeavingQuietWake(new Posted(name, message, from));
     }
 
     /**
-     * Delivers a message that a cluster bus numbered {@code seq} (increasing): encodes it once and
-     * hands it to every member, never waiting for one. A seq not above the last one delivered is a
-     * duplicate (a bus re-reading after an outage) and is ignored. Called by one thread at a time.
-     *
-     * @return false if it was a duplicate
+     * Delivers a message that a cluster bus numbered {@code seq}: encodes it once and hands it to
+     * every member, never waiting for one. The bus's thread fans out to many groups, so it never
+     * writes to a member itself: the ring wakes the members' writer threads. The bus delivers
+     * each message once, in its order, one at a time.
      */
-    public boolean deliver(String message, String from, long seq) {
-        if (seq <= delivered) return false;
-        delivered = seq;
-        channel.send(new Posted(name, message, from, seq), false); // the bus's thread fans out to many groups
-        return true;
-    }
-
-    /** The seq of the last message a cluster bus delivered here, or 0. */
-    public long lastDelivered() {
-        return delivered;
+    public void deliver(String message, String from, long seq) {
+        channel.send(new Posted(name, message, from, seq));
     }
 
     /** The wire seq of the oldest message this node holds for history, or 0 if none. */
@@ -104,25 +85,6 @@ public final class Group {
         long from = channel.retainedFrom();
         Entry<Posted> e = channel.get(from);
         return e == null ? 0 : e.value().wireSeq(e.seq());
-    }
-
-    /** Marks the group's earlier messages loaded: joiners may subscribe now. */
-    public void markReady() {
-        ready.countDown();
-    }
-
-    public boolean ready() {
-        return ready.getCount() == 0;
-    }
-
-    /** Waits (at most {@code millis}) until the group is ready; true if it is. */
-    boolean awaitReady(long millis) {
-        try {
-            return ready.await(millis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ready();
-        }
     }
 
     /**

@@ -2,15 +2,16 @@ package parley.server;
 
 import java.util.List;
 import java.util.function.Consumer;
-import parley.broadcast.HeldWakes;
 import parley.protocol.FromServer;
 
 /**
  * Where a post goes between a session and the group rings: the hook that lets several Parley
- * nodes share their groups. {@link #LOCAL} (the default) hands a post straight to its group's
- * ring on this node, exactly as a single server always has. A cluster bus (see
- * {@code parley.cluster}) publishes it instead and delivers into the rings of this node only what
- * comes back from the bus, through {@link Group#deliver}, in the bus's order.
+ * nodes share their groups. {@link #LOCAL} (the default) shares nothing: a group lives only on
+ * this node and a post goes straight into its ring here, exactly as a single server always has. A
+ * cluster bus (see {@code parley.cluster}) {@linkplain #sharesGroups shares} them: it publishes a
+ * post instead and delivers into the rings of this node only what comes back from the bus,
+ * through {@link Group#deliver}, in the bus's order. Whatever state that takes per group (what is
+ * loaded, what was delivered) is the bus's own.
  *
  * <p>Every method is called on the requesting session's reader thread (or, for
  * {@link #created}/{@link #removed}, the thread joining or leaving) and must not block on a
@@ -18,22 +19,24 @@ import parley.protocol.FromServer;
  */
 public interface GroupBus extends AutoCloseable {
 
-    /** Single-node mode: a post goes straight into the local ring. */
-    GroupBus LOCAL = new GroupBus() {
-        @Override
-        public String post(Group group, String groupName, String message, String from, HeldWakes held,
-                Consumer<String> errors) {
-            if (group == null) return "Group '" + groupName + "' does not exist";
-            group.post(message, from, held);
-            return null;
-        }
-    };
+    /** Single-node mode: every method as its default says. */
+    GroupBus LOCAL = new GroupBus() {};
 
     /** A request the bus cannot serve now; its message goes to the client as an Error. */
     final class Refused extends Exception {
         public Refused(String message) {
             super(message, null, false, false);
         }
+    }
+
+    /**
+     * Whether this bus shares groups with other nodes. If so, a group without members here may
+     * still exist elsewhere, and a post goes through {@link #post}. If not (the default), a group
+     * exists only while this node's table has it, and the poster sends into its ring itself and
+     * sees to waking its members (see {@link PendingWakes}); {@link #post} is then never called.
+     */
+    default boolean sharesGroups() {
+        return false;
     }
 
     /**
@@ -45,20 +48,34 @@ public interface GroupBus extends AutoCloseable {
     default void start(GroupTable groups, Consumer<String> noticeAll) {}
 
     /**
-     * Posts {@code message} to the named group. {@code group} is this node's group of that name, or
-     * null if it has no members here. Returns an error for the poster now, or null if the post was
-     * accepted; a later failure is reported through {@code errors}, from any thread. The poster's
-     * thread may write the message to idle members itself; with {@code held} (not null) it has more
-     * posts coming and wakes the members once it has none (see {@link HeldWakes}).
+     * Posts {@code message} to the named group through a bus that {@linkplain #sharesGroups shares
+     * groups}. {@code group} is this node's group of that name, or null if it has no members here.
+     * Returns an error for the poster now, or null if the post was accepted; a later failure is
+     * reported through {@code errors}, from any thread.
      */
-    String post(Group group, String groupName, String message, String from, HeldWakes held, Consumer<String> errors);
+    default String post(Group group, String groupName, String message, String from, Consumer<String> errors) {
+        throw new UnsupportedOperationException("groups are not shared: a post goes straight into its ring");
+    }
 
     /**
      * A group has just been created on this node (its first member is joining). The bus may load
-     * the group's earlier messages into its ring; until {@link Group#ready()} its members wait.
+     * the group's earlier messages into its ring; until {@link #ready} says so, its joiners wait.
      * Called while the group table holds the group's entry: must not block.
      */
     default void created(Group group) {}
+
+    /** Whether members may subscribe to this node's group now: not while the bus is loading it. */
+    default boolean ready(Group group) {
+        return true;
+    }
+
+    /**
+     * Waits (at most {@code millis}) until {@link #ready}; true if it is. Called outside the group
+     * table's lock, by a joiner.
+     */
+    default boolean awaitReady(Group group, long millis) {
+        return true;
+    }
 
     /** A group has lost its last member on this node and is gone from the table. */
     default void removed(Group group) {}

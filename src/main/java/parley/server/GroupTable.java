@@ -28,6 +28,12 @@ public final class GroupTable {
     private final long lingerNanos;
     /** Groups with no member that are still in the table; changed under the group's entry lock. */
     private final AtomicInteger lingering = new AtomicInteger();
+    /**
+     * Joiners waiting, outside the table's lock, for a group the bus is still loading (see
+     * {@link GroupBus#ready}), by group: such a group is not removed. Changed under the group's
+     * entry lock; empty on a single node, whose groups are ready at once.
+     */
+    private final ConcurrentHashMap<Group, Integer> joining = new ConcurrentHashMap<>();
 
     public GroupTable(ServerConfig config) {
         this(config, GroupBus.LOCAL);
@@ -45,7 +51,7 @@ public final class GroupTable {
         coalescer.close();
     }
 
-    /** Where posts go: {@link GroupBus#LOCAL}, or a cluster bus. */
+    /** Where posts go: {@link GroupBus#LOCAL}, or a bus that shares groups with other nodes. */
     public GroupBus bus() {
         return bus;
     }
@@ -78,9 +84,9 @@ public final class GroupTable {
         Group[] loading = new Group[1];
         groups.compute(name, (n, g) -> {
             Group group = g != null ? g : create(n);
-            if (!group.ready()) {
+            if (!bus.ready(group)) {
                 // A cluster bus is still loading its earlier messages: wait outside the table's lock.
-                group.waiting.incrementAndGet();
+                joining.merge(group, 1, Integer::sum);
                 loading[0] = group;
                 return group;
             }
@@ -89,12 +95,12 @@ public final class GroupTable {
             return group;
         });
         if (out[0] != null) return out[0];
-        if (!loading[0].awaitReady(READY_WAIT_MILLIS)) {
+        if (!bus.awaitReady(loading[0], READY_WAIT_MILLIS)) {
             Log.warn("cluster.history_load_timeout", "group", name);
         }
-        // The waiting count kept the group in the table, so this is the same group.
+        // Waiting kept the group in the table, so this is the same group.
         groups.compute(name, (n, g) -> {
-            g.waiting.decrementAndGet();
+            joining.computeIfPresent(g, (k, waiting) -> waiting == 1 ? null : waiting - 1);
             out[0] = new Membership(g, g.channel().subscribe(listener, history));
             added(g, member);
             return g;
@@ -104,8 +110,7 @@ public final class GroupTable {
 
     private Group create(String name) {
         Group g = new Group(name, config, coalescer);
-        if (bus == GroupBus.LOCAL) g.markReady();
-        else bus.created(g);
+        bus.created(g);
         return g;
     }
 
@@ -128,7 +133,7 @@ public final class GroupTable {
             if (g != m.group()) return g;
             g.removed(member);
             m.receiver().close();
-            if (g.members() > 0 || g.waiting.get() > 0) return g;
+            if (g.members() > 0 || joining.containsKey(g)) return g;
             if (lingerNanos > 0 && lingering.incrementAndGet() <= MAX_LINGERING) {
                 g.emptySince = System.nanoTime() | 1;
                 return g;
@@ -163,6 +168,6 @@ public final class GroupTable {
     }
 
     private void removed(Group g) {
-        if (bus != GroupBus.LOCAL) bus.removed(g);
+        bus.removed(g);
     }
 }

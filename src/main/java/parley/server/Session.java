@@ -1,33 +1,21 @@
 package parley.server;
 
-import parley.auth.AuthTokens;
 import parley.log.Log;
-import parley.options.DurationConverter;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import parley.broadcast.Entry;
-import parley.broadcast.HeldWakes;
 import parley.protocol.Codec;
-import parley.protocol.FromClient;
-import parley.protocol.FromServer;
-import parley.protocol.ProtocolException;
 import parley.server.Metrics.CloseReason;
 import parley.server.Metrics.ErrorKind;
 
 /**
- * One client's conversation with the server, whatever carries it (TCP, TLS, WebSocket): decode a
- * request line and act on it (the body of the seed's {@code serve} loop). Replies and group
- * messages go out through the session's {@link Outbound}, the only writer of its transport.
+ * One client's conversation with the server, whatever carries it (TCP, TLS, WebSocket), and the
+ * entry point its transport calls: request lines in ({@link #handle}), the end of input
+ * ({@link #end}), and the ways a session is stopped. Replies and group messages go out through
+ * the session's {@link Outbound}, the only writer of its transport.
  *
- * <p>A bad line gets an Error naming the problem and the session carries on. When the session
- * ends, for whatever reason, it leaves every group at once and gives up its name.
- *
- * <p>With authentication on, the first request must be an Auth with a known token; anything else
- * gets an Error and ends the session. The token's user name is then the session's name: it is the
- * {@code from} of its posts, and Hello may only repeat it.
+ * <p>The conversation itself is in parts with one job each: {@link Requests} decodes a line and
+ * dispatches it, {@link Identity} is the client's name and authentication, {@link Memberships}
+ * the groups it belongs to, {@link Lookups} the requests that read groups, and {@link Posting}
+ * its posts and the wakes they hold. When the session ends, for whatever reason, it leaves every
+ * group at once and gives up its name.
  *
  * <p>{@link #handle} and {@link #end} are called by one thread (the transport's reader).
  */
@@ -37,29 +25,17 @@ public final class Session {
     /** The sink's unacknowledged bytes at housekeeping's last look at a blocked write, or -1. */
     private long lastUnacknowledged = -1;
     private final Runnable stopInput;
-    private final ServerConfig config;
-    private final GroupTable groups;
     private final Outbound outbound;
     private final String peer;
     private final Metrics metrics;
-    private final AuthTokens auth;
-    private final PostRate postRate;
     private final long openedAt = System.nanoTime();
-    /** Groups joined, by name; touched only by the reader thread. */
-    private final Map<String, Outbound.Sub> memberships = new HashMap<>();
-    /**
-     * Wakes of quiet groups this session's posts hold back while more request lines are already
-     * read (see {@link HeldWakes}); created by the first such post. Reader thread only, and
-     * released before that thread waits for anything.
-     */
-    private HeldWakes held;
+    private final Identity identity;
+    private final Memberships memberships = new Memberships();
+    /** Made by the first post, so that a connection that only listens holds none of it. Reader thread only. */
+    private Posting posting;
     private volatile boolean closed;
     /** Set once the session is on its way out: later request lines are ignored. */
     private volatile boolean stopping;
-    /** The name given in Hello or by the Auth token, or null; read by other sessions listing members. */
-    private volatile String name;
-    /** The user the Auth token named, or null (not yet, or authentication is off). */
-    private volatile String user;
     /** Why the session is ending, when the server decided it; first reason wins. */
     private volatile CloseReason closeReason;
     /** True once the session counts toward the connection limit; refused ones never do. */
@@ -74,13 +50,10 @@ public final class Session {
         this.server = server;
         this.sink = sink;
         this.stopInput = stopInput;
-        this.config = server.config();
-        this.groups = server.groups();
         this.metrics = server.metrics();
-        this.auth = server.auth();
-        this.outbound = new Outbound(sink, config, metrics, this::abort);
+        this.outbound = new Outbound(sink, server.config(), metrics, this::abort);
         this.peer = peer;
-        this.postRate = config.postRate() > 0 ? new PostRate(config.postRate(), config.postBurst()) : null;
+        this.identity = new Identity(this);
     }
 
     /** Asks the session to end because the server is shutting down. */
@@ -120,9 +93,9 @@ public final class Session {
 
     /** Waits (at most the close-flush timeout) until everything queued has been written. */
     public void flush() {
-        releaseHeldWakes();
+        flushWakes();
         try {
-            outbound.finish(config.closeFlushTimeout());
+            outbound.finish(server.config().closeFlushTimeout());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -151,7 +124,7 @@ public final class Session {
      * held wakes go first.
      */
     public void reply(byte[] line) {
-        releaseHeldWakes();
+        flushWakes();
         outbound.reply(line);
     }
 
@@ -163,97 +136,36 @@ public final class Session {
     /**
      * The same, told whether another whole request line is already read: then the members of a
      * quiet group this line posts to are woken only once the lines run out (or enough posts are
-     * held), so each gets everything posted meanwhile in one write (see {@link HeldWakes}).
+     * held), so each gets everything posted meanwhile in one write (see {@link PendingWakes}).
      */
     public void handle(byte[] buf, int off, int len, boolean moreLines) {
         try {
-            handleLine(buf, off, len, moreLines);
+            if (!stopping) Requests.handle(this, buf, off, len, moreLines);
         } finally {
-            if (!moreLines) releaseHeldWakes();
+            if (!moreLines) flushWakes();
         }
     }
 
-    private void releaseHeldWakes() {
-        if (held != null && !held.isEmpty()) held.release();
+    /** Gives the wakes this session's posts hold: before its reader waits for anything, and when its lines run out. */
+    void flushWakes() {
+        Posting p = posting;
+        if (p != null) p.flushWakes();
     }
 
-    private void handleLine(byte[] buf, int off, int len, boolean moreLines) {
-        if (stopping) return;
-        metrics.bytesIn(len + 1L);
-        FromClient request;
-        try {
-            request = Codec.decodeRequest(buf, off, len);
-        } catch (ProtocolException e) {
-            if (awaitingAuth()) {
-                refuseAuth("no token");
-            } else {
-                reply(Codec.encodeError(fail(ErrorKind.BAD_REQUEST, e.getMessage())));
-            }
-            return;
-        }
-        if (awaitingAuth()) {
-            authenticate(request);
-            return;
-        }
-        if (!(request instanceof FromClient.Post)) releaseHeldWakes(); // a Join, say, may wait
-        String error = switch (request) {
-            case FromClient.Join j -> join(j.groupName(), j.history());
-            case FromClient.Post p -> post(p.groupName(), p.message(), moreLines);
-            case FromClient.Hello h -> hello(h.name());
-            case FromClient.Leave l -> leave(l.groupName());
-            case FromClient.ListGroups l -> list();
-            case FromClient.Members m -> members(m.groupName());
-            case FromClient.Fetch f -> fetch(f.groupName(), f.after().orElse(-1), f.limit());
-            case FromClient.Auth a -> auth == null ? null : fail(ErrorKind.AUTH, "already authenticated as '" + user + "'");
-        };
-        if (error != null) {
-            reply(Codec.encodeError(error));
-        }
-    }
-
-    /** Counts an error of this kind and returns its text, for the handlers' {@code return}. */
-    private String fail(ErrorKind kind, String text) {
+    /** Counts an error of this kind and returns its text, for the request handlers' {@code return}. */
+    String fail(ErrorKind kind, String text) {
         metrics.countError(kind);
         return text;
     }
 
-    // ------------------------------------------------------------------ authentication
-
-    /** True while authentication is on and this session has not yet passed it. */
-    boolean awaitingAuth() {
-        return auth != null && user == null;
-    }
-
-    /** The session's first request, with authentication on. The token is never logged. */
-    private void authenticate(FromClient request) {
-        if (!(request instanceof FromClient.Auth a)) {
-            refuseAuth("no token");
-            return;
-        }
-        String u = auth.userFor(a.token());
-        if (u == null) {
-            refuseAuth("unknown token");
-            return;
-        }
-        user = u;
-        name = u;
-        Log.debug("auth.ok", "peer", peer, "user", u);
-    }
-
-    private void refuseAuth(String why) {
-        Log.info("auth.failed", "peer", peer, "reason", why);
-        stopFor(CloseReason.AUTH_FAILED, ErrorKind.AUTH, why.equals("no token")
-                ? "authentication required: the first request must be {\"Auth\":{\"token\":\"...\"}}; closing the connection"
-                : "authentication failed; closing the connection");
+    /** The error for a group that does not exist, counted. */
+    String noSuchGroup(String group) {
+        return fail(ErrorKind.NO_SUCH_GROUP, "Group '" + group + "' does not exist");
     }
 
     /** Housekeeping: ends a session that has not authenticated within the auth timeout. */
     void checkAuthTimeout(long now) {
-        if (awaitingAuth() && !stopping && now - openedAt > config.authTimeout().toNanos()) {
-            Log.info("auth.failed", "peer", peer, "reason", "timeout");
-            stopFor(CloseReason.AUTH_TIMEOUT, ErrorKind.AUTH, "authentication timed out: send {\"Auth\":{\"token\":\"...\"}} within "
-                    + DurationConverter.format(config.authTimeout()) + " of connecting; closing the connection");
-        }
+        identity.checkAuthTimeout(now, openedAt);
     }
 
     /**
@@ -275,175 +187,11 @@ public final class Session {
             blocked = 0;
         }
         lastUnacknowledged = unacked;
-        if (blocked > config.writeDeadline().toNanos() && !closed) {
+        if (blocked > server.config().writeDeadline().toNanos() && !closed) {
             if (closeReason == null) closeReason = CloseReason.WRITE_DEADLINE;
             Log.info("connection.write_deadline", "peer", peer, "blocked_ms", blocked / 1_000_000);
             abort();
         }
-    }
-
-    // Each handler returns an error for the client, or null.
-
-    /** Joining a group twice changes nothing. */
-    private String join(String group, long history) {
-        String bad = checkGroupName(group);
-        if (bad != null) return bad;
-        if (memberships.containsKey(group)) return null;
-        if (memberships.size() >= config.maxGroupsPerConnection()) {
-            return fail(ErrorKind.MAX_GROUPS_PER_CONNECTION, "Cannot join '" + group
-                    + "': a connection may belong to at most " + config.maxGroupsPerConnection() + " groups");
-        }
-        Outbound.Sub sub = new Outbound.Sub(groups.join(group, this, outbound, history));
-        memberships.put(group, sub);
-        outbound.add(sub);
-        return null;
-    }
-
-    /**
-     * A post that breaks a limit is not delivered, and the connection stays. Otherwise it goes
-     * through the group bus: straight into the ring on a single server, published in a cluster.
-     */
-    private String post(String group, String message, boolean moreLines) {
-        int max = config.maxMessageBytes();
-        if (message.length() > max / 3) { // cheap test first: a char is at most 3 UTF-8 bytes
-            long size = utf8Length(message);
-            if (size > max) {
-                return fail(ErrorKind.MAX_MESSAGE, "message too long: " + size + " bytes, the limit is " + max
-                        + " bytes; it was not delivered to '" + group + "'");
-            }
-        }
-        if (postRate != null && !postRate.tryTake(System.nanoTime())) {
-            return fail(ErrorKind.POST_RATE, "posting too fast: at most " + config.postRate()
-                    + (config.postRate() == 1 ? " post" : " posts") + " a second (bursts of "
-                    + config.postBurst() + "); this post was not delivered to '" + group + "'");
-        }
-        Group g = groups.get(group);
-        if (g == null && groups.bus() == GroupBus.LOCAL) return doesNotExist(group);
-        HeldWakes hold = null;
-        if (moreLines) hold = held != null ? held : (held = new HeldWakes());
-        String error = groups.bus().post(g, group, message, name, hold, busErrors);
-        if (error == null) metrics.posted();
-        return error;
-    }
-
-    /** A cluster bus's late word on a post (from any thread): told like a server notice. */
-    private final java.util.function.Consumer<String> busErrors = this::busError;
-
-    private void busError(String text) {
-        outbound.notice(Codec.encodeError(text));
-    }
-
-    static long utf8Length(String s) {
-        long n = 0;
-        for (int i = 0, len = s.length(); i < len; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) n += 1;
-            else if (c < 0x800) n += 2;
-            else if (Character.isSurrogate(c)) n += 2; // a pair is 4 bytes; the decoder refuses lone ones
-            else n += 3;
-        }
-        return n;
-    }
-
-    private String hello(String wanted) {
-        String bad = checkUserName(wanted);
-        if (bad != null) return bad;
-        if (user != null) {
-            // Authenticated: the token decided the name; Hello only opts into the extended protocol.
-            if (!wanted.equals(user)) {
-                return fail(ErrorKind.BAD_NAME, "signed in as '" + user + "': Hello must use that name");
-            }
-            outbound.useExtendedProtocol();
-            reply(Codec.encode(new FromServer.Welcome(user, "parley " + Version.current())));
-            return null;
-        }
-        if (!wanted.equals(name)) {
-            if (!server.claimName(wanted, this)) return fail(ErrorKind.NAME_TAKEN, "name '" + wanted + "' is taken");
-            server.releaseName(name, this);
-            name = wanted;
-        }
-        outbound.useExtendedProtocol();
-        reply(Codec.encode(new FromServer.Welcome(wanted, "parley " + Version.current())));
-        return null;
-    }
-
-    /** Delivery from the group stops at once: the writer stops reading its ring before this returns. */
-    private String leave(String group) {
-        Outbound.Sub sub = memberships.remove(group);
-        if (sub == null) return fail(ErrorKind.NOT_MEMBER, "not a member of '" + group + "'");
-        outbound.remove(sub);
-        groups.leave(sub.membership, this);
-        return null;
-    }
-
-    private String list() {
-        List<FromServer.GroupInfo> all = new ArrayList<>();
-        for (Group g : groups.all()) {
-            all.add(new FromServer.GroupInfo(g.name(), g.members()));
-        }
-        all.sort(Comparator.comparing(FromServer.GroupInfo::name));
-        reply(Codec.encode(new FromServer.Groups(all)));
-        return null;
-    }
-
-    private String members(String group) {
-        Group g = groups.get(group);
-        if (g == null) return doesNotExist(group);
-        reply(Codec.encode(new FromServer.Members(group, g.memberNames())));
-        return null;
-    }
-
-    /** {@code after} is a wire seq (first message is 1), or -1 for the newest {@code limit}. */
-    private String fetch(String group, long after, long limit) {
-        Group g = groups.get(group);
-        if (limit < 1) {
-            return g == null && groups.bus() == GroupBus.LOCAL
-                    ? doesNotExist(group) : fail(ErrorKind.BAD_REQUEST, "limit must be at least 1");
-        }
-        boolean ext = outbound.extended();
-        List<FromServer.Message> held;
-        try {
-            held = groups.bus().fetch(g, group, after, Math.min(limit, config.historyMessages()));
-        } catch (GroupBus.Refused e) {
-            return e.getMessage();
-        }
-        if (held != null) {
-            for (FromServer.Message m : held) {
-                reply(ext ? Codec.encode(m) : Codec.encodeMessage(m.groupName(), m.message()));
-            }
-            return null;
-        }
-        if (g == null) return doesNotExist(group);
-        for (Entry<Posted> e : g.history(after, Math.min(limit, config.historyMessages()))) {
-            reply(ext ? e.value().extendedLine(e.seq()) : e.value().line());
-        }
-        return null;
-    }
-
-    private String doesNotExist(String group) {
-        return fail(ErrorKind.NO_SUCH_GROUP, "Group '" + group + "' does not exist");
-    }
-
-    private String checkUserName(String n) {
-        int max = config.maxNameChars();
-        if (n.isEmpty() || n.length() > max || !n.chars().allMatch(Session::nameChar)) {
-            return fail(ErrorKind.BAD_NAME, "invalid name '" + n + "': use 1 to " + max
-                    + " of the characters A-Z a-z 0-9 _ - .");
-        }
-        return null;
-    }
-
-    private static boolean nameChar(int c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '_' || c == '-' || c == '.';
-    }
-
-    private String checkGroupName(String name) {
-        if (name.isEmpty()) return fail(ErrorKind.BAD_GROUP_NAME, "group name must not be empty");
-        if (name.codePointCount(0, name.length()) > config.maxGroupNameChars()) {
-            return fail(ErrorKind.MAX_GROUP_NAME, "group name longer than " + config.maxGroupNameChars() + " characters");
-        }
-        return null;
     }
 
     /**
@@ -452,21 +200,17 @@ public final class Session {
      */
     public void end(boolean graceful) {
         boolean flushed = false;
-        releaseHeldWakes();
+        flushWakes();
         try {
             if (graceful) {
-                flushed = outbound.finish(config.closeFlushTimeout());
+                flushed = outbound.finish(server.config().closeFlushTimeout());
                 if (!flushed) Log.debug("connection.flush_timeout", "peer", peer);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            for (Outbound.Sub sub : memberships.values()) {
-                outbound.remove(sub);
-                groups.leave(sub.membership, this);
-            }
-            memberships.clear();
-            server.releaseName(name, this);
+            memberships.leaveAll(this);
+            identity.release();
             if (flushed && !closed) sink.sendClose();
             abort();
             CloseReason reason = closeReason != null ? closeReason : graceful ? CloseReason.CLIENT : CloseReason.ERROR;
@@ -475,7 +219,7 @@ public final class Session {
                 case CLIENT, ERROR, SHUTDOWN, MAX_CONNECTIONS, TLS_HANDSHAKE -> Log.Level.DEBUG;
                 default -> Log.Level.INFO;
             }, "connection.closed", null, "peer", peer, "reason", reason.label(),
-                    "user", user == null ? "-" : user, "seconds", (System.nanoTime() - openedAt) / 1_000_000_000L);
+                    "user", identity.user() == null ? "-" : identity.user(), "seconds", (System.nanoTime() - openedAt) / 1_000_000_000L);
         }
     }
 
@@ -491,8 +235,39 @@ public final class Session {
         sink.close();
     }
 
+    /** The name given in Hello or by the Auth token, or null; read by other sessions listing members. */
     String name() {
-        return name;
+        return identity.name();
+    }
+
+    Metrics metrics() {
+        return metrics;
+    }
+
+    Chat chat() {
+        return server;
+    }
+
+    ServerConfig config() {
+        return server.config();
+    }
+
+    GroupTable groups() {
+        return server.groups();
+    }
+
+    Identity identity() {
+        return identity;
+    }
+
+    Memberships memberships() {
+        return memberships;
+    }
+
+    /** This session's posting part, made by its first post. Reader thread only. */
+    Posting posting() {
+        Posting p = posting;
+        return p != null ? p : (posting = new Posting(this));
     }
 
     Outbound outbound() {

@@ -1,7 +1,8 @@
 /**
  * The chat core, whatever the transport: {@link parley.server.Chat} (sessions, names, admission,
- * housekeeping, the orderly stop), each client's {@link parley.server.Session} (the {@code switch}
- * on its requests, its limits and authentication), the {@link parley.server.GroupTable} and its
+ * housekeeping, the orderly stop), each client's {@link parley.server.Session} (the transports'
+ * entry point; its parts dispatch requests, hold its name and authentication, its memberships,
+ * its posts and their limits), the {@link parley.server.GroupTable} and its
  * {@link parley.server.Group}s, and each connection's single writer,
  * {@link parley.server.Outbound}, built from parts that each hold one idea (the reply queue, the
  * drain, the writer's and the inline batch here; the writer role and the write deadline, which
@@ -9,10 +10,13 @@
  *
  * <p>Owns the data path from request to write: a post is encoded once by its group and sent into
  * that group's {@code broadcast} ring, and each member's outbound drains every ring it is
- * subscribed to into one buffered write through its transport's {@link parley.server.Sink}; for a
- * quiet group the poster's thread does that write itself when the member's writer is idle, never
- * waiting. Between the session and the ring sits the {@link parley.server.GroupBus}: locally a
- * post goes straight into the ring; a cluster bus publishes it and delivers back. Owns every
+ * subscribed to into one buffered write through its transport's {@link parley.server.Sink}. The
+ * ring wakes a busy group's members itself, paced; a quiet group's wake it reports back, and the
+ * poster's {@link parley.server.PendingWakes} decides whom to wake and on which thread: the
+ * poster's thread does the write itself when the member's writer is idle, never waiting, or, while
+ * the poster has more request lines read, the members' writers are woken once its lines run out.
+ * Between the session and the ring sits the {@link parley.server.GroupBus}: locally a post goes
+ * straight into the ring; a cluster bus publishes it and delivers back. Owns every
  * server limit, named in {@link parley.server.ServerConfig}, and enforces them: each one tripped
  * gets the client an Error and is counted in {@link parley.server.Metrics}.
  *

@@ -59,6 +59,65 @@ class CoalescerTest {
         assertThat(wakes).hasValue(before + 2);
     }
 
+    /** Counts both kinds of wake a receiver gets. */
+    static final class Counting implements Wakeable {
+        final AtomicInteger wakes = new AtomicInteger();
+        final AtomicInteger inline = new AtomicInteger();
+
+        @Override
+        public void wake() {
+            wakes.incrementAndGet();
+        }
+
+        @Override
+        public void wakeInline() {
+            inline.incrementAndGet();
+        }
+    }
+
+    @Test
+    void aQuietSendLeavesItsWakeToTheSenderWhoChoosesTheThread() throws InterruptedException {
+        try (Coalescer c = new Coalescer(Duration.ofMillis(1))) {
+            Broadcast<Integer> b = new Broadcast<>(1000, 1000, Long.MAX_VALUE, v -> 0, c);
+            Counting w = new Counting();
+            Receiver<Integer> r = b.subscribe(w);
+            Thread.sleep(2);
+            assertThat(b.sendLeavingQuietWake(1)).isEqualTo(Broadcast.Sent.QUIET);
+            assertThat(w.wakes.get() + w.inline.get()).as("the channel woke nobody").isZero();
+            assertThat(r.poll()).as("yet the value is visible").isInstanceOf(Entry.class);
+            b.wakeAllInline();
+            assertThat(w.inline).hasValue(1);
+            b.wakeAll();
+            assertThat(w.wakes).hasValue(1);
+
+            Thread.sleep(2);
+            b.send(2); // the plain send wakes a quiet channel's receivers itself, on their own terms
+            assertThat(w.wakes).hasValue(2);
+            assertThat(w.inline).hasValue(1);
+        }
+    }
+
+    @Test
+    void aBusyChannelSeesToItsOwnWakesAndAClosedOneRefuses() {
+        try (Coalescer c = new Coalescer(Duration.ofMillis(50))) {
+            Broadcast<Integer> b = new Broadcast<>(100_000, 100_000, Long.MAX_VALUE, v -> 0, c);
+            Counting w = new Counting();
+            b.subscribe(w);
+            Broadcast.Sent last = null;
+            int quiet = 0;
+            for (int i = 0; i < 1000; i++) {
+                last = b.sendLeavingQuietWake(i);
+                if (last == Broadcast.Sent.QUIET) quiet++;
+            }
+            assertThat(last).as("a burst makes the channel busy").isEqualTo(Broadcast.Sent.WOKEN);
+            assertThat(quiet).as("only the first sends, before it counts as busy").isLessThan(100);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(w.wakes).hasPositiveValue());
+            assertThat(w.inline).as("the channel never serves a receiver on the sender's thread").hasValue(0);
+            b.close();
+            assertThat(b.sendLeavingQuietWake(1)).isEqualTo(Broadcast.Sent.REFUSED);
+        }
+    }
+
     @Test
     void aNegativeDelayIsRefused() {
         assertThatThrownBy(() -> new Coalescer(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);

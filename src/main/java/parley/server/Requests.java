@@ -1,0 +1,57 @@
+package parley.server;
+
+import parley.protocol.Codec;
+import parley.protocol.FromClient;
+import parley.protocol.ProtocolException;
+import parley.server.Metrics.ErrorKind;
+
+/**
+ * The request dispatch of one session (the body of the seed's {@code serve} loop): decodes a
+ * request line and hands it to the part of the session that serves it. A bad line gets an Error
+ * naming the problem and the session carries on; with authentication on, nothing but the Auth
+ * that must come first is served until it has.
+ *
+ * <p>Reader thread only. Holds nothing of its own: every session shares it.
+ */
+final class Requests {
+    private Requests() {}
+
+    /**
+     * Decodes one request line and acts on it; {@code moreLines} says another whole line is
+     * already read (a post may then hold its group's wake, see {@link PendingWakes}).
+     */
+    static void handle(Session session, byte[] buf, int off, int len, boolean moreLines) {
+        session.metrics().bytesIn(len + 1L);
+        Identity identity = session.identity();
+        FromClient request;
+        try {
+            request = Codec.decodeRequest(buf, off, len);
+        } catch (ProtocolException e) {
+            if (identity.awaitingAuth()) {
+                identity.refuseAuth("no token");
+            } else {
+                session.reply(Codec.encodeError(session.fail(ErrorKind.BAD_REQUEST, e.getMessage())));
+            }
+            return;
+        }
+        if (identity.awaitingAuth()) {
+            identity.authenticate(request);
+            return;
+        }
+        if (!(request instanceof FromClient.Post)) session.flushWakes(); // a Join, say, may wait
+        Memberships memberships = session.memberships();
+        String error = switch (request) {
+            case FromClient.Join j -> memberships.join(session, j.groupName(), j.history());
+            case FromClient.Post p -> session.posting().post(p.groupName(), p.message(), identity.name(), moreLines);
+            case FromClient.Hello h -> identity.hello(h.name());
+            case FromClient.Leave l -> memberships.leave(session, l.groupName());
+            case FromClient.ListGroups l -> Lookups.list(session);
+            case FromClient.Members m -> Lookups.members(session, m.groupName());
+            case FromClient.Fetch f -> Lookups.fetch(session, f.groupName(), f.after().orElse(-1), f.limit());
+            case FromClient.Auth a -> identity.authAgain();
+        };
+        if (error != null) {
+            session.reply(Codec.encodeError(error));
+        }
+    }
+}
