@@ -30,7 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Registrations are one-shot: a connection is woken once, and removed before it is resumed.
  *
  * <p>Linux only, like {@link NonBlockingSend}; {@link #start} returns null elsewhere and readers
- * then wait in their reads as before.
+ * then wait in their reads as before, as they do on a server whose idle-readers setting is off
+ * ({@link ChatServer} then starts no set).
  */
 final class IdleReaders implements AutoCloseable {
     private static final int EPOLL_CLOEXEC = 0x80000, EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800;
@@ -49,7 +50,7 @@ final class IdleReaders implements AutoCloseable {
     static {
         MethodHandle create = null, ctl = null, wait = null, eventfd = null, write = null;
         try {
-            if (NonBlockingSend.AVAILABLE && !Boolean.getBoolean("parley.noIdleReaders")) {
+            if (NonBlockingSend.AVAILABLE) {
                 Linker linker = Linker.nativeLinker();
                 SymbolLookup libc = linker.defaultLookup();
                 create = linker.downcallHandle(libc.find("epoll_create1").orElseThrow(),

@@ -22,7 +22,8 @@ import java.nio.channels.SocketChannel;
  *
  * <p>Linux only, and only when {@code java.base} exports {@code sun.nio.ch} to Parley (the jar's
  * manifest and the test set-up do), because the descriptor number comes from the JDK's channel.
- * Otherwise {@link #AVAILABLE} is false and every write goes through the writer thread.
+ * Otherwise {@link #AVAILABLE} is false and every write goes through the writer thread, as it does
+ * on a server whose inline-send setting is off ({@link ChannelSink#canTryWrite}).
  *
  * <p>A descriptor number is safe to use only while it is open, and the JDK closes its own whenever
  * the channel closes; the number may then go to the next accepted client. So Parley sends on a
@@ -46,8 +47,7 @@ final class NonBlockingSend {
         MethodHandle send = null, dup = null, close = null, ioctl = null;
         Method fdVal = null;
         try {
-            if (System.getProperty("os.name", "").startsWith("Linux")
-                    && !Boolean.getBoolean("parley.noInlineSend")) {
+            if (System.getProperty("os.name", "").startsWith("Linux")) {
                 Class<?> selChImpl = Class.forName("sun.nio.ch.SelChImpl");
                 if (!selChImpl.getModule().isExported("sun.nio.ch", NonBlockingSend.class.getModule())) {
                     throw new IllegalAccessException("java.base does not export sun.nio.ch to Parley");
