@@ -315,8 +315,11 @@ enum ServerOption {
                 continue;
             }
             boolean list = o.kind == Kind.LIST || o.kind == Kind.COMMA_LIST;
-            OptionSpec.Builder b = OptionSpec.builder("--" + o.name).paramLabel(o.label).arity("1")
+            OptionSpec.Builder b = OptionSpec.builder("--" + o.name).paramLabel(o.label)
+                    .arity(o.kind == Kind.BOOLEAN ? "0..1" : "1")
                     .description(description).defaultValue(def).converters(o.kind.converter());
+            // A switch alone turns it on (--inline-send), or takes true or false (--inline-send=false).
+            if (o.kind == Kind.BOOLEAN) b.fallbackValue("true");
             if (list) {
                 b.type(List.class).auxiliaryTypes(String.class);
                 if (o.kind == Kind.COMMA_LIST) b.splitRegex(",");

@@ -92,7 +92,7 @@ public record ServerConfig(
     public static final int DEFAULT_READ_BUFFER_BYTES = 256;
     public static final int DEFAULT_WRITE_BUFFER_BYTES = 32 * 1024;
     public static final int DEFAULT_MAX_REPLY_BACKLOG_BYTES = 1 << 20;
-    // Durations also as text, so the command line's defaults (annotation constants) come from here.
+    // Durations are written as an operator would write them, and parsed the way their options are.
     public static final String DEFAULT_CLOSE_FLUSH_TIMEOUT_TEXT = "5s";
     public static final Duration DEFAULT_CLOSE_FLUSH_TIMEOUT = DurationConverter.parse(DEFAULT_CLOSE_FLUSH_TIMEOUT_TEXT);
     public static final String DEFAULT_WRITER_LINGER_TEXT = "5s";

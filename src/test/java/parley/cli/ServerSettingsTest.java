@@ -230,7 +230,9 @@ class ServerSettingsTest {
         Path f = file("inline-send=false\n");
         assertThat(parse("--config", f.toString()).inlineSend()).isFalse();
         assertThat(parse("--config", f.toString(), "--inline-send", "true").inlineSend()).isTrue();
-        refused("--inline-send", "yes");
+        assertThat(parse("--config", f.toString(), "--inline-send").inlineSend()).as("alone: on").isTrue();
+        assertThat(parse("--idle-readers", "false", "7000").address().getPort()).isEqualTo(7000);
+        refused("--inline-send=yes");
         assertThat(err.toString()).contains("--inline-send: 'yes' is not true or false");
     }
 
@@ -278,7 +280,7 @@ class ServerSettingsTest {
         assertThat(help).contains("--group-capacity=N messages a group holds")
                 .contains("(default: " + d.groupCapacity() + ")")
                 .contains("(default: " + DurationConverter.format(d.coalesce()) + ")")
-                .contains("--inline-send=true|false").contains("--idle-readers=true|false");
+                .contains("--inline-send[=true|false]").contains("--idle-readers[=true|false]");
     }
 
     @Test
