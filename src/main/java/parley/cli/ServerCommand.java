@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
                         + "(PARLEY_GROUP_CAPACITY=1000). Precedence: flag > config file > environment > default; "
                         + "the defaults shown above include the file's and the environment's values.",
                 "",
-                "Durations: 500ms, 5s, 2m; switches: true or false. A bad value stops the start with exit code 2, naming the setting."})
+                "Durations: 500ms, 5s, 2m; switches: true or false. A bad value stops the start with exit code 2, "
+                        + "naming the setting."})
 public final class ServerCommand implements Callable<Integer> {
 
     @Spec
@@ -272,7 +273,8 @@ public final class ServerCommand implements Callable<Integer> {
 
     private void logStarted(ChatServer server, ServerConfig c, AuthTokens tokens) {
         List<Object> fields = new java.util.ArrayList<>(List.of("version", Main.version(),
-                "address", hostPort(server.address()), "tls", server.tlsEnabled(), "auth", tokens == null ? "off" : "on",
+                "address", hostPort(server.address()), "tls", server.tlsEnabled(),
+                "auth", tokens == null ? "off" : "on",
                 "tokens", tokens == null ? 0 : tokens.size(),
                 "config", defaults.configPath() == null ? "-" : defaults.configPath()));
         for (ServerOption o : ServerOption.values()) {

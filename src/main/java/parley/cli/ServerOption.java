@@ -288,7 +288,7 @@ enum ServerOption {
         set.accept(b, value);
     }
 
-    /** "group-capacity must be a whole number, got 'abc'": a value of the wrong kind, from a file or the environment. */
+    /** "group-capacity must be a whole number, got 'abc'": a value of the wrong kind from a file or environment. */
     String wrongKind(String value) {
         return name + " must be " + kind.expected + ", got '" + value + "'";
     }

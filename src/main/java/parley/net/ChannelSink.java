@@ -28,7 +28,7 @@ final class ChannelSink implements Sink {
     private final WritableByteChannel channel;
     /** Our own descriptor for the socket, or -1: sends on it never wait. */
     private final int sendFd;
-    /** Whether posters may {@link #tryWrite} (the inline-send setting); the descriptor serves the idle set either way. */
+    /** Whether posters may {@link #tryWrite} (the inline-send setting); the descriptor serves the idle set anyway. */
     private final boolean inlineSend;
     /**
      * Sends in progress on {@link #sendFd} and other holds ({@link #acquireFd}), plus

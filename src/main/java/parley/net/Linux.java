@@ -42,8 +42,8 @@ public final class Linux {
 
     private static final class Sockets {
         // critical: no thread-state transition, and the heap array is passed in place
-        static final MethodHandle SEND = bind("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT),
-                Linker.Option.critical(true));
+        static final MethodHandle SEND = bind("send",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), Linker.Option.critical(true));
         static final MethodHandle DUP = bind("dup", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         static final MethodHandle IOCTL = bind("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
@@ -86,8 +86,8 @@ public final class Linux {
 
     private static final class Epoll {
         static final MethodHandle CREATE = bind("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-        static final MethodHandle CTL = bind("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS),
-                Linker.Option.critical(false));
+        static final MethodHandle CTL = bind("epoll_ctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), Linker.Option.critical(false));
         static final MethodHandle WAIT = bind("epoll_wait",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
         static final MethodHandle EVENTFD = bind("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
@@ -146,7 +146,8 @@ public final class Linux {
             MemorySegment rlimit = arena.allocate(16, 8);
             rlimit.set(JAVA_LONG, 0, soft == Long.MAX_VALUE ? RLIM_INFINITY : soft);
             rlimit.set(JAVA_LONG, 8, hard == Long.MAX_VALUE ? RLIM_INFINITY : hard);
-            return (int) Process.PRLIMIT.invokeExact(Math.toIntExact(pid), RLIMIT_NOFILE, rlimit, MemorySegment.NULL) == 0;
+            int rc = (int) Process.PRLIMIT.invokeExact(Math.toIntExact(pid), RLIMIT_NOFILE, rlimit, MemorySegment.NULL);
+            return rc == 0;
         } catch (Throwable t) {
             return false;
         }

@@ -27,7 +27,7 @@ final class NonBlockingSend {
     private static final int MSG_DONTWAIT = 0x40;
     private static final int MSG_NOSIGNAL = 0x4000;
 
-    /** True when sends can be made: Linux, libc's calls bound ({@link Linux}), and the channel's descriptor readable. */
+    /** True when sends can be made: Linux, libc's calls bound ({@link Linux}), the channel's descriptor readable. */
     static final boolean AVAILABLE;
     /** Linux's TIOCOUTQ, which for TCP counts the bytes written and not yet acknowledged by the peer. */
     private static final long SIOCOUTQ = 0x5411;

@@ -16,7 +16,8 @@ final class JsonErrors {
     private static final Pattern CHARACTER = Pattern.compile("^Unexpected character \\('.*' \\(code (\\d+)\\)\\)");
     private static final Pattern TOKEN = Pattern.compile("^(?:Unrecognized|Non-standard) token '(.*?)'");
     private static final Pattern CLOSE = Pattern.compile("^Unexpected close marker '(.)'");
-    private static final Pattern CONTROL = Pattern.compile("^Illegal unquoted character \\(\\(CTRL-CHAR, code (\\d+)\\)\\)");
+    private static final Pattern CONTROL =
+            Pattern.compile("^Illegal unquoted character \\(\\(CTRL-CHAR, code (\\d+)\\)\\)");
     private static final Pattern ESCAPE = Pattern.compile("^Unrecognized character escape '(.*?)' \\(code (\\d+)\\)");
     private static final Pattern LIMIT = Pattern.compile("maximum allowed \\((\\d+)");
 
