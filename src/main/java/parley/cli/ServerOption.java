@@ -74,8 +74,9 @@ enum ServerOption {
             "the connection is closed (no Error can reach it)"),
     WRITE_BUFFER("write-buffer", "BYTES", Kind.INT, ServerConfig::writeBufferBytes,
             set(ServerConfig.Builder::writeBufferBytes),
-            "write buffer a busy connection borrows, at most; it is dropped when the connection has been idle "
-                    + "for the writer linger, and bounds the connection's own write backlog", null, null),
+            "write buffer a busy connection borrows, at most (it starts at 512 bytes); it is dropped when the "
+                    + "connection has been idle for the writer linger, and bounds the connection's own write backlog",
+            null, null),
     READ_BUFFER("read-buffer", "BYTES", Kind.INT, ServerConfig::readBufferBytes,
             set(ServerConfig.Builder::readBufferBytes),
             "read buffer per idle connection; it grows only while a long line arrives, never past the max "
@@ -344,7 +345,12 @@ enum ServerOption {
         for (ServerOption o : values()) {
             String option = o == ADDRESS ? "`ADDRESS` (first argument)" : "`--" + o.name + "`";
             String def = o.defaultValue();
-            String shown = def != null ? "`" + def + "`" : o.defaultWords != null ? o.defaultWords : "none";
+            String unit = switch (o.label) {
+                case "BYTES" -> " bytes";
+                case "CHARS" -> " characters";
+                default -> "";
+            };
+            String shown = def != null ? "`" + def + "`" + unit : o.defaultWords != null ? o.defaultWords : "none";
             rows.add("| " + option + " | " + shown + " | " + o.help.replace("|", "\\|") + " | "
                     + (o.over == null ? "—" : o.over) + " |");
         }

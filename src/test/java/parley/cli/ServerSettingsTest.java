@@ -271,6 +271,33 @@ class ServerSettingsTest {
     }
 
     @Test
+    @DisplayName("every ServerConfig setting has its option (so its flag, file key, variable, help, log and docs row)")
+    void everySettingHasAnOption() {
+        long settings = java.util.Arrays.stream(ServerConfig.class.getRecordComponents())
+                .filter(c -> !c.getName().equals("address")).count();
+        long options = java.util.Arrays.stream(ServerOption.values()).filter(ServerOption::inConfig).count();
+        assertThat(options).as("options that set a ServerConfig component").isEqualTo(settings);
+        // Each one reads back a value other than its default: a row wired to the wrong component would not.
+        ServerConfig d = ServerConfig.defaults();
+        for (ServerOption o : ServerOption.values()) {
+            if (!o.inConfig()) continue;
+            Object now = o.logValue(d);
+            String next = switch (o.kind) {
+                case INT, LONG -> {
+                    long n = "off".equals(now) ? 0 : ((Number) now).longValue();
+                    yield String.valueOf(n > 1 ? n - 1 : n + 1);
+                }
+                case DURATION -> DurationConverter.format(DurationConverter.parse((String) now).plusMillis(1));
+                case BOOLEAN -> String.valueOf(!(Boolean) now);
+                default -> throw new AssertionError(o + " is a ServerConfig setting of kind " + o.kind);
+            };
+            ServerConfig.Builder b = d.toBuilder();
+            o.set(b, o.kind.parse(next));
+            assertThat(String.valueOf(o.logValue(b.build()))).as(o.name).isEqualTo(next);
+        }
+    }
+
+    @Test
     @DisplayName("each option's default on the command line is ServerConfig's")
     void defaultsAreTheRecords() {
         ServerConfig d = ServerConfig.defaults();
