@@ -232,10 +232,15 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     private static void readable(String setting, Path file) {
-        String problem = !Files.exists(file) ? "no such file"
+        String problem = unreadable(file);
+        if (problem != null) throw new InvalidSettingException(setting, "--" + setting + " " + file + ": " + problem);
+    }
+
+    /** Why {@code file} cannot be read, in a few words ("no such file"), or null if it can. */
+    static String unreadable(Path file) {
+        return !Files.exists(file) ? "no such file"
                 : !Files.isRegularFile(file) ? "not a regular file"
                 : !Files.isReadable(file) ? "not readable" : null;
-        if (problem != null) throw new InvalidSettingException(setting, "--" + setting + " " + file + ": " + problem);
     }
 
     /** " (from config file F)" when the setting's value came from the file or the environment. */

@@ -127,9 +127,7 @@ final class ServerDefaults implements CommandLine.IDefaultValueProvider {
             problem = null;
             Properties p = new Properties();
             Path f = Path.of(path);
-            String why = !Files.exists(f) ? "no such file"
-                    : !Files.isRegularFile(f) ? "not a regular file"
-                    : !Files.isReadable(f) ? "not readable" : null;
+            String why = ServerCommand.unreadable(f);
             if (why != null) {
                 problem = "cannot read config file " + path + ": " + why;
                 return null;
