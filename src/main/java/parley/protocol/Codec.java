@@ -151,7 +151,7 @@ public final class Codec {
         } catch (JsonProcessingException e) {
             // Limit violations (nesting, token length) carry no location.
             String where = e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr();
-            throw new ProtocolException("invalid JSON" + where + ": " + JsonErrors.describe(e));
+            throw new ProtocolException("invalid JSON" + where + ": " + JsonErrors.describe(e, line, off, len));
         } catch (IOException e) {
             // Parsing an array in memory does no I/O; should it fail anyway, say so without Jackson's words.
             throw new ProtocolException("invalid JSON: the line cannot be read as JSON");

@@ -428,7 +428,7 @@ class CodecTest {
                 Arguments.of("{\"Join\":{\"group_name\":\"a\"]}", "invalid JSON at column 26: unexpected ']'; expected '}'"),
                 Arguments.of("{\"Join\":{\"group_name\":\"dogs\"}}}", "invalid JSON at column 31: unexpected '}' with nothing open to close"),
                 Arguments.of("{\"Join\":{\"group_name\":\"a\nb\"}}",
-                        "invalid JSON at column 25: a control character (code 10) inside a string must be escaped, e.g. \\n or \\u0001"),
+                        "invalid JSON at column 25: control character (code 10) inside a string; it must be escaped, e.g. \\n or \\u0001"),
                 Arguments.of("{\"Join\":{\"group_name\":\"a\\x\"}}",
                         "invalid JSON at column 26: '\\x' is not an escape JSON has (a backslash is written \\\\)"),
                 Arguments.of("{\"Join\":{\"group_name\":\"\\u12\"}}", "invalid JSON at column 28: a \\u escape needs four hex digits"),
@@ -439,6 +439,16 @@ class CodecTest {
                 Arguments.of("{\"Join\":{\"group_name\":\"a\",\"x\":+1}}",
                         "invalid JSON at column 32: malformed number: JSON numbers have no '+' sign"),
                 Arguments.of("{\"Join\":{\"group_name\":\"a\",\"x\":/*c*/1}}", "invalid JSON at column 31: comments are not JSON, found '/'"),
+                Arguments.of("{\"Join\":{\"", "invalid JSON at column 11: the line ends inside a string"),
+                Arguments.of("{\"Join\":{\"group_name\":\"a\",\"x\":1.5e", "invalid JSON at column 35: the line ends inside a number"),
+                Arguments.of("{\"Join\":{\"group_name\":\"a\",\"x\":[\"s\",1.5e", "invalid JSON at column 40: the line ends inside a number"),
+                Arguments.of("{\"Join\":\u0001{\"group_name\":\"a\"}}", "invalid JSON at column 10: control character (code 1) "
+                        + "between values; only spaces, tabs and line ends may be there"),
+                Arguments.of("{\"Join\"\u007f:{}}", "invalid JSON at column 8: expected ':' after the field name, found control "
+                        + "character (code 127)"),
+                Arguments.of("{\"Join\":{\"group_name\":\"a\\\t\"}}", "invalid JSON at column 26: a backslash before control "
+                        + "character (code 9) is not an escape JSON has (a backslash is written \\\\)"),
+                Arguments.of("4{\"Join\":{}}", "invalid JSON at column 2: unexpected '{' after the value"),
                 Arguments.of("join dogs", "invalid JSON at column 6: unexpected 'join'; expected a value: a string in double quotes, "
                         + "a number, true, false, null, an object or an array"));
     }
