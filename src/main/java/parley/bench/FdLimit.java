@@ -1,5 +1,6 @@
 package parley.bench;
 
+import parley.net.Linux;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,12 +89,12 @@ final class FdLimit {
         if (now == null || now.soft() >= needed) return now;
         if (now.hard() < needed) {
             // Allowed only with CAP_SYS_RESOURCE; without it the limits stay as they were.
-            Native.setOpenFilesLimit(needed, needed);
+            Linux.setOpenFilesLimit(needed, needed);
             Limits after = current();
             if (after != null && after.soft() >= needed) return after;
             throw new BenchException(tooLow(connections, needed, now));
         }
-        Native.setOpenFilesLimit(now.hard(), now.hard());
+        Linux.setOpenFilesLimit(now.hard(), now.hard());
         Limits after = current();
         if (after == null || after.soft() < needed) {
             throw new BenchException("need " + needed + " file descriptors for " + connections
@@ -124,10 +125,10 @@ final class FdLimit {
         String id = Long.toString(pid);
         Limits before = of(id);
         if (before == null || before.soft() >= wanted) return new ServerLimits(pid, before, before, minimum, wanted);
-        if (before.hard() < wanted) Native.setOpenFilesLimit(pid, wanted, wanted);
+        if (before.hard() < wanted) Linux.setOpenFilesLimit(pid, wanted, wanted);
         Limits now = of(id);
         if (now != null && now.soft() < wanted && now.soft() < now.hard()) {
-            Native.setOpenFilesLimit(pid, Math.min(wanted, now.hard()), now.hard());
+            Linux.setOpenFilesLimit(pid, Math.min(wanted, now.hard()), now.hard());
             now = of(id);
         }
         return new ServerLimits(pid, before, now, minimum, wanted);

@@ -1,5 +1,6 @@
 package parley.bench;
 
+import parley.net.Linux;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -115,7 +116,7 @@ final class Publisher {
     }
 
     private void send(Schedule s) {
-        Native.setTimerSlack(1000);
+        Linux.setTimerSlack(1000);
         ByteBuffer out = ByteBuffer.allocateDirect(Math.max(BUFFER, maxLine));
         int n = templates.length;
         int gi = 0;

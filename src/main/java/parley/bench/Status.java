@@ -1,5 +1,6 @@
 package parley.bench;
 
+import parley.net.Linux;
 import java.io.PrintStream;
 
 /**
@@ -22,7 +23,7 @@ final class Status {
      * {@code System.console() != null && isTerminal()} decides (which looks at stdin and stdout).
      */
     static Status forTerminal(PrintStream err) {
-        Boolean tty = Native.isTerminal(2);
+        Boolean tty = Linux.isTerminal(2);
         if (tty == null) {
             java.io.Console c = System.console();
             tty = c != null && c.isTerminal();

@@ -11,7 +11,8 @@
  * <p>Knows nothing of the server's internals: it talks to any server over the protocol, using only
  * {@code parley.protocol} for the bytes, so it measures Parley and the book's Rust server alike.
  * Nothing in {@code parley.server} may be imported here (tests may start one in-process). It only
- * ever connects to loopback addresses.
+ * ever connects to loopback addresses. Its Linux calls (the descriptor limit, timer slack, whether
+ * stderr is a terminal) are {@link parley.net.Linux}'s, where every Linux call Parley makes is bound.
  *
  * <p>Must not know: {@code parley.auth}, {@code parley.broadcast}, {@code parley.cli},
  * {@code parley.client}, {@code parley.cluster}, {@code parley.http}, {@code parley.log},

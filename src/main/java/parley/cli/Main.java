@@ -26,7 +26,14 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
-        ServerCommand.configure(cl.getSubcommands().get("server"));
+        CommandLine server = ServerCommand.configure(cl.getSubcommands().get("server"));
+        // execute() asks the top command's handler, whichever subcommand failed: the server's
+        // errors go to its own, which names the setting and its source and prints no usage.
+        // (Setting the top's handler sets every subcommand's too, so the server's is taken first.)
+        CommandLine.IParameterExceptionHandler standard = cl.getParameterExceptionHandler();
+        CommandLine.IParameterExceptionHandler serverHandler = server.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((e, args) -> (e.getCommandLine() == server ? serverHandler : standard)
+                .handleParseException(e, args));
         return cl;
     }
 

@@ -126,11 +126,21 @@ final class ServerDefaults implements CommandLine.IDefaultValueProvider {
             file = null;
             problem = null;
             Properties p = new Properties();
-            try (Reader r = Files.newBufferedReader(Path.of(path), StandardCharsets.UTF_8)) {
+            Path f = Path.of(path);
+            String why = ServerCommand.unreadable(f);
+            if (why != null) {
+                problem = "cannot read config file " + path + ": " + why;
+                return null;
+            }
+            try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
                 p.load(r);
                 file = p;
-            } catch (IOException | IllegalArgumentException e) {
-                problem = "cannot read config file " + path + ": " + e;
+            } catch (java.nio.charset.MalformedInputException e) {
+                problem = "cannot read config file " + path + ": it is not UTF-8 text";
+            } catch (IOException e) {
+                problem = "cannot read config file " + path + ": " + e.getMessage();
+            } catch (IllegalArgumentException e) { // Properties: a malformed escape
+                problem = "cannot read config file " + path + ": " + e.getMessage();
             }
         }
         return file;

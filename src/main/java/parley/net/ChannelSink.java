@@ -28,6 +28,8 @@ final class ChannelSink implements Sink {
     private final WritableByteChannel channel;
     /** Our own descriptor for the socket, or -1: sends on it never wait. */
     private final int sendFd;
+    /** Whether posters may {@link #tryWrite} (the inline-send setting); the descriptor serves the idle set anyway. */
+    private final boolean inlineSend;
     /**
      * Sends in progress on {@link #sendFd} and other holds ({@link #acquireFd}), plus
      * {@link #CLOSED} once the sink is closed, plus {@link #FD_GONE} once the descriptor is
@@ -41,9 +43,14 @@ final class ChannelSink implements Sink {
     private ByteBuffer view;
     private Runnable progressed = () -> {};
 
-    ChannelSink(WritableByteChannel channel) {
+    /**
+     * @param inlineSend whether others may write to the socket without waiting ({@link #tryWrite});
+     *                   when false, every write is the writer thread's
+     */
+    ChannelSink(WritableByteChannel channel, boolean inlineSend) {
         this.channel = channel;
         this.sendFd = channel instanceof SocketChannel s ? NonBlockingSend.dup(s) : -1;
+        this.inlineSend = inlineSend;
     }
 
     @Override
@@ -79,12 +86,12 @@ final class ChannelSink implements Sink {
 
     @Override
     public boolean canTryWrite() {
-        return sendFd >= 0;
+        return inlineSend && sendFd >= 0;
     }
 
     @Override
     public long tryWrite(byte[] buf, int off, int len) {
-        if (!acquireFd()) return -1;
+        if (!inlineSend || !acquireFd()) return -1;
         try {
             return NonBlockingSend.send(sendFd, buf, off, len);
         } finally {

@@ -28,13 +28,17 @@ public final class ChatServer implements AutoCloseable {
     private final ServerSocketChannel listener;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final SSLContext tls;
-    /** Where plain connections with nothing to read wait without a thread; null where unavailable. */
-    private final IdleReaders idleReaders = IdleReaders.start();
+    /**
+     * Where plain connections with nothing to read wait without a thread; null where unavailable,
+     * or when the idle-readers setting is off.
+     */
+    private final IdleReaders idleReaders;
 
     private ChatServer(Chat chat, ServerSocketChannel listener, SSLContext tls) {
         this.chat = chat;
         this.listener = listener;
         this.tls = tls;
+        this.idleReaders = chat.config().idleReaders() ? IdleReaders.start() : null;
     }
 
     /** Binds and starts accepting plain TCP without authentication; returns once the server is listening. */

@@ -73,7 +73,7 @@ final class Connection implements Runnable {
         Sink sink;
         if (tlsContext == null) {
             tls = null;
-            ChannelSink plain = new ChannelSink(socket);
+            ChannelSink plain = new ChannelSink(socket, chat.config().inlineSend());
             sink = plain;
             in = socket;
             if (idleReaders != null && plain.fd() >= 0) {

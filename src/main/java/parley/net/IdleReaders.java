@@ -1,18 +1,11 @@
 package parley.net;
 
 import parley.log.Log;
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
-import java.lang.invoke.MethodHandle;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -30,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Registrations are one-shot: a connection is woken once, and removed before it is resumed.
  *
  * <p>Linux only, like {@link NonBlockingSend}; {@link #start} returns null elsewhere and readers
- * then wait in their reads as before.
+ * then wait in their reads as before, as they do on a server whose idle-readers setting is off
+ * ({@link ChatServer} then starts no set).
  */
 final class IdleReaders implements AutoCloseable {
     private static final int EPOLL_CLOEXEC = 0x80000, EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800;
@@ -43,36 +37,6 @@ final class IdleReaders implements AutoCloseable {
     private static final int MAX_EVENTS = 256;
     /** The event data that stands for the wake-up descriptor rather than a connection's. */
     private static final long WAKE_UP = -1;
-
-    private static final MethodHandle CREATE, CTL, WAIT, EVENTFD, WRITE;
-
-    static {
-        MethodHandle create = null, ctl = null, wait = null, eventfd = null, write = null;
-        try {
-            if (NonBlockingSend.AVAILABLE && !Boolean.getBoolean("parley.noIdleReaders")) {
-                Linker linker = Linker.nativeLinker();
-                SymbolLookup libc = linker.defaultLookup();
-                create = linker.downcallHandle(libc.find("epoll_create1").orElseThrow(),
-                        FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-                ctl = linker.downcallHandle(libc.find("epoll_ctl").orElseThrow(),
-                        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS),
-                        Linker.Option.critical(false));
-                wait = linker.downcallHandle(libc.find("epoll_wait").orElseThrow(),
-                        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-                eventfd = linker.downcallHandle(libc.find("eventfd").orElseThrow(),
-                        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-                write = linker.downcallHandle(libc.find("write").orElseThrow(),
-                        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-            }
-        } catch (RuntimeException | LinkageError e) {
-            create = null; // no epoll here: readers wait in their reads
-        }
-        CREATE = create;
-        CTL = ctl;
-        WAIT = wait;
-        EVENTFD = eventfd;
-        WRITE = write;
-    }
 
     private final int epfd;
     /** An eventfd in the set, written to by {@link #close} so the thread stops waiting at once. */
@@ -89,11 +53,11 @@ final class IdleReaders implements AutoCloseable {
 
     /** Starts the set and its thread, or returns null where there is no epoll to use. */
     static IdleReaders start() {
-        if (CREATE == null) return null;
+        if (!NonBlockingSend.AVAILABLE || !Linux.hasEpoll()) return null;
         int ep = -1, wake = -1;
         try {
-            ep = (int) CREATE.invokeExact(EPOLL_CLOEXEC);
-            wake = (int) EVENTFD.invokeExact(0, EFD_CLOEXEC | EFD_NONBLOCK);
+            ep = Linux.epollCreate1(EPOLL_CLOEXEC);
+            wake = Linux.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         } catch (Throwable e) {
             // treated as failures below
         }
@@ -143,7 +107,7 @@ final class IdleReaders implements AutoCloseable {
             MemorySegment ev = arena.allocate(EVENT_SIZE, 8);
             ev.set(JAVA_INT_UNALIGNED, 0, events);
             ev.set(JAVA_LONG_UNALIGNED, DATA_OFFSET, data);
-            return (int) CTL.invokeExact(epfd, op, fd, ev);
+            return Linux.epollCtl(epfd, op, fd, ev);
         } catch (Throwable e) {
             return -1;
         }
@@ -155,7 +119,7 @@ final class IdleReaders implements AutoCloseable {
             while (!closed) {
                 int n;
                 try {
-                    n = (int) WAIT.invokeExact(epfd, events, MAX_EVENTS, -1);
+                    n = Linux.epollWait(epfd, events, MAX_EVENTS, -1);
                 } catch (Throwable e) {
                     Log.error("idle_readers.failed", e);
                     break;
@@ -187,7 +151,7 @@ final class IdleReaders implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment one = arena.allocate(8, 8);
             one.set(JAVA_LONG_UNALIGNED, 0, 1L);
-            long ignored = (long) WRITE.invokeExact(wakeFd, one, 8L);
+            Linux.write(wakeFd, one, 8L);
         } catch (Throwable e) {
             // the thread is failing anyway, and ends through its own finally
         }

@@ -1,15 +1,9 @@
 package parley.net;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
-import java.lang.invoke.MethodHandle;
 import java.lang.reflect.Method;
 import java.nio.channels.SocketChannel;
 
@@ -22,7 +16,8 @@ import java.nio.channels.SocketChannel;
  *
  * <p>Linux only, and only when {@code java.base} exports {@code sun.nio.ch} to Parley (the jar's
  * manifest and the test set-up do), because the descriptor number comes from the JDK's channel.
- * Otherwise {@link #AVAILABLE} is false and every write goes through the writer thread.
+ * Otherwise {@link #AVAILABLE} is false and every write goes through the writer thread, as it does
+ * on a server whose inline-send setting is off ({@link ChannelSink#canTryWrite}).
  *
  * <p>A descriptor number is safe to use only while it is open, and the JDK closes its own whenever
  * the channel closes; the number may then go to the next accepted client. So Parley sends on a
@@ -32,47 +27,27 @@ final class NonBlockingSend {
     private static final int MSG_DONTWAIT = 0x40;
     private static final int MSG_NOSIGNAL = 0x4000;
 
-    /** True when sends can be made: Linux, libc found, and the channel's descriptor readable. */
+    /** True when sends can be made: Linux, libc's calls bound ({@link Linux}), the channel's descriptor readable. */
     static final boolean AVAILABLE;
-    private static final MethodHandle SEND;
-    private static final MethodHandle DUP;
-    private static final MethodHandle CLOSE;
-    private static final MethodHandle IOCTL;
     /** Linux's TIOCOUTQ, which for TCP counts the bytes written and not yet acknowledged by the peer. */
     private static final long SIOCOUTQ = 0x5411;
     private static final Method FD_VAL;
 
     static {
-        MethodHandle send = null, dup = null, close = null, ioctl = null;
         Method fdVal = null;
         try {
-            if (System.getProperty("os.name", "").startsWith("Linux")
-                    && !Boolean.getBoolean("parley.noInlineSend")) {
+            if (Linux.hasSend()) {
                 Class<?> selChImpl = Class.forName("sun.nio.ch.SelChImpl");
                 if (!selChImpl.getModule().isExported("sun.nio.ch", NonBlockingSend.class.getModule())) {
                     throw new IllegalAccessException("java.base does not export sun.nio.ch to Parley");
                 }
                 fdVal = selChImpl.getMethod("getFDVal");
-                Linker linker = Linker.nativeLinker();
-                SymbolLookup libc = linker.defaultLookup();
-                // critical: no thread-state transition, and the heap array is passed in place
-                send = linker.downcallHandle(libc.find("send").orElseThrow(),
-                        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT),
-                        Linker.Option.critical(true));
-                dup = linker.downcallHandle(libc.find("dup").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-                close = linker.downcallHandle(libc.find("close").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-                ioctl = linker.downcallHandle(libc.find("ioctl").orElseThrow(),
-                        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
             }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            send = null; // not exported to us, not Linux, or no native access: the writer thread does it all
+            fdVal = null; // not exported to us, or not Linux: the writer thread does it all
         }
-        SEND = send;
-        DUP = dup;
-        CLOSE = close;
-        IOCTL = ioctl;
         FD_VAL = fdVal;
-        AVAILABLE = send != null;
+        AVAILABLE = fdVal != null;
     }
 
     private NonBlockingSend() {}
@@ -82,7 +57,7 @@ final class NonBlockingSend {
         if (!AVAILABLE) return -1;
         try {
             int fd = (int) FD_VAL.invoke(channel);
-            return fd < 0 ? -1 : (int) DUP.invokeExact(fd);
+            return fd < 0 ? -1 : Linux.dup(fd);
         } catch (Throwable e) {
             return -1; // not exported to us after all: the writer thread does it all
         }
@@ -95,8 +70,7 @@ final class NonBlockingSend {
      */
     static long send(int fd, byte[] b, int off, int len) {
         try {
-            return (long) SEND.invokeExact(fd, MemorySegment.ofArray(b).asSlice(off, len), (long) len,
-                    MSG_DONTWAIT | MSG_NOSIGNAL);
+            return Linux.send(fd, MemorySegment.ofArray(b).asSlice(off, len), len, MSG_DONTWAIT | MSG_NOSIGNAL);
         } catch (Throwable e) {
             return -1;
         }
@@ -108,10 +82,10 @@ final class NonBlockingSend {
      * a full socket can tell a slow reader from one that reads nothing.
      */
     static long unacknowledged(int fd) {
-        if (IOCTL == null) return -1;
+        if (!Linux.hasIoctl()) return -1;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment count = arena.allocate(JAVA_INT);
-            int rc = (int) IOCTL.invokeExact(fd, SIOCOUTQ, count);
+            int rc = Linux.ioctl(fd, SIOCOUTQ, count);
             return rc == 0 ? count.get(JAVA_INT, 0) : -1;
         } catch (Throwable e) {
             return -1;
@@ -120,7 +94,7 @@ final class NonBlockingSend {
 
     static void close(int fd) {
         try {
-            int ignored = (int) CLOSE.invokeExact(fd);
+            Linux.close(fd);
         } catch (Throwable e) {
             // nothing to do: the descriptor is gone either way
         }

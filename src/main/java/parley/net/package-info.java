@@ -3,7 +3,8 @@
  * one reader per connection ({@link parley.net.Connection}, a thread only while it has input), the
  * sinks the core writes through ({@link parley.net.ChannelSink}, {@link parley.net.TlsSink}),
  * the epoll set where a silent plain connection waits with no thread ({@link parley.net.IdleReaders}),
- * and the Linux calls behind them ({@link parley.net.NonBlockingSend}).
+ * the inline sends ({@link parley.net.NonBlockingSend}), and the Linux calls behind them, bound once
+ * in {@link parley.net.Linux}, which the bench uses too.
  *
  * <p>Feeds each request line to the core's {@link parley.server.Session} and gives it a
  * {@link parley.server.Sink}; what a request means is the core's business.

@@ -151,9 +151,10 @@ public final class Codec {
         } catch (JsonProcessingException e) {
             // Limit violations (nesting, token length) carry no location.
             String where = e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr();
-            throw new ProtocolException("invalid JSON" + where + ": " + firstLine(e.getOriginalMessage()));
+            throw new ProtocolException("invalid JSON" + where + ": " + JsonErrors.describe(e, line, off, len));
         } catch (IOException e) {
-            throw new ProtocolException("invalid JSON: " + firstLine(e.getMessage()));
+            // Parsing an array in memory does no I/O; should it fail anyway, say so without Jackson's words.
+            throw new ProtocolException("invalid JSON: the line cannot be read as JSON");
         }
     }
 
@@ -379,11 +380,5 @@ public final class Codec {
             case "Auth" -> "{\"Auth\":{\"token\":\"...\"}}";
             default -> "{\"" + variant + "\":{...}}";
         };
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) return "malformed input";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

@@ -5,8 +5,10 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /**
- * Every server setting and limit, with its default. This record is the one place limits are
- * defined; the README's limits table and {@code ./parley server --help} mirror it. Each setting
+ * Every server setting and limit, with its default and its validation. The command line's table of
+ * options ({@code parley.cli.ServerOption}) maps each setting to its option, from which
+ * {@code ./parley server --help}, the start-up log and the settings table of docs/operations.md
+ * are derived. Each setting
  * has a name (the option without its dashes: {@code group-capacity}), which a bad value's error
  * names, whether it came from a flag, the config file or the environment.
  *
@@ -49,6 +51,11 @@ import java.time.Duration;
  *                          disconnects anyone
  * @param authTimeout       with authentication on, how long a new connection has to send its Auth
  * @param tlsHandshakeTimeout with TLS on, how long a new connection has to finish its handshake
+ * @param inlineSend        whether a poster may write a quiet group's post straight to a member's
+ *                          socket, without waiting, on its own thread (Linux); false leaves every
+ *                          write to the member's writer thread
+ * @param idleReaders       whether a plain connection with nothing to read waits without a thread,
+ *                          in one epoll set (Linux); false keeps a reader thread parked per connection
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -72,7 +79,9 @@ public record ServerConfig(
         int postBurst,
         Duration writeDeadline,
         Duration authTimeout,
-        Duration tlsHandshakeTimeout) {
+        Duration tlsHandshakeTimeout,
+        boolean inlineSend,
+        boolean idleReaders) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7878;
@@ -83,7 +92,7 @@ public record ServerConfig(
     public static final int DEFAULT_READ_BUFFER_BYTES = 256;
     public static final int DEFAULT_WRITE_BUFFER_BYTES = 32 * 1024;
     public static final int DEFAULT_MAX_REPLY_BACKLOG_BYTES = 1 << 20;
-    // Durations also as text, so the command line's defaults (annotation constants) come from here.
+    // Durations are written as an operator would write them, and parsed the way their options are.
     public static final String DEFAULT_CLOSE_FLUSH_TIMEOUT_TEXT = "5s";
     public static final Duration DEFAULT_CLOSE_FLUSH_TIMEOUT = DurationConverter.parse(DEFAULT_CLOSE_FLUSH_TIMEOUT_TEXT);
     public static final String DEFAULT_WRITER_LINGER_TEXT = "5s";
@@ -124,6 +133,10 @@ public record ServerConfig(
     public static final Duration DEFAULT_AUTH_TIMEOUT = DurationConverter.parse(DEFAULT_AUTH_TIMEOUT_TEXT);
     public static final String DEFAULT_TLS_HANDSHAKE_TIMEOUT_TEXT = "10s";
     public static final Duration DEFAULT_TLS_HANDSHAKE_TIMEOUT = DurationConverter.parse(DEFAULT_TLS_HANDSHAKE_TIMEOUT_TEXT);
+    /** On where the platform allows: it saves a thread hand-off per post to a quiet group. */
+    public static final boolean DEFAULT_INLINE_SEND = true;
+    /** On where the platform allows: an idle connection then costs no thread stack. */
+    public static final boolean DEFAULT_IDLE_READERS = true;
 
     public ServerConfig {
         atLeast("group-capacity", groupCapacity, 1);
@@ -214,7 +227,8 @@ public record ServerConfig(
         private Duration writerLinger = DEFAULT_WRITER_LINGER;
         private Duration groupLinger = DEFAULT_GROUP_LINGER;
         private Duration coalesce = DEFAULT_COALESCE;
-        private int historyMessages = DEFAULT_HISTORY_MESSAGES;
+        /** Null until set: then the default history, or the group capacity if that is larger. */
+        private Integer historyMessages;
         private long historyBytes = DEFAULT_HISTORY_BYTES;
         private int maxNameChars = DEFAULT_MAX_NAME_CHARS;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
@@ -225,6 +239,8 @@ public record ServerConfig(
         private Duration writeDeadline = DEFAULT_WRITE_DEADLINE;
         private Duration authTimeout = DEFAULT_AUTH_TIMEOUT;
         private Duration tlsHandshakeTimeout = DEFAULT_TLS_HANDSHAKE_TIMEOUT;
+        private boolean inlineSend = DEFAULT_INLINE_SEND;
+        private boolean idleReaders = DEFAULT_IDLE_READERS;
 
         private Builder() {}
 
@@ -251,6 +267,8 @@ public record ServerConfig(
             writeDeadline = c.writeDeadline;
             authTimeout = c.authTimeout;
             tlsHandshakeTimeout = c.tlsHandshakeTimeout;
+            inlineSend = c.inlineSend;
+            idleReaders = c.idleReaders;
         }
 
         public Builder address(InetSocketAddress v) { address = v; return this; }
@@ -275,13 +293,17 @@ public record ServerConfig(
         public Builder writeDeadline(Duration v) { writeDeadline = v; return this; }
         public Builder authTimeout(Duration v) { authTimeout = v; return this; }
         public Builder tlsHandshakeTimeout(Duration v) { tlsHandshakeTimeout = v; return this; }
+        public Builder inlineSend(boolean v) { inlineSend = v; return this; }
+        public Builder idleReaders(boolean v) { idleReaders = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(address, groupCapacity, maxLineBytes, maxGroupNameChars, maxGroupsPerConnection,
                     readBufferBytes, writeBufferBytes, maxReplyBacklogBytes, closeFlushTimeout, writerLinger, groupLinger,
-                    coalesce, historyMessages, historyBytes, maxNameChars, maxConnections, maxMessageBytes, postRate,
+                    coalesce,
+                    historyMessages != null ? historyMessages : Math.max(groupCapacity, DEFAULT_HISTORY_MESSAGES),
+                    historyBytes, maxNameChars, maxConnections, maxMessageBytes, postRate,
                     postBurst != null ? postBurst : Math.max(DEFAULT_POST_BURST, postRate),
-                    writeDeadline, authTimeout, tlsHandshakeTimeout);
+                    writeDeadline, authTimeout, tlsHandshakeTimeout, inlineSend, idleReaders);
         }
     }
 

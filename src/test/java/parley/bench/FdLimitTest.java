@@ -1,5 +1,6 @@
 package parley.bench;
 
+import parley.net.Linux;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -73,7 +74,7 @@ class FdLimitTest {
         Assumptions.assumeTrue(own != null && own.hard() >= hard, "this process's hard open-files limit is below " + hard);
         server = new ProcessBuilder("sleep", "60").start();
         long pid = server.pid();
-        assertThat(Native.setOpenFilesLimit(pid, soft, hard)).as("prlimit on a child").isTrue();
+        assertThat(Linux.setOpenFilesLimit(pid, soft, hard)).as("prlimit on a child").isTrue();
         assertThat(FdLimit.of(Long.toString(pid))).isEqualTo(new FdLimit.Limits(soft, hard));
         return pid;
     }

@@ -136,8 +136,8 @@ class ServerSettingsTest {
     void badValueFromSource() throws Exception {
         env.put("PARLEY_MAX_CONNECTIONS", "many");
         refused();
-        assertThat(err.toString()).contains("--max-connections").contains("'many'")
-                .contains("(from environment variable PARLEY_MAX_CONNECTIONS)");
+        assertThat(err.toString()).isEqualTo("parley server: max-connections must be a whole number, got 'many' "
+                + "(from environment variable PARLEY_MAX_CONNECTIONS)" + System.lineSeparator());
 
         env.clear();
         Path f = file("post-rate=-1\n");
@@ -157,13 +157,171 @@ class ServerSettingsTest {
     }
 
     @Test
+    @DisplayName("a value of the wrong kind from the file or the environment names its source, with no usage after it")
+    void wrongKindFromSource() throws Exception {
+        Path f = file("group-capacity=abc\n");
+        refused("--config", f.toString());
+        assertThat(err.toString()).isEqualTo("parley server: group-capacity must be a whole number, got 'abc' "
+                + "(from config file " + f + ")" + System.lineSeparator());
+
+        err.getBuffer().setLength(0);
+        env.put("PARLEY_WRITE_DEADLINE", "5");
+        refused();
+        assertThat(err.toString()).isEqualTo("parley server: write-deadline must be a duration such as 30s or 500ms, "
+                + "got '5' (from environment variable PARLEY_WRITE_DEADLINE)" + System.lineSeparator());
+
+        err.getBuffer().setLength(0);
+        env.clear();
+        env.put("PARLEY_INLINE_SEND", "maybe");
+        refused();
+        assertThat(err.toString()).contains("inline-send must be true or false, got 'maybe' "
+                + "(from environment variable PARLEY_INLINE_SEND)");
+
+        err.getBuffer().setLength(0);
+        env.clear();
+        Files.writeString(f, "history-bytes=8M\nlog-level=loud\n");
+        refused("--config", f.toString());
+        assertThat(err.toString()).contains("must be ").contains("(from config file " + f + ")")
+                .doesNotContain("Usage").doesNotContain("--help");
+
+        // The flag wins over the file: its bad value is the flag's, and the file's is never read.
+        err.getBuffer().setLength(0);
+        Files.writeString(f, "group-capacity=abc\n");
+        assertThat(parse("--config", f.toString(), "--group-capacity", "7").groupCapacity()).isEqualTo(7);
+    }
+
+    @Test
+    @DisplayName("through parley's own command line too: one line, no usage, exit 2")
+    void noUsageFromMain() throws Exception {
+        Path f = file("group-capacity=abc\n");
+        StringWriter out = new StringWriter();
+        // A command line runs once, as in main: each case gets its own.
+        java.util.function.Supplier<CommandLine> main = () -> {
+            CommandLine m = Main.commandLine();
+            m.setErr(new PrintWriter(err, true));
+            m.setOut(new PrintWriter(out, true));
+            return m;
+        };
+        assertThat(main.get().execute("server", "--config", f.toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("parley server: group-capacity must be a whole number, got 'abc' "
+                + "(from config file " + f + ")" + System.lineSeparator());
+
+        err.getBuffer().setLength(0);
+        assertThat(main.get().execute("server", "--config", dir.resolve("nonexistent").toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("parley server: cannot read config file " + dir.resolve("nonexistent")
+                + ": no such file" + System.lineSeparator());
+
+        err.getBuffer().setLength(0);
+        assertThat(main.get().execute("server", "--group-capacity", "lots")).isEqualTo(2);
+        assertThat(err.toString()).contains("--group-capacity: 'lots' is not a whole number")
+                .doesNotContain("Usage:");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("--inline-send and --idle-readers: on by default, off by flag, file or environment")
+    void switches() throws Exception {
+        assertThat(parse().inlineSend()).isTrue();
+        assertThat(parse().idleReaders()).isTrue();
+        assertThat(parse("--inline-send", "false").inlineSend()).isFalse();
+        assertThat(parse("--idle-readers=false").idleReaders()).isFalse();
+        env.put("PARLEY_IDLE_READERS", "FALSE");
+        assertThat(parse().idleReaders()).isFalse();
+        Path f = file("inline-send=false\n");
+        assertThat(parse("--config", f.toString()).inlineSend()).isFalse();
+        assertThat(parse("--config", f.toString(), "--inline-send", "true").inlineSend()).isTrue();
+        assertThat(parse("--config", f.toString(), "--inline-send").inlineSend()).as("alone: on").isTrue();
+        assertThat(parse("--idle-readers", "false", "7000").address().getPort()).isEqualTo(7000);
+        refused("--inline-send=yes");
+        assertThat(err.toString()).contains("--inline-send: 'yes' is not true or false");
+    }
+
+    @Test
+    @DisplayName("docs/operations.md's settings table is the options' own, and the README points to it")
+    void docsTableMatchesOptions() throws Exception {
+        String docs = Files.readString(Path.of("docs/operations.md"));
+        int settings = docs.indexOf("\n## Settings\n");
+        assertThat(settings).as("docs/operations.md has a Settings section").isNotNegative();
+        StringBuilder table = new StringBuilder();
+        boolean in = false;
+        for (String line : docs.substring(settings).lines().toList()) {
+            if (line.startsWith("|")) {
+                in = true;
+                table.append(line).append('\n');
+            } else if (in) {
+                break;
+            }
+        }
+        assertThat(table.toString()).as("the table in docs/operations.md#settings; it must read:%n%s",
+                ServerOption.markdownTable()).isEqualTo(ServerOption.markdownTable());
+
+        // Every option of the command is in the table (none declared beside it), and every row is an option.
+        commandLine();
+        java.util.Set<String> commandNames = new java.util.TreeSet<>();
+        for (CommandLine.Model.ArgSpec a : cl.getCommandSpec().args()) {
+            String name = ServerDefaults.settingName(a);
+            if (name != null) commandNames.add(name);
+        }
+        assertThat(commandNames).containsExactlyInAnyOrderElementsOf(ServerOption.names());
+        java.util.List<String> rows = table.toString().lines().skip(2).toList();
+        assertThat(rows).hasSize(ServerOption.values().length);
+
+        String readme = Files.readString(Path.of("README.md"));
+        assertThat(readme).contains("(docs/operations.md#settings)").doesNotContain("| `--group-capacity` |");
+    }
+
+    @Test
+    @DisplayName("every ServerConfig setting has its option (so its flag, file key, variable, help, log and docs row)")
+    void everySettingHasAnOption() {
+        long settings = java.util.Arrays.stream(ServerConfig.class.getRecordComponents())
+                .filter(c -> !c.getName().equals("address")).count();
+        long options = java.util.Arrays.stream(ServerOption.values()).filter(ServerOption::inConfig).count();
+        assertThat(options).as("options that set a ServerConfig component").isEqualTo(settings);
+        // Each one reads back a value other than its default: a row wired to the wrong component would not.
+        ServerConfig d = ServerConfig.defaults();
+        for (ServerOption o : ServerOption.values()) {
+            if (!o.inConfig()) continue;
+            Object now = o.logValue(d);
+            String next = switch (o.kind) {
+                case INT, LONG -> {
+                    long n = "off".equals(now) ? 0 : ((Number) now).longValue();
+                    yield String.valueOf(n > 1 ? n - 1 : n + 1);
+                }
+                case DURATION -> DurationConverter.format(DurationConverter.parse((String) now).plusMillis(1));
+                case BOOLEAN -> String.valueOf(!(Boolean) now);
+                default -> throw new AssertionError(o + " is a ServerConfig setting of kind " + o.kind);
+            };
+            ServerConfig.Builder b = d.toBuilder();
+            o.set(b, o.kind.parse(next));
+            assertThat(String.valueOf(o.logValue(b.build()))).as(o.name).isEqualTo(next);
+        }
+    }
+
+    @Test
+    @DisplayName("each option's default on the command line is ServerConfig's")
+    void defaultsAreTheRecords() {
+        ServerConfig d = ServerConfig.defaults();
+        ServerConfig parsed = parse();
+        assertThat(parsed).isEqualTo(d);
+        String help = commandLine().getUsageMessage().replaceAll("\\s+", " ");
+        assertThat(help).contains("--group-capacity=N messages a group holds")
+                .contains("(default: " + d.groupCapacity() + ")")
+                .contains("(default: " + DurationConverter.format(d.coalesce()) + ")")
+                .contains("--inline-send[=true|false]").contains("--idle-readers[=true|false]");
+    }
+
+    @Test
     @DisplayName("a config file with an unknown key, or none at that path: exit 2")
     void badConfigFile() throws Exception {
         Path f = file("group-capcity=10\nmax-line=100\n");
         refused("--config", f.toString());
         assertThat(err.toString()).contains("unknown setting group-capcity in config file " + f);
         refused("--config", dir.resolve("missing.conf").toString());
-        assertThat(err.toString()).contains("cannot read config file");
+        assertThat(err.toString()).contains("cannot read config file " + dir.resolve("missing.conf") + ": no such file")
+                .doesNotContain("Exception");
+        err.getBuffer().setLength(0);
+        refused("--config", dir.toString());
+        assertThat(err.toString()).contains("cannot read config file " + dir + ": not a regular file");
     }
 
     @Test

@@ -60,7 +60,7 @@ class ChannelSinkTest {
     @Test
     void whatItSendsArrivesInOrderWithTheWritersBytes() throws Exception {
         SocketChannel[] p = pair();
-        ChannelSink sink = new ChannelSink(p[0]);
+        ChannelSink sink = new ChannelSink(p[0], true);
         assertThat(sink.canTryWrite()).isTrue();
         byte[] a = "{\"Message\":1}\n".getBytes(StandardCharsets.UTF_8);
         assertThat(sink.tryWrite(a, 0, a.length)).isEqualTo(a.length);
@@ -72,11 +72,25 @@ class ChannelSinkTest {
     }
 
     @Test
+    void withInlineSendOffEveryWriteIsTheWritersAndTheDescriptorStillServes() throws Exception {
+        SocketChannel[] p = pair();
+        ChannelSink sink = new ChannelSink(p[0], false);
+        assertThat(sink.canTryWrite()).isFalse();
+        byte[] a = "{\"Message\":1}\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(sink.tryWrite(a, 0, a.length)).isEqualTo(-1);
+        assertThat(sink.fd()).as("the idle set's descriptor").isNotNegative();
+        sink.write(a, 0, a.length);
+        assertThat(read(p[1], a.length)).isEqualTo("{\"Message\":1}\n");
+        sink.close();
+        p[1].close();
+    }
+
+    @Test
     void aFullSocketTakesLessInsteadOfBlocking() throws Exception {
         SocketChannel[] p = pair();
         p[0].setOption(StandardSocketOptions.SO_SNDBUF, 4096);
         p[1].setOption(StandardSocketOptions.SO_RCVBUF, 4096);
-        ChannelSink sink = new ChannelSink(p[0]);
+        ChannelSink sink = new ChannelSink(p[0], true);
         byte[] chunk = new byte[8192];
         long total = 0;
         long took = 0;
@@ -93,7 +107,7 @@ class ChannelSinkTest {
     void closingEndsTheConnectionAndLetsGoOfTheDescriptor() throws Exception {
         long before = openFds();
         SocketChannel[] p = pair();
-        ChannelSink sink = new ChannelSink(p[0]);
+        ChannelSink sink = new ChannelSink(p[0], true);
         assertThat(openFds()).as("two sockets and the sink's own descriptor").isEqualTo(before + 3);
         sink.close();
         assertThat(read(p[1], 1)).as("the peer sees the end: no descriptor keeps the socket open").isEmpty();
@@ -111,7 +125,7 @@ class ChannelSinkTest {
         List<SocketChannel[]> later = new ArrayList<>();
         for (int round = 0; round < 20; round++) {
             SocketChannel[] p = pair();
-            ChannelSink sink = new ChannelSink(p[0]);
+            ChannelSink sink = new ChannelSink(p[0], true);
             CountDownLatch go = new CountDownLatch(1);
             List<Thread> senders = new ArrayList<>();
             for (int t = 0; t < 4; t++) {

@@ -77,6 +77,27 @@ class IdleReadersTest {
     }
 
     @Test
+    void withIdleReadersOffEachReaderWaitsInItsReadAndMessagesStillFlow() throws Exception {
+        start(Harness.loopback()).close(); // skips where there is no epoll to turn off
+        ServerConfig config = Harness.loopback().toBuilder().idleReaders(false).build();
+        try (ChatServer server = ChatServer.start(config)) {
+            assertThat(server.idleReaders()).isNull();
+            List<TestClient> clients = new ArrayList<>();
+            try {
+                joinAll(server, clients, 5, "awake");
+                await().atMost(WAIT).until(() -> readerThreads() == 5);
+                clients.getFirst().post("awake", "hello");
+                for (TestClient c : clients) {
+                    assertThat(c.readLine(WAIT)).isEqualTo(messageLine("awake", "hello"));
+                }
+                assertThat(server.idleConnectionCount()).isZero();
+            } finally {
+                for (TestClient c : clients) c.close();
+            }
+        }
+    }
+
+    @Test
     void halfALineWaitsWithoutAThreadUntilItsRestArrives() throws Exception {
         try (ChatServer server = start(Harness.loopback());
                 TestClient member = TestClient.connect(server);

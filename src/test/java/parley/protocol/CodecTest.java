@@ -413,6 +413,82 @@ class CodecTest {
                 .hasMessageContaining(expectedMessagePart);
     }
 
+    static Stream<Arguments> invalidJsonInPlainWords() {
+        return Stream.of(
+                Arguments.of("{\"Join\":{\"group_name\":\"do", "invalid JSON at column 26: the line ends inside a string"),
+                Arguments.of("{\"Join\":{\"group_name\":\"dogs\"", "invalid JSON at column 29: unexpected end of the line; expected '}'"),
+                Arguments.of("{\"Join\":{\"group_name\":\"a\",\"x\":[", "invalid JSON at column 32: unexpected end of the line; expected ']'"),
+                Arguments.of("{\"Join\":{\"group_name\":\"a\\", "invalid JSON at column 26: the line ends inside an escape sequence"),
+                Arguments.of("{\"Join\":{\"group_name\":\"dogs\",}}", "invalid JSON at column 30: expected a field name in double quotes, found '}'"),
+                Arguments.of("{'Join':{'group_name':'dogs'}}", "invalid JSON at column 2: expected a field name in double quotes, found '''"),
+                Arguments.of("{\"Join\":{\"group_name\":\"a\" \"x\":1}}", "invalid JSON at column 27: expected ',' or '}', found '\"'"),
+                Arguments.of("{\"Join\":{\"group_name\":\"a\",\"x\":[1 2]}}", "invalid JSON at column 34: expected ',' or ']', found '2'"),
+                Arguments.of("{\"Join\" {}}", "invalid JSON at column 9: expected ':' after the field name, found '{'"),
+                Arguments.of("{\"Join\":{\"group_name\":\"a\",\"x\":[1,]}}", "invalid JSON at column 34: expected a value, found ']'"),
+                Arguments.of("{\"Join\":{\"group_name\":\"a\"]}", "invalid JSON at column 26: unexpected ']'; expected '}'"),
+                Arguments.of("{\"Join\":{\"group_name\":\"dogs\"}}}", "invalid JSON at column 31: unexpected '}' with nothing open to close"),
+                Arguments.of("{\"Join\":{\"group_name\":\"a\nb\"}}",
+                        "invalid JSON at column 25: control character (code 10) inside a string; it must be escaped, e.g. \\n or \\u0001"),
+                Arguments.of("{\"Join\":{\"group_name\":\"a\\x\"}}",
+                        "invalid JSON at column 26: '\\x' is not an escape JSON has (a backslash is written \\\\)"),
+                Arguments.of("{\"Join\":{\"group_name\":\"\\u12\"}}", "invalid JSON at column 28: a \\u escape needs four hex digits"),
+                Arguments.of("{\"Join\":{\"group_name\":\"a\",\"x\":01}}",
+                        "invalid JSON at column 32: a number cannot start with 0 followed by more digits"),
+                Arguments.of("{\"Join\":{\"group_name\":\"a\",\"x\":1.}}",
+                        "invalid JSON at column 33: malformed number: a digit must follow the decimal point"),
+                Arguments.of("{\"Join\":{\"group_name\":\"a\",\"x\":+1}}",
+                        "invalid JSON at column 32: malformed number: JSON numbers have no '+' sign"),
+                Arguments.of("{\"Join\":{\"group_name\":\"a\",\"x\":/*c*/1}}", "invalid JSON at column 31: comments are not JSON, found '/'"),
+                Arguments.of("{\"Join\":{\"", "invalid JSON at column 11: the line ends inside a string"),
+                Arguments.of("{\"Join\":{\"group_name\":\"a\",\"x\":1.5e", "invalid JSON at column 35: the line ends inside a number"),
+                Arguments.of("{\"Join\":{\"group_name\":\"a\",\"x\":[\"s\",1.5e", "invalid JSON at column 40: the line ends inside a number"),
+                Arguments.of("{\"Join\":\u0001{\"group_name\":\"a\"}}", "invalid JSON at column 10: control character (code 1) "
+                        + "between values; only spaces, tabs and line ends may be there"),
+                Arguments.of("{\"Join\"\u007f:{}}", "invalid JSON at column 8: expected ':' after the field name, found control "
+                        + "character (code 127)"),
+                Arguments.of("{\"Join\":{\"group_name\":\"a\\\t\"}}", "invalid JSON at column 26: a backslash before control "
+                        + "character (code 9) is not an escape JSON has (a backslash is written \\\\)"),
+                Arguments.of("4{\"Join\":{}}", "invalid JSON at column 2: unexpected '{' after the value"),
+                Arguments.of("join dogs", "invalid JSON at column 6: unexpected 'join'; expected a value: a string in double quotes, "
+                        + "a number, true, false, null, an object or an array"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidJsonInPlainWords")
+    @DisplayName("invalid JSON is described in plain words after its column")
+    void invalidJsonInPlainWords(String line, String message) {
+        assertThatThrownBy(() -> request(line)).isInstanceOf(ProtocolException.class).hasMessage(message);
+    }
+
+    @Test
+    @DisplayName("no invalid-JSON error repeats the parser's own wording (its classes, features or source location)")
+    void noParserWording() {
+        Stream<String> lines = Stream.concat(
+                Stream.concat(malformedRequests().map(a -> (String) a.get()[1]),
+                        invalidJsonInPlainWords().map(a -> (String) a.get()[0])),
+                Stream.of("{", "{\"Jo", "{\"Join\":", "{\"Join\":{\"group_name\":\"a\",\"x\":NaN}}",
+                        "{\"Join\":{\"group_name\":\"a\",\"x\":[1}}}", "{\"Join\":{\"group_name\":\"a\",\"x\":1e}}",
+                        "{\"Join\":{\"group_name\":\"a\",\"x\":-}}", "{\"Join\":{\"group_name\":\"a\",\"x\":12",
+                        "{\"Join\":{\"group_name\":\"a\",\"x\":" + "[".repeat(70) + "]".repeat(70) + "}}",
+                        "{\"Join\":{\"group_name\":\"a\",\"x\":" + "1".repeat(1001) + "}}",
+                        "{\"Join\":{\"group_name\":\"a\",\"" + "k".repeat(50_001) + "\":1}}"));
+        lines.forEach(line -> {
+            String message;
+            try {
+                request(line);
+                return;
+            } catch (ProtocolException e) {
+                message = e.getMessage();
+            }
+            assertThat(message).as(line.length() > 80 ? line.substring(0, 80) : line)
+                    .doesNotContain("Source").doesNotContain("REDACTED").doesNotContain("Feature")
+                    .doesNotContain("StreamRead").doesNotContain("Constraints").doesNotContain("end-of-input")
+                    .doesNotContain("VALUE_STRING").doesNotContain("CTRL-CHAR").doesNotContain("' (code")
+                    .doesNotContain("line: 1").doesNotContain("jackson").doesNotContain("Exception")
+                    .doesNotContain("\n");
+        });
+    }
+
     static Stream<Arguments> invalidUtf8() {
         byte[] open = utf8("{\"Join\":{\"group_name\":\"");
         int at = open.length + 1; // 1-based position of the first byte after the prefix

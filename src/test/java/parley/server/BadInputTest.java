@@ -68,6 +68,10 @@ class BadInputTest {
                 Arguments.of("single-quoted JSON", utf8("{'Join':{'group_name':'dogs'}}"), new String[] {"invalid JSON at column"}),
                 Arguments.of("raw control character in a string", utf8("{\"Post\":{\"group_name\":\"dogs\",\"message\":\"a\tb\"}}"),
                         new String[] {"invalid JSON at column"}),
+                Arguments.of("truncated line, inside a string", utf8("{\"Join\":{\"group_name\":\"do"),
+                        new String[] {"invalid JSON at column 26: the line ends inside a string"}),
+                Arguments.of("truncated line, object left open", utf8("{\"Join\":{\"group_name\":\"dogs\"}"),
+                        new String[] {"invalid JSON at column 30: unexpected end of the line; expected '}'"}),
                 Arguments.of("array instead of object", utf8("[\"Join\",{\"group_name\":\"dogs\"}]"), new String[] {"expected a JSON object"}),
                 Arguments.of("string instead of object", utf8("\"Join\""), new String[] {"expected a JSON object"}),
                 Arguments.of("number instead of object", utf8("42"), new String[] {"expected a JSON object"}),
@@ -144,13 +148,13 @@ class BadInputTest {
     static Stream<Arguments> linesOverJacksonConstraints() {
         return Stream.of(
                 Arguments.of("nesting deeper than 64", utf8("{\"Join\":{\"group_name\":\"a\",\"x\":"
-                        + "[".repeat(63) + "]".repeat(63) + "}}"), new String[] {"invalid JSON", "nesting"}),
+                        + "[".repeat(63) + "]".repeat(63) + "}}"), new String[] {"invalid JSON: nesting deeper than 64"}),
                 Arguments.of("number longer than 1000 digits in an unknown field",
                         utf8("{\"Join\":{\"group_name\":\"a\",\"x\":" + "1".repeat(1001) + "}}"),
-                        new String[] {"invalid JSON", "number"}),
+                        new String[] {"invalid JSON: a number longer than 1000 digits"}),
                 Arguments.of("field name longer than 50000 characters",
                         utf8("{\"Join\":{\"group_name\":\"a\",\"" + "k".repeat(50_001) + "\":1}}"),
-                        new String[] {"invalid JSON", "name"}));
+                        new String[] {"invalid JSON: a field name longer than 50000 characters"}));
     }
 
     @ParameterizedTest(name = "{0}")
