@@ -22,7 +22,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import parley.testing.LineClient;
+import parley.testing.TestClient;
 import parley.testing.Scrape;
 
 /**
@@ -105,13 +105,13 @@ class ShutdownProcessTest {
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
         int posts = 4000;
         String pad = "p".repeat(1500);
-        try (LineClient behind = LineClient.connect(address, 4096); LineClient poster = LineClient.connect(address)) {
+        try (TestClient behind = TestClient.connect(address, 4096); TestClient poster = TestClient.connect(address)) {
             behind.send("{\"Join\":{\"group_name\":\"stream\"}}").send("{\"List\":{}}");
-            assertThat(behind.read()).startsWith("{\"Groups\":");
+            assertThat(behind.readLine()).startsWith("{\"Groups\":");
             poster.send("{\"Join\":{\"group_name\":\"stream\"}}");
             CompletableFuture<List<String>> echoes = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return poster.read(posts);
+                    return poster.readLines(posts, Duration.ofSeconds(60));
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
@@ -126,7 +126,7 @@ class ShutdownProcessTest {
             sigterm();
             await().atMost(WAIT).until(() -> logLine("server.stopping") != null);
 
-            List<String> got = behind.timeout(30_000).readToEnd();
+            List<String> got = behind.readTimeout(Duration.ofSeconds(30)).readToEnd();
             assertThat(got).hasSize(posts + 1);
             for (int i = 0; i < posts; i++) {
                 assertThat(got.get(i)).isEqualTo("{\"Message\":{\"group_name\":\"stream\",\"message\":\"" + i + " " + pad + "\"}}");
