@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +35,7 @@ class ClusterTest {
     private static NatsServer nats;
     private final List<ChatServer> nodes = new ArrayList<>();
     private final List<TestClient> peers = new ArrayList<>();
+    private final Map<ChatServer, NatsBus> buses = new HashMap<>();
 
     @BeforeAll
     static void startNats() throws Exception {
@@ -51,15 +54,59 @@ class ClusterTest {
     }
 
     static ChatServer node(NatsServer bus, List<ChatServer> into) throws IOException {
+        return node(bus, into, new HashMap<>());
+    }
+
+    /** A node on {@code bus}, its NatsBus kept in {@code buses}, started once that bus reports itself up. */
+    static ChatServer node(NatsServer bus, List<ChatServer> into, Map<ChatServer, NatsBus> buses) throws IOException {
         ServerConfig config = ServerConfig.defaults().withAddress(new InetSocketAddress("127.0.0.1", 0))
                 .withCloseFlushTimeout(Duration.ofSeconds(1));
-        ChatServer n = ChatServer.start(config, NatsBus.connect(List.of(bus.url()), config.historyMessages()));
+        NatsBus b = NatsBus.connect(List.of(bus.url()), config.historyMessages());
+        ChatServer n = ChatServer.start(config, b);
         into.add(n);
+        buses.put(n, b);
+        awaitBus(b);
         return n;
     }
 
     private ChatServer node() throws IOException {
-        return node(nats, nodes);
+        return node(nats, nodes, buses);
+    }
+
+    /** Waits (bounded) until the node's cluster bus says it is up. */
+    static void awaitBus(NatsBus bus) {
+        await("cluster bus up").atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(bus::up);
+    }
+
+    private static boolean busUnavailable(FromServer reply) {
+        return reply instanceof FromServer.Error e && e.text().startsWith("cluster bus unavailable");
+    }
+
+    /** A request, an action such as a post or a fetch. */
+    interface Request {
+        void send() throws IOException;
+    }
+
+    /**
+     * Makes {@code request}, whose answer to {@code p} is {@code n} Message packets, once {@code node}'s
+     * bus is up. A node that answers "cluster bus unavailable" (a post not delivered, a fetch not
+     * served) has done nothing: it is asked again when its bus says it is back, a bounded number of
+     * times. Any other answer is taken as it is and must be the messages.
+     */
+    private List<FromServer.Message> whenBusUp(ChatServer node, TestClient p, int n, Request request) throws IOException {
+        NatsBus bus = buses.get(node);
+        for (int attempt = 1; attempt <= 10; attempt++) {
+            awaitBus(bus);
+            request.send();
+            FromServer first = p.nextReply(WAIT);
+            if (busUnavailable(first)) continue;
+            assertThat(first).as("the first of %d messages", n).isInstanceOf(FromServer.Message.class);
+            List<FromServer.Message> got = new ArrayList<>(n);
+            got.add((FromServer.Message) first);
+            got.addAll(p.messages(n - 1, WAIT));
+            return got;
+        }
+        throw new AssertionError("the bus of " + node.address() + " stayed unavailable through 10 attempts");
     }
 
     private TestClient peer(ChatServer node, String name) throws IOException, InterruptedException {
@@ -161,29 +208,33 @@ class ClusterTest {
         ChatServer n3 = node();
         TestClient alice = peer(n1, "alice");
         joined(alice, "hist");
-        for (int i = 1; i <= 30; i++) alice.post("hist", "m" + i);
-        List<FromServer.Message> all = alice.messages(30, WAIT);
+        List<FromServer.Message> all = new ArrayList<>();
+        for (int i = 1; i <= 30; i++) {
+            String text = "m" + i;
+            all.addAll(whenBusUp(n1, alice, 1, () -> alice.post("hist", text)));
+        }
+        assertThat(all).extracting(FromServer.Message::message)
+                .isEqualTo(java.util.stream.IntStream.rangeClosed(1, 30).mapToObj(i -> "m" + i).toList());
 
         // Join with history on a node that has never had this group: loaded from the stream.
         TestClient bob = peer(n2, "bob");
+        awaitBus(buses.get(n2));
         bob.join("hist", 10);
         assertThat(bob.messages(10, WAIT)).isEqualTo(all.subList(20, 30));
-        alice.post("hist", "m31");
-        FromServer.Message m31 = alice.messages(1, WAIT).getFirst();
+        FromServer.Message m31 = whenBusUp(n1, alice, 1, () -> alice.post("hist", "m31")).getFirst();
         assertThat(bob.messages(1, WAIT)).containsExactly(m31);
 
         TestClient dave = peer(n2, "dave");
-        dave.fetch("hist", all.get(19).seq(), 100);
         List<FromServer.Message> tail = new ArrayList<>(all.subList(20, 30));
         tail.add(m31);
-        assertThat(dave.messages(11, WAIT)).isEqualTo(tail);
+        assertThat(whenBusUp(n2, dave, 11, () -> dave.fetch("hist", all.get(19).seq(), 100))).isEqualTo(tail);
 
         // n3 has no member of the group: Fetch reads the stream itself.
         TestClient erin = peer(n3, "erin");
-        erin.fetch("hist", all.get(4).seq(), 3);
-        assertThat(erin.messages(3, WAIT)).isEqualTo(all.subList(5, 8));
-        erin.fetch("hist", -1, 4);
-        assertThat(erin.messages(4, WAIT)).isEqualTo(List.of(all.get(27), all.get(28), all.get(29), m31));
+        assertThat(whenBusUp(n3, erin, 3, () -> erin.fetch("hist", all.get(4).seq(), 3))).isEqualTo(all.subList(5, 8));
+        assertThat(whenBusUp(n3, erin, 4, () -> erin.fetch("hist", -1, 4)))
+                .isEqualTo(List.of(all.get(27), all.get(28), all.get(29), m31));
+        awaitBus(buses.get(n3));
         erin.fetch("nothing-here", -1, 4);
         assertThat(erin.nextReply(WAIT)).isEqualTo(TestClient.error("Group 'nothing-here' does not exist"));
 
@@ -191,6 +242,7 @@ class ClusterTest {
         n3.close();
         ChatServer n4 = node();
         TestClient fred = peer(n4, "fred");
+        awaitBus(buses.get(n4));
         fred.join("hist", 5);
         assertThat(fred.messages(5, WAIT)).isEqualTo(List.of(all.get(26), all.get(27), all.get(28), all.get(29), m31));
         assertThat(fred.drain(Duration.ofMillis(200))).isEmpty();
