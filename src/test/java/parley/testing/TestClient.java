@@ -3,9 +3,9 @@ package parley.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -45,12 +45,14 @@ public final class TestClient implements AutoCloseable {
     private static final byte[] NO_LINE_YET = new byte[0];
 
     private final Socket socket;
-    private final BufferedInputStream in;
+    private final InputStream in;
     private final OutputStream out;
+    /** What has been read from the socket (or taken from the background reader) and not yet consumed: buf[pos, lim). */
+    private final byte[] buf;
+    private int pos;
+    private int lim;
     /** Holds a partial line across a timed-out read, so no byte is ever lost. */
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream(128);
-    /** A byte read to see whether anything came, not yet consumed; -1 if none. */
-    private int peeked = -1;
     private boolean eof;
     private Duration readTimeout = READ_TIMEOUT;
     /** Set once {@link #readInBackground()} has started the reading thread. */
@@ -58,8 +60,9 @@ public final class TestClient implements AutoCloseable {
 
     private TestClient(Socket socket, int inputBuffer) throws IOException {
         this.socket = socket;
-        this.in = new BufferedInputStream(socket.getInputStream(), inputBuffer);
+        this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
+        this.buf = new byte[inputBuffer];
     }
 
     // ------------------------------------------------------------------ connecting
@@ -246,32 +249,42 @@ public final class TestClient implements AutoCloseable {
 
     // ------------------------------------------------------------------ reading lines
 
-    /** The next byte: 0..255, -1 at end of stream, {@link #TIMED_OUT} once {@code deadline} has passed. */
-    private int nextByte(long deadline) throws IOException {
-        if (peeked >= 0) {
-            int b = peeked;
-            peeked = -1;
-            return b;
-        }
+    /**
+     * Makes sure some unread input is in {@link #buf}: 1 when there is, -1 at end of stream,
+     * {@link #TIMED_OUT} once {@code deadline} has passed with nothing to read.
+     */
+    private int fill(long deadline) throws IOException {
+        if (pos < lim) return 1;
         Pump p = pump;
-        if (p != null) return p.read(deadline);
+        if (p != null) {
+            int n = p.take(buf, deadline);
+            if (n <= 0) return n;
+            pos = 0;
+            lim = n;
+            return 1;
+        }
         while (true) {
-            // Whatever is already buffered needs no socket timeout.
-            if (in.available() > 0) return in.read();
+            // Whatever has already arrived is taken even after the deadline.
+            boolean arrived = in.available() > 0;
             long left = deadline - System.nanoTime();
-            if (left <= 0) return TIMED_OUT;
+            if (!arrived && left <= 0) return TIMED_OUT;
             socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
             try {
-                return in.read();
+                int n = in.read(buf, 0, buf.length);
+                if (n < 0) return -1;
+                pos = 0;
+                lim = n;
+                if (n > 0) return 1;
             } catch (SocketTimeoutException e) {
                 // loop re-checks the deadline
             }
         }
     }
 
+    /** Bytes received and not yet consumed, as far as is known without waiting. */
     private int buffered() throws IOException {
         Pump p = pump;
-        return (peeked >= 0 ? 1 : 0) + (p != null ? p.available() : in.available());
+        return lim - pos + (p != null ? p.available() : in.available());
     }
 
     /**
@@ -283,9 +296,9 @@ public final class TestClient implements AutoCloseable {
     private byte[] line(long deadline, boolean fragmentIsALine) throws IOException {
         if (eof) return null;
         while (true) {
-            int b = nextByte(deadline);
-            if (b == TIMED_OUT) return NO_LINE_YET;
-            if (b < 0) {
+            int f = fill(deadline);
+            if (f == TIMED_OUT) return NO_LINE_YET;
+            if (f < 0) {
                 eof = true;
                 if (partial.size() > 0) {
                     if (!fragmentIsALine) fail("stream ended inside a line: " + partialText());
@@ -295,12 +308,16 @@ public final class TestClient implements AutoCloseable {
                 }
                 return null;
             }
-            if (b == '\n') {
+            int end = pos;
+            while (end < lim && buf[end] != '\n') end++;
+            partial.write(buf, pos, end - pos);
+            if (end < lim) {
+                pos = end + 1;
                 byte[] line = partial.toByteArray();
                 partial.reset();
                 return line;
             }
-            partial.write(b);
+            pos = lim;
         }
     }
 
@@ -445,10 +462,9 @@ public final class TestClient implements AutoCloseable {
         if (partial.size() > 0 || buffered() > 0) {
             fail("unexpected data already received: " + partialText() + " (+" + buffered() + " bytes buffered)");
         }
-        int b = nextByte(deadline(d));
-        if (b == TIMED_OUT) return; // nothing came: as expected
-        if (b < 0) fail("connection closed where silence was expected");
-        peeked = b;
+        int f = fill(deadline(d));
+        if (f == TIMED_OUT) return; // nothing came: as expected
+        if (f < 0) fail("connection closed where silence was expected");
         String line = readLine(Duration.ofSeconds(5));
         fail("expected no line within " + d + " but got: " + line);
     }
@@ -520,14 +536,16 @@ public final class TestClient implements AutoCloseable {
 
     // ------------------------------------------------------------------ reading in the background
 
-    /** Everything received so far, byte for byte (reading in the background only). */
+    /** Everything received since {@link #readInBackground()}, byte for byte. */
     public byte[] bytes() {
         return background("bytes()").all();
     }
 
     /** Complete lines received and not yet read (reading in the background only). */
     public int linesQueued() {
-        return background("linesQueued()").linesQueued();
+        int n = background("linesQueued()").linesQueued();
+        for (int i = pos; i < lim; i++) if (buf[i] == '\n') n++;
+        return n;
     }
 
     /** True once the server has closed the connection (or it was reset). */
@@ -549,9 +567,10 @@ public final class TestClient implements AutoCloseable {
 
     /** Takes everything from the socket as it comes; the test's reads take from here. */
     private final class Pump {
-        private byte[] buf = new byte[1 << 14];
+        private byte[] store = new byte[1 << 14];
         private int len;
-        private int pos;
+        /** How much of {@link #store} the test has taken. */
+        private int taken;
         private boolean ended;
         private IOException failure;
         Thread thread;
@@ -562,8 +581,8 @@ public final class TestClient implements AutoCloseable {
                 int n;
                 while ((n = in.read(chunk)) >= 0) {
                     synchronized (this) {
-                        if (len + n > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
-                        System.arraycopy(chunk, 0, buf, len, n);
+                        if (len + n > store.length) store = Arrays.copyOf(store, Math.max(store.length * 2, len + n));
+                        System.arraycopy(chunk, 0, store, len, n);
                         len += n;
                         notifyAll();
                     }
@@ -580,8 +599,9 @@ public final class TestClient implements AutoCloseable {
             }
         }
 
-        synchronized int read(long deadline) throws InterruptedIOException {
-            while (pos == len && !ended) {
+        /** Up to {@code into.length} bytes into {@code into}: how many, -1 at end of stream, or {@link #TIMED_OUT}. */
+        synchronized int take(byte[] into, long deadline) throws InterruptedIOException {
+            while (taken == len && !ended) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) return TIMED_OUT;
                 try {
@@ -591,20 +611,24 @@ public final class TestClient implements AutoCloseable {
                     throw new InterruptedIOException("interrupted while waiting for a line");
                 }
             }
-            return pos < len ? buf[pos++] & 0xff : -1;
+            if (taken == len) return -1;
+            int n = Math.min(into.length, len - taken);
+            System.arraycopy(store, taken, into, 0, n);
+            taken += n;
+            return n;
         }
 
         synchronized int available() {
-            return len - pos;
+            return len - taken;
         }
 
         synchronized byte[] all() {
-            return Arrays.copyOf(buf, len);
+            return Arrays.copyOf(store, len);
         }
 
         synchronized int linesQueued() {
             int n = 0;
-            for (int i = pos; i < len; i++) if (buf[i] == '\n') n++;
+            for (int i = taken; i < len; i++) if (store[i] == '\n') n++;
             return n;
         }
 
