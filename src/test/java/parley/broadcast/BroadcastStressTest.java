@@ -22,6 +22,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -968,27 +969,45 @@ class BroadcastStressTest {
 
     // ------------------------------------------------------------------ close racing the last send
 
+    /** Iterations of {@link #closeRightAfterASend} in the default run, and in the long run (tag {@code long}). */
+    private static final int CLOSE_AFTER_SEND = 2_000, CLOSE_AFTER_SEND_LONG = 20_000;
+
     /**
      * A receiver polls while another thread sends one value and then closes the channel. The
      * contract: a receiver gets {@code Closed} only after draining what is held, so the first
-     * non-Empty result must be the value.
+     * non-Empty result must be the value. The default run tries {@value #CLOSE_AFTER_SEND} times;
+     * the long run ({@code -P long-tests}, which CI runs) ten times as many.
      */
     @Test
     @Timeout(value = 40, unit = TimeUnit.SECONDS)
     void closeRightAfterASendNeverHidesTheValue() throws Exception {
-        closeRightAfterASend(new Run("closeAfterSend", BASE_SEED, Kind.PLATFORM));
+        closeRightAfterASend(new Run("closeAfterSend", BASE_SEED, Kind.PLATFORM), CLOSE_AFTER_SEND);
     }
 
     @Test
     @Timeout(value = 40, unit = TimeUnit.SECONDS)
     void closeRightAfterASendNeverHidesTheValueVirtual() throws Exception {
-        closeRightAfterASend(new Run("closeAfterSend", BASE_SEED + 1, Kind.VIRTUAL));
+        closeRightAfterASend(new Run("closeAfterSend", BASE_SEED + 1, Kind.VIRTUAL), CLOSE_AFTER_SEND);
     }
 
-    private static void closeRightAfterASend(Run run) throws Exception {
+    @Test
+    @Tag("long")
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void closeRightAfterASendNeverHidesTheValueLong() throws Exception {
+        closeRightAfterASend(new Run("closeAfterSendLong", BASE_SEED, Kind.PLATFORM), CLOSE_AFTER_SEND_LONG);
+    }
+
+    @Test
+    @Tag("long")
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void closeRightAfterASendNeverHidesTheValueVirtualLong() throws Exception {
+        closeRightAfterASend(new Run("closeAfterSendLong", BASE_SEED + 1, Kind.VIRTUAL), CLOSE_AFTER_SEND_LONG);
+    }
+
+    private static void closeRightAfterASend(Run run, int iterations) throws Exception {
         try {
             Random rnd = rng(run.seed);
-            for (int it = 0; it < 20_000 && run.timeLeft(); it++) {
+            for (int it = 0; it < iterations && run.timeLeft(); it++) {
                 Broadcast<Integer> b = new Broadcast<>(4);
                 Receiver<Integer> rx = b.subscribe(null);
                 AtomicReferenceArray<Received<Integer>> seen = new AtomicReferenceArray<>(2);
