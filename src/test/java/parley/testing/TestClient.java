@@ -42,6 +42,8 @@ public final class TestClient implements AutoCloseable {
     /** Generous per-read default for tests that just expect the next line. */
     public static final Duration READ_TIMEOUT = Duration.ofSeconds(20);
     private static final int TIMED_OUT = -2;
+    /** Bounds on what one client takes in: the longest line, the most lines to the end, the most bytes kept. */
+    private static final int MAX_LINE = 64 << 20, MAX_LINES = 1_000_000, MAX_KEPT = 256 << 20;
     private static final byte[] NO_LINE_YET = new byte[0];
 
     private final Socket socket;
@@ -310,6 +312,7 @@ public final class TestClient implements AutoCloseable {
             }
             int end = pos;
             while (end < lim && buf[end] != '\n') end++;
+            if (partial.size() + (end - pos) > MAX_LINE) fail("a line longer than " + MAX_LINE + " bytes");
             partial.write(buf, pos, end - pos);
             if (end < lim) {
                 pos = end + 1;
@@ -422,6 +425,7 @@ public final class TestClient implements AutoCloseable {
         List<String> lines = new ArrayList<>();
         try {
             while (true) {
+                if (lines.size() >= MAX_LINES) fail("no end of stream after " + MAX_LINES + " lines");
                 byte[] line = line(deadline(readTimeout), true);
                 if (line == null) return lines;
                 if (line == NO_LINE_YET) {
@@ -581,6 +585,7 @@ public final class TestClient implements AutoCloseable {
                 int n;
                 while ((n = in.read(chunk)) >= 0) {
                     synchronized (this) {
+                        if (len + n > MAX_KEPT) throw new IOException("more than " + MAX_KEPT + " bytes received");
                         if (len + n > store.length) store = Arrays.copyOf(store, Math.max(store.length * 2, len + n));
                         System.arraycopy(chunk, 0, store, len, n);
                         len += n;
