@@ -463,8 +463,11 @@ public final class TestClient implements AutoCloseable {
 
     /** Asserts nothing at all (no byte, no end of stream) arrives within {@code d}. */
     public void expectNoLineWithin(Duration d) throws IOException {
-        if (partial.size() > 0 || buffered() > 0) {
-            fail("unexpected data already received: " + partialText() + " (+" + buffered() + " bytes buffered)");
+        int waiting = buffered();
+        if (partial.size() > 0 || waiting > 0) {
+            String line = nextLine(Duration.ofSeconds(5));
+            fail("unexpected data already received: " + (line != null ? line : partialText())
+                    + " (" + waiting + " bytes were waiting)");
         }
         int f = fill(deadline(d));
         if (f == TIMED_OUT) return; // nothing came: as expected
