@@ -13,6 +13,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -123,28 +125,13 @@ public final class Harness {
      * Positive control for {@link #readerThreads()}: a client that keeps posting keeps its reader
      * busy, so a count by name must see at least one reader; if it does not (the threads were
      * renamed, or the dump no longer names them) the test fails here instead of later counting
-     * zero and passing for the wrong reason. Leaves the server as it found it (bounded wait).
+     * zero and passing for the wrong reason. Leaves the server as it found it (bounded waits).
      */
     public static void assertReadersCounted(ChatServer server) throws Exception {
-        assertThat(maxWhileBusy(server, READER)).as("threads named %s while a client keeps posting", READER).isPositive();
-    }
-
-    /**
-     * Positive control for {@link #writerThreads()}: messages to a member every few milliseconds
-     * keep its writer at work or lingering, so a count by name must see at least one writer.
-     */
-    public static void assertWritersCounted(ChatServer server) throws Exception {
-        assertThat(maxWhileBusy(server, WRITER)).as("threads named %s while a member keeps getting messages"
-                + " (writers are named in parley.server.Outbound)", WRITER)
-                .isPositive();
-    }
-
-    /** The most threads named {@code name} seen in up to 20 dumps while one client posts to itself. */
-    private static int maxWhileBusy(ChatServer server, String name) throws Exception {
         int connections = server.connectionCount();
-        String group = "thread-count-control";
-        int max = 0;
+        String group = "reader-count-control";
         int before = members(server, group);
+        int seen = 0;
         try (TestClient busy = TestClient.connect(server).readInBackground()) {
             busy.join(group);
             awaitMembers(server, group, before + 1);
@@ -160,18 +147,50 @@ public final class Harness {
                 }
             });
             try {
-                for (int i = 0; i < 20 && max == 0; i++) {
+                for (int i = 0; i < 20 && seen == 0; i++) {
                     Thread.sleep(20);
-                    max = Math.max(max, threadsNamed(name));
+                    seen = readerThreads();
                 }
             } finally {
                 stop.set(true);
                 poster.join(10_000);
             }
         }
-        await("control connection gone").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+        awaitGone(server, connections, group);
+        assertThat(seen).as("threads named %s while a client keeps posting", READER).isPositive();
+    }
+
+    /**
+     * Positive control for {@link #writerThreads()}: a member that reads nothing, behind a small
+     * receive buffer, leaves the rest of what is posted to it to its writer thread, which then
+     * waits in a write until the member goes; a count by name must see it.
+     */
+    public static void assertWritersCounted(ChatServer server) throws Exception {
+        int connections = server.connectionCount();
+        String group = "writer-count-control";
+        int before = members(server, group);
+        int seen = 0;
+        try (TestClient stuck = TestClient.connect(server.address(), 4096, 1024);
+                TestClient poster = TestClient.connect(server)) {
+            stuck.join(group);
+            awaitMembers(server, group, before + 1);
+            String[] batch = new String[100];
+            Arrays.fill(batch, TestClient.postLine(group, "w".repeat(1000)));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            for (int i = 0; i < 100 && seen == 0 && System.nanoTime() < deadline; i++) {
+                poster.send(batch); // about 100 KB a time, up to 10 MB: more than the kernel holds for it
+                seen = writerThreads();
+            }
+        }
+        awaitGone(server, connections, group);
+        assertThat(seen).as("threads named %s while a member that reads nothing is sent more than its socket holds"
+                + " (writers are named in parley.server.Outbound)", WRITER).isPositive();
+    }
+
+    /** Waits (bounded) until a control's connections and group are gone. */
+    private static void awaitGone(ChatServer server, int connections, String group) {
+        await("control connections gone").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
                 .until(() -> server.connectionCount() <= connections && server.groups().get(group) == null);
-        return max;
     }
 
     /** Live platform threads. */
