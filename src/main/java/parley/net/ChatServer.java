@@ -158,7 +158,7 @@ public final class ChatServer implements AutoCloseable {
             s.setOption(StandardSocketOptions.TCP_NODELAY, true);
             Connection c = new Connection(chat, s, tls, idleReaders);
             chat.opened(c.session());
-            Thread.ofVirtual().start(c);
+            Thread.ofVirtual().name(Connection.READER_THREAD).start(c);
         } catch (IOException | RuntimeException e) {
             Log.warn("connection.setup_failed", "error", e.toString());
             try {

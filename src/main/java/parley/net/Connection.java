@@ -32,6 +32,12 @@ import parley.tls.Tls;
  * silent client never holds up the accept loop. The handshake has a deadline of its own.
  */
 final class Connection implements Runnable {
+    /**
+     * The name of every reader thread, the first ({@link ChatServer}) and each one resumed after
+     * the idle set ({@link #wakeFromIdle}): one fixed name, so thread dumps and the tests count them.
+     */
+    static final String READER_THREAD = "parley-reader";
+
     private final SocketChannel socket;
     /** The TLS layer, or null for plain TCP. */
     private final SSLSocket tls;
@@ -199,7 +205,7 @@ final class Connection implements Runnable {
         }
         idle.forget(channelSink.fd(), this);
         channelSink.releaseFd();
-        Thread.ofVirtual().start(() -> read(false));
+        Thread.ofVirtual().name(READER_THREAD).start(() -> read(false));
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -37,6 +38,10 @@ import org.junit.jupiter.api.Timeout;
  * sizes, pauses), not the interleaving the scheduler picks. Every loop
  * is bounded by a count and by a deadline; a stuck thread fails the test with its stack instead of
  * hanging it. Nothing asserts on speed.
+ *
+ * <p>The default run ({@code ./parley test}) has the first two repetitions of each randomised test
+ * and 2,000 tries of the close-after-send race; their twins tagged {@code long} ({@code ./parley
+ * test -P long-tests}, which CI runs too) have repetitions 3 and 4 and 20,000 tries.
  */
 class BroadcastStressTest {
 
@@ -50,6 +55,39 @@ class BroadcastStressTest {
     private static final long WAIT_MS = 3_000;
     /** Rounds of bursts, each ending in a quiet point, in the tests that look for lost wake-ups. */
     private static final int ROUNDS = 200;
+
+    /**
+     * Repetitions run by default: the first {@value #DEFAULT_REPETITIONS} of each randomised test
+     * (one on platform threads, one on virtual threads); its twin tagged {@code long} (in CI's
+     * {@code -P long-tests} run) goes on with the next ones, so both runs together cover what four
+     * repetitions per test did in one.
+     */
+    private static final int DEFAULT_REPETITIONS = 2;
+
+    /** {@code rep} as the repetition {@value #DEFAULT_REPETITIONS} further on, for the long twins. */
+    private static RepetitionInfo later(RepetitionInfo rep) {
+        return new RepetitionInfo() {
+            @Override
+            public int getCurrentRepetition() {
+                return rep.getCurrentRepetition() + DEFAULT_REPETITIONS;
+            }
+
+            @Override
+            public int getTotalRepetitions() {
+                return rep.getTotalRepetitions() + DEFAULT_REPETITIONS;
+            }
+
+            @Override
+            public int getFailureCount() {
+                return rep.getFailureCount();
+            }
+
+            @Override
+            public int getFailureThreshold() {
+                return rep.getFailureThreshold();
+            }
+        };
+    }
 
     enum Kind {
         PLATFORM,
@@ -351,7 +389,15 @@ class BroadcastStressTest {
 
     // ------------------------------------------------------------------ no lag: exactly once, in order
 
-    @RepeatedTest(4)
+    /** Repetitions 3 and 4 of {@link #manySendersManyReceiversEveryValueExactlyOnceInOrder}, in the long run. */
+    @RepeatedTest(2)
+    @Tag("long")
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void manySendersManyReceiversEveryValueExactlyOnceInOrderLong(RepetitionInfo rep) throws Exception {
+        manySendersManyReceiversEveryValueExactlyOnceInOrder(later(rep));
+    }
+
+    @RepeatedTest(DEFAULT_REPETITIONS)
     @Timeout(value = 40, unit = TimeUnit.SECONDS)
     void manySendersManyReceiversEveryValueExactlyOnceInOrder(RepetitionInfo rep) throws Exception {
         Run run = new Run("exactlyOnce", rep);
@@ -429,7 +475,15 @@ class BroadcastStressTest {
 
     // ------------------------------------------------------------------ small capacity, slow receivers: exact lag
 
-    @RepeatedTest(4)
+    /** Repetitions 3 and 4 of {@link #slowReceiversOnASmallRingAccountForEveryValueExactly}, in the long run. */
+    @RepeatedTest(2)
+    @Tag("long")
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void slowReceiversOnASmallRingAccountForEveryValueExactlyLong(RepetitionInfo rep) throws Exception {
+        slowReceiversOnASmallRingAccountForEveryValueExactly(later(rep));
+    }
+
+    @RepeatedTest(DEFAULT_REPETITIONS)
     @Timeout(value = 40, unit = TimeUnit.SECONDS)
     void slowReceiversOnASmallRingAccountForEveryValueExactly(RepetitionInfo rep) throws Exception {
         Run run = new Run("lagAccounting", rep);
@@ -444,7 +498,15 @@ class BroadcastStressTest {
      * the slot a receiver is about to read is overwritten between its reading the tail and reading
      * the slot, which must turn into an exact lag notice, never a wrong or stale value.
      */
-    @RepeatedTest(4)
+    /** Repetitions 3 and 4 of {@link #fastReceiversAtTheOldestEndOfATinyRing}, in the long run. */
+    @RepeatedTest(2)
+    @Tag("long")
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void fastReceiversAtTheOldestEndOfATinyRingLong(RepetitionInfo rep) throws Exception {
+        fastReceiversAtTheOldestEndOfATinyRing(later(rep));
+    }
+
+    @RepeatedTest(DEFAULT_REPETITIONS)
     @Timeout(value = 40, unit = TimeUnit.SECONDS)
     void fastReceiversAtTheOldestEndOfATinyRing(RepetitionInfo rep) throws Exception {
         Run run = new Run("tinyRing", rep);
@@ -552,14 +614,30 @@ class BroadcastStressTest {
         }
     }
 
-    @RepeatedTest(4)
+    /** Repetitions 3 and 4 of {@link #listenerDrivenConsumersMissNoWakeUp}, in the long run. */
+    @RepeatedTest(2)
+    @Tag("long")
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void listenerDrivenConsumersMissNoWakeUpLong(RepetitionInfo rep) throws Exception {
+        listenerDrivenConsumersMissNoWakeUp(later(rep));
+    }
+
+    @RepeatedTest(DEFAULT_REPETITIONS)
     @Timeout(value = 40, unit = TimeUnit.SECONDS)
     void listenerDrivenConsumersMissNoWakeUp(RepetitionInfo rep) throws Exception {
         listenerDrivenConsumers(new Run("listener", rep), Coalescer.OFF);
     }
 
     /** The same with wakes paced by a coalescer: a deferred wake is still a wake, never a lost one. */
-    @RepeatedTest(4)
+    /** Repetitions 3 and 4 of {@link #coalescedWakesMissNoWakeUp}, in the long run. */
+    @RepeatedTest(2)
+    @Tag("long")
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void coalescedWakesMissNoWakeUpLong(RepetitionInfo rep) throws Exception {
+        coalescedWakesMissNoWakeUp(later(rep));
+    }
+
+    @RepeatedTest(DEFAULT_REPETITIONS)
     @Timeout(value = 40, unit = TimeUnit.SECONDS)
     void coalescedWakesMissNoWakeUp(RepetitionInfo rep) throws Exception {
         try (Coalescer coalescer = new Coalescer(java.time.Duration.ofMillis(2))) {
@@ -719,13 +797,29 @@ class BroadcastStressTest {
 
     // ------------------------------------------------------------------ close racing parked receivers
 
-    @RepeatedTest(4)
+    /** Repetitions 3 and 4 of {@link #channelCloseReleasesReceiversParkedInRecv}, in the long run. */
+    @RepeatedTest(2)
+    @Tag("long")
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void channelCloseReleasesReceiversParkedInRecvLong(RepetitionInfo rep) throws Exception {
+        channelCloseReleasesReceiversParkedInRecv(later(rep));
+    }
+
+    @RepeatedTest(DEFAULT_REPETITIONS)
     @Timeout(value = 40, unit = TimeUnit.SECONDS)
     void channelCloseReleasesReceiversParkedInRecv(RepetitionInfo rep) throws Exception {
         closeRacingParkedReceivers(new Run("channelClose", rep), false);
     }
 
-    @RepeatedTest(4)
+    /** Repetitions 3 and 4 of {@link #receiverCloseReleasesAReceiverParkedInRecv}, in the long run. */
+    @RepeatedTest(2)
+    @Tag("long")
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void receiverCloseReleasesAReceiverParkedInRecvLong(RepetitionInfo rep) throws Exception {
+        receiverCloseReleasesAReceiverParkedInRecv(later(rep));
+    }
+
+    @RepeatedTest(DEFAULT_REPETITIONS)
     @Timeout(value = 40, unit = TimeUnit.SECONDS)
     void receiverCloseReleasesAReceiverParkedInRecv(RepetitionInfo rep) throws Exception {
         closeRacingParkedReceivers(new Run("receiverClose", rep), true);
@@ -855,7 +949,15 @@ class BroadcastStressTest {
 
     // ------------------------------------------------------------------ subscribe / unsubscribe churn
 
-    @RepeatedTest(4)
+    /** Repetitions 3 and 4 of {@link #subscribeAndUnsubscribeRacingSends}, in the long run. */
+    @RepeatedTest(2)
+    @Tag("long")
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void subscribeAndUnsubscribeRacingSendsLong(RepetitionInfo rep) throws Exception {
+        subscribeAndUnsubscribeRacingSends(later(rep));
+    }
+
+    @RepeatedTest(DEFAULT_REPETITIONS)
     @Timeout(value = 40, unit = TimeUnit.SECONDS)
     void subscribeAndUnsubscribeRacingSends(RepetitionInfo rep) throws Exception {
         Run run = new Run("churn", rep);
@@ -968,27 +1070,45 @@ class BroadcastStressTest {
 
     // ------------------------------------------------------------------ close racing the last send
 
+    /** Iterations of {@link #closeRightAfterASend} in the default run, and in the long run (tag {@code long}). */
+    private static final int CLOSE_AFTER_SEND = 2_000, CLOSE_AFTER_SEND_LONG = 20_000;
+
     /**
      * A receiver polls while another thread sends one value and then closes the channel. The
      * contract: a receiver gets {@code Closed} only after draining what is held, so the first
-     * non-Empty result must be the value.
+     * non-Empty result must be the value. The default run tries {@value #CLOSE_AFTER_SEND} times;
+     * the long run ({@code -P long-tests}, which CI runs) ten times as many.
      */
     @Test
     @Timeout(value = 40, unit = TimeUnit.SECONDS)
     void closeRightAfterASendNeverHidesTheValue() throws Exception {
-        closeRightAfterASend(new Run("closeAfterSend", BASE_SEED, Kind.PLATFORM));
+        closeRightAfterASend(new Run("closeAfterSend", BASE_SEED, Kind.PLATFORM), CLOSE_AFTER_SEND);
     }
 
     @Test
     @Timeout(value = 40, unit = TimeUnit.SECONDS)
     void closeRightAfterASendNeverHidesTheValueVirtual() throws Exception {
-        closeRightAfterASend(new Run("closeAfterSend", BASE_SEED + 1, Kind.VIRTUAL));
+        closeRightAfterASend(new Run("closeAfterSend", BASE_SEED + 1, Kind.VIRTUAL), CLOSE_AFTER_SEND);
     }
 
-    private static void closeRightAfterASend(Run run) throws Exception {
+    @Test
+    @Tag("long")
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void closeRightAfterASendNeverHidesTheValueLong() throws Exception {
+        closeRightAfterASend(new Run("closeAfterSendLong", BASE_SEED, Kind.PLATFORM), CLOSE_AFTER_SEND_LONG);
+    }
+
+    @Test
+    @Tag("long")
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void closeRightAfterASendNeverHidesTheValueVirtualLong() throws Exception {
+        closeRightAfterASend(new Run("closeAfterSendLong", BASE_SEED + 1, Kind.VIRTUAL), CLOSE_AFTER_SEND_LONG);
+    }
+
+    private static void closeRightAfterASend(Run run, int iterations) throws Exception {
         try {
             Random rnd = rng(run.seed);
-            for (int it = 0; it < 20_000 && run.timeLeft(); it++) {
+            for (int it = 0; it < iterations && run.timeLeft(); it++) {
                 Broadcast<Integer> b = new Broadcast<>(4);
                 Receiver<Integer> rx = b.subscribe(null);
                 AtomicReferenceArray<Received<Integer>> seen = new AtomicReferenceArray<>(2);

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import parley.testing.TestClient;
 import parley.protocol.FromClient;
 import parley.protocol.FromServer;
 import parley.net.ChatServer;
@@ -31,7 +34,8 @@ class ClusterTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static NatsServer nats;
     private final List<ChatServer> nodes = new ArrayList<>();
-    private final List<Peer> peers = new ArrayList<>();
+    private final List<TestClient> peers = new ArrayList<>();
+    private final Map<ChatServer, NatsBus> buses = new HashMap<>();
 
     @BeforeAll
     static void startNats() throws Exception {
@@ -45,30 +49,74 @@ class ClusterTest {
 
     @AfterEach
     void stopNodes() throws IOException {
-        for (Peer p : peers) p.close();
+        for (TestClient p : peers) p.close();
         for (ChatServer n : nodes) n.close();
     }
 
     static ChatServer node(NatsServer bus, List<ChatServer> into) throws IOException {
+        return node(bus, into, new HashMap<>());
+    }
+
+    /** A node on {@code bus}, its NatsBus kept in {@code buses}, started once that bus reports itself up. */
+    static ChatServer node(NatsServer bus, List<ChatServer> into, Map<ChatServer, NatsBus> buses) throws IOException {
         ServerConfig config = ServerConfig.defaults().withAddress(new InetSocketAddress("127.0.0.1", 0))
                 .withCloseFlushTimeout(Duration.ofSeconds(1));
-        ChatServer n = ChatServer.start(config, NatsBus.connect(List.of(bus.url()), config.historyMessages()));
+        NatsBus b = NatsBus.connect(List.of(bus.url()), config.historyMessages());
+        ChatServer n = ChatServer.start(config, b);
         into.add(n);
+        buses.put(n, b);
+        awaitBus(b);
         return n;
     }
 
     private ChatServer node() throws IOException {
-        return node(nats, nodes);
+        return node(nats, nodes, buses);
     }
 
-    private Peer peer(ChatServer node, String name) throws IOException, InterruptedException {
-        Peer p = Peer.hello(node.address(), name);
+    /** Waits (bounded) until the node's cluster bus says it is up. */
+    static void awaitBus(NatsBus bus) {
+        await("cluster bus up").atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(bus::up);
+    }
+
+    private static boolean busUnavailable(FromServer reply) {
+        return reply instanceof FromServer.Error e && e.text().startsWith("cluster bus unavailable");
+    }
+
+    /** A request, an action such as a post or a fetch. */
+    interface Request {
+        void send() throws IOException;
+    }
+
+    /**
+     * Makes {@code request}, whose answer to {@code p} is {@code n} Message packets, once {@code node}'s
+     * bus is up. A node that answers "cluster bus unavailable" (a post not delivered, a fetch not
+     * served) has done nothing: it is asked again when its bus says it is back, a bounded number of
+     * times. Any other answer is taken as it is and must be the messages.
+     */
+    private List<FromServer.Message> whenBusUp(ChatServer node, TestClient p, int n, Request request) throws IOException {
+        NatsBus bus = buses.get(node);
+        for (int attempt = 1; attempt <= 10; attempt++) {
+            awaitBus(bus);
+            request.send();
+            FromServer first = p.nextReply(WAIT);
+            if (busUnavailable(first)) continue;
+            assertThat(first).as("the first of %d messages", n).isInstanceOf(FromServer.Message.class);
+            List<FromServer.Message> got = new ArrayList<>(n);
+            got.add((FromServer.Message) first);
+            got.addAll(p.messages(n - 1, WAIT));
+            return got;
+        }
+        throw new AssertionError("the bus of " + node.address() + " stayed unavailable through 10 attempts");
+    }
+
+    private TestClient peer(ChatServer node, String name) throws IOException, InterruptedException {
+        TestClient p = TestClient.hello(node.address(), name).readInBackground();
         peers.add(p);
         return p;
     }
 
     /** Joins and waits until the join has been handled (the Members answer comes after it). */
-    static void joined(Peer p, String group) throws IOException, InterruptedException {
+    static void joined(TestClient p, String group) throws IOException, InterruptedException {
         p.join(group);
         p.send(new FromClient.Members(group));
         p.until(r -> r instanceof FromServer.Members, WAIT);
@@ -79,9 +127,9 @@ class ClusterTest {
         ChatServer n1 = node();
         ChatServer n2 = node();
         ChatServer n3 = node();
-        Peer alice = peer(n1, "alice");
-        Peer bob = peer(n2, "bob");
-        Peer carol = peer(n3, "carol");
+        TestClient alice = peer(n1, "alice");
+        TestClient bob = peer(n2, "bob");
+        TestClient carol = peer(n3, "carol");
         joined(alice, "dogs");
         joined(bob, "dogs");
 
@@ -102,7 +150,7 @@ class ClusterTest {
         assertThat(List.of(a1.seq(), b1.seq(), c1.seq())).isSorted().doesNotHaveDuplicates();
 
         carol.post("never-seen", "hello?");
-        assertThat(carol.next(WAIT)).isEqualTo(Peer.error("Group 'never-seen' does not exist"));
+        assertThat(carol.nextReply(WAIT)).isEqualTo(TestClient.error("Group 'never-seen' does not exist"));
         assertThat(carol.drain(Duration.ofMillis(200))).isEmpty();
     }
 
@@ -110,10 +158,10 @@ class ClusterTest {
     void concurrentPostersOnDifferentNodesAreSeenInOneOrderEverywhere() throws Exception {
         int perPoster = 300;
         List<ChatServer> ns = List.of(node(), node(), node());
-        List<Peer> members = new ArrayList<>();
-        List<Peer> posters = new ArrayList<>();
+        List<TestClient> members = new ArrayList<>();
+        List<TestClient> posters = new ArrayList<>();
         for (int i = 0; i < ns.size(); i++) {
-            Peer m = peer(ns.get(i), "m" + i);
+            TestClient m = peer(ns.get(i), "m" + i);
             joined(m, "race");
             members.add(m);
             posters.add(peer(ns.get(i), "p" + i));
@@ -124,7 +172,7 @@ class ClusterTest {
         try {
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < posters.size(); i++) {
-                Peer p = posters.get(i);
+                TestClient p = posters.get(i);
                 String tag = "p" + i;
                 done.add(pool.submit(() -> {
                     go.await();
@@ -139,7 +187,7 @@ class ClusterTest {
         }
         int total = perPoster * posters.size();
         List<FromServer.Message> first = members.getFirst().messages(total, Duration.ofSeconds(60));
-        for (Peer m : members.subList(1, members.size())) {
+        for (TestClient m : members.subList(1, members.size())) {
             assertThat(m.messages(total, Duration.ofSeconds(60))).isEqualTo(first);
         }
         assertThat(first.stream().map(FromServer.Message::seq).toList()).isSorted().doesNotHaveDuplicates();
@@ -150,7 +198,7 @@ class ClusterTest {
             for (int k = 0; k < perPoster; k++) expected.add(tag + k);
             assertThat(mine).as("poster %d's own order", i).isEqualTo(expected);
         }
-        for (Peer p : posters) assertThat(p.drain(Duration.ofMillis(100))).as("no errors for posters").isEmpty();
+        for (TestClient p : posters) assertThat(p.drain(Duration.ofMillis(100))).as("no errors for posters").isEmpty();
     }
 
     @Test
@@ -158,38 +206,43 @@ class ClusterTest {
         ChatServer n1 = node();
         ChatServer n2 = node();
         ChatServer n3 = node();
-        Peer alice = peer(n1, "alice");
+        TestClient alice = peer(n1, "alice");
         joined(alice, "hist");
-        for (int i = 1; i <= 30; i++) alice.post("hist", "m" + i);
-        List<FromServer.Message> all = alice.messages(30, WAIT);
+        List<FromServer.Message> all = new ArrayList<>();
+        for (int i = 1; i <= 30; i++) {
+            String text = "m" + i;
+            all.addAll(whenBusUp(n1, alice, 1, () -> alice.post("hist", text)));
+        }
+        assertThat(all).extracting(FromServer.Message::message)
+                .isEqualTo(java.util.stream.IntStream.rangeClosed(1, 30).mapToObj(i -> "m" + i).toList());
 
         // Join with history on a node that has never had this group: loaded from the stream.
-        Peer bob = peer(n2, "bob");
+        TestClient bob = peer(n2, "bob");
+        awaitBus(buses.get(n2));
         bob.join("hist", 10);
         assertThat(bob.messages(10, WAIT)).isEqualTo(all.subList(20, 30));
-        alice.post("hist", "m31");
-        FromServer.Message m31 = alice.messages(1, WAIT).getFirst();
+        FromServer.Message m31 = whenBusUp(n1, alice, 1, () -> alice.post("hist", "m31")).getFirst();
         assertThat(bob.messages(1, WAIT)).containsExactly(m31);
 
-        Peer dave = peer(n2, "dave");
-        dave.fetch("hist", all.get(19).seq(), 100);
+        TestClient dave = peer(n2, "dave");
         List<FromServer.Message> tail = new ArrayList<>(all.subList(20, 30));
         tail.add(m31);
-        assertThat(dave.messages(11, WAIT)).isEqualTo(tail);
+        assertThat(whenBusUp(n2, dave, 11, () -> dave.fetch("hist", all.get(19).seq(), 100))).isEqualTo(tail);
 
         // n3 has no member of the group: Fetch reads the stream itself.
-        Peer erin = peer(n3, "erin");
-        erin.fetch("hist", all.get(4).seq(), 3);
-        assertThat(erin.messages(3, WAIT)).isEqualTo(all.subList(5, 8));
-        erin.fetch("hist", -1, 4);
-        assertThat(erin.messages(4, WAIT)).isEqualTo(List.of(all.get(27), all.get(28), all.get(29), m31));
+        TestClient erin = peer(n3, "erin");
+        assertThat(whenBusUp(n3, erin, 3, () -> erin.fetch("hist", all.get(4).seq(), 3))).isEqualTo(all.subList(5, 8));
+        assertThat(whenBusUp(n3, erin, 4, () -> erin.fetch("hist", -1, 4)))
+                .isEqualTo(List.of(all.get(27), all.get(28), all.get(29), m31));
+        awaitBus(buses.get(n3));
         erin.fetch("nothing-here", -1, 4);
-        assertThat(erin.next(WAIT)).isEqualTo(Peer.error("Group 'nothing-here' does not exist"));
+        assertThat(erin.nextReply(WAIT)).isEqualTo(TestClient.error("Group 'nothing-here' does not exist"));
 
         // A node that stops and a new one that starts: its members catch up from the stream.
         n3.close();
         ChatServer n4 = node();
-        Peer fred = peer(n4, "fred");
+        TestClient fred = peer(n4, "fred");
+        awaitBus(buses.get(n4));
         fred.join("hist", 5);
         assertThat(fred.messages(5, WAIT)).isEqualTo(List.of(all.get(26), all.get(27), all.get(28), all.get(29), m31));
         assertThat(fred.drain(Duration.ofMillis(200))).isEmpty();
@@ -202,8 +255,8 @@ class ClusterTest {
             try {
                 ChatServer n1 = node(own, mine);
                 ChatServer n2 = node(own, mine);
-                Peer alice = peer(n1, "alice");
-                Peer bob = peer(n2, "bob");
+                TestClient alice = peer(n1, "alice");
+                TestClient bob = peer(n2, "bob");
                 joined(alice, "up");
                 joined(bob, "up");
                 alice.post("up", "before");
@@ -211,18 +264,18 @@ class ClusterTest {
                 assertThat(bob.messages(1, WAIT)).containsExactly(before);
 
                 own.kill();
-                assertThat(alice.next(WAIT)).isEqualTo(Peer.error(NatsBus.UNAVAILABLE));
-                assertThat(bob.next(WAIT)).isEqualTo(Peer.error(NatsBus.UNAVAILABLE));
+                assertThat(alice.nextReply(WAIT)).isEqualTo(TestClient.error(NatsBus.UNAVAILABLE));
+                assertThat(bob.nextReply(WAIT)).isEqualTo(TestClient.error(NatsBus.UNAVAILABLE));
                 alice.post("up", "during");
-                assertThat(alice.next(WAIT)).isEqualTo(Peer.error("cluster bus unavailable; post to 'up' not delivered"));
+                assertThat(alice.nextReply(WAIT)).isEqualTo(TestClient.error("cluster bus unavailable; post to 'up' not delivered"));
                 // A group first joined while the bus is down is announced to the cluster when it returns.
-                Peer dave = peer(n1, "dave");
+                TestClient dave = peer(n1, "dave");
                 joined(dave, "born");
 
                 own.start();
-                assertThat(alice.next(WAIT)).isEqualTo(Peer.error(NatsBus.BACK));
-                assertThat(bob.next(WAIT)).isEqualTo(Peer.error(NatsBus.BACK));
-                Peer erin = peer(n2, "erin"); // never joined "born"; posts from the other node
+                assertThat(alice.nextReply(WAIT)).isEqualTo(TestClient.error(NatsBus.BACK));
+                assertThat(bob.nextReply(WAIT)).isEqualTo(TestClient.error(NatsBus.BACK));
+                TestClient erin = peer(n2, "erin"); // never joined "born"; posts from the other node
                 await().atMost(WAIT).until(() -> {
                     erin.post("born", "found");
                     return erin.drain(Duration.ofMillis(300)).isEmpty(); // no "does not exist"
@@ -238,7 +291,7 @@ class ClusterTest {
                 assertThat(alice.messages(1, WAIT).getFirst().message()).isEqualTo("and back");
                 assertThat(bob.messages(1, WAIT).getFirst().message()).isEqualTo("and back");
                 // Fetch after the outage sees the stream as it was kept: nothing from during it.
-                Peer carol = peer(n2, "carol");
+                TestClient carol = peer(n2, "carol");
                 carol.fetch("up", 0, 10);
                 assertThat(carol.messages(3, WAIT)).extracting(FromServer.Message::message)
                         .containsExactly("before", "after", "and back");
@@ -253,7 +306,7 @@ class ClusterTest {
     void aSlowMemberOnOneNodeNeverHoldsUpTheOthers() throws Exception {
         ChatServer n1 = node();
         ChatServer n2 = node();
-        Peer fast = peer(n2, "fast");
+        TestClient fast = peer(n2, "fast");
         joined(fast, "busy");
         // A member that never reads (a raw socket with a small buffer): its node's ring laps it.
         java.net.Socket stuck = new java.net.Socket();
@@ -261,7 +314,7 @@ class ClusterTest {
         stuck.connect(n1.address(), 5000);
         stuck.getOutputStream().write("{\"Join\":{\"group_name\":\"busy\"}}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         await().atMost(WAIT).until(() -> n1.groups().get("busy") != null && n1.groups().get("busy").members() == 1);
-        Peer poster = peer(n1, "poster");
+        TestClient poster = peer(n1, "poster");
         String big = "x".repeat(4000);
         int n = 3000;
         for (int i = 0; i < n; i += 100) {

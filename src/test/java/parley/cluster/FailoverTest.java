@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import parley.testing.TestClient;
 import parley.client.ChatClient;
 
 /**
@@ -56,7 +57,7 @@ class FailoverTest {
                 input.write("nick carol\njoin room\n");
                 input.flush();
 
-                try (Peer poster = Peer.hello(new InetSocketAddress("127.0.0.1", portB), "poster")) {
+                try (TestClient poster = TestClient.hello(new InetSocketAddress("127.0.0.1", portB), "poster").readInBackground()) {
                     ClusterTest.joined(poster, "room");
                     // Until carol's join has been handled on A, a post may come before it: post until she sees one.
                     for (int i = 0; i < 100 && !out.has(l -> l.endsWith(": warm-up")); i++) {

@@ -23,6 +23,7 @@ import parley.protocol.Codec;
 import parley.net.ChatServer;
 import parley.server.Group;
 import parley.server.ServerConfig;
+import parley.testing.TestClient;
 
 /**
  * Faults on one client's network path, injected by a {@link FaultProxy} between that client and an
@@ -66,9 +67,9 @@ class FaultInjectionTest {
     void healthyMembersLoseNothing(Fault fault) throws Exception {
         int n = fault == Fault.STALL ? 4000 : 500;
         int pad = fault == Fault.STALL ? 2000 : 40;
-        try (LineClient a = new LineClient(server.address());
-             LineClient b = new LineClient(server.address());
-             LineClient c = new LineClient(proxy.address())) {
+        try (TestClient a = TestClient.connect(server.address()).readInBackground();
+             TestClient b = TestClient.connect(server.address()).readInBackground();
+             TestClient c = TestClient.connect(proxy.address()).readInBackground()) {
             FaultProxy.Link link = proxy.nextLink(WAIT);
             a.join("room");
             b.join("room");
@@ -83,7 +84,7 @@ class FaultInjectionTest {
             }
 
             // Paced so that the members it waits for stay within the ring: they must then lose nothing.
-            List<LineClient> paced = fault == Fault.DELAY || fault == Fault.SPLIT ? List.of(a, b, c) : List.of(a, b);
+            List<TestClient> paced = fault == Fault.DELAY || fault == Fault.SPLIT ? List.of(a, b, c) : List.of(a, b);
             List<String> expected = postPaced(a, paced, n, pad);
 
             switch (fault) {
@@ -114,21 +115,21 @@ class FaultInjectionTest {
             // Still serving: a new post reaches both healthy members.
             b.post("room", "after");
             String after = "{\"Message\":{\"group_name\":\"room\",\"message\":\"after\"}}";
-            assertThat(a.lines(1, WAIT)).containsExactly(after);
-            assertThat(b.lines(1, WAIT)).containsExactly(after);
+            assertThat(a.readLines(1, WAIT)).containsExactly(after);
+            assertThat(b.readLines(1, WAIT)).containsExactly(after);
         }
     }
 
     @Test
     @DisplayName("one-byte writes both ways still produce exact bytes")
     void oneByteSplitsBothWays() throws Exception {
-        try (LineClient a = new LineClient(server.address());
-             LineClient c = new LineClient(proxy.address())) {
+        try (TestClient a = TestClient.connect(server.address()).readInBackground();
+             TestClient c = TestClient.connect(proxy.address()).readInBackground()) {
             FaultProxy.Link link = proxy.nextLink(WAIT);
             link.split(true);
             a.join("split");
             // CRLF line ends, multi-byte UTF-8 cut across writes, escapes, a bad line in between.
-            c.sendRaw("{\"Join\":{\"group_name\":\"split\"}}\r\n".getBytes(UTF_8));
+            c.sendBytes("{\"Join\":{\"group_name\":\"split\"}}\r\n".getBytes(UTF_8));
             awaitMembers("split", 2);
             String[] texts = {"héllo wörld", "✓ 😀 ок", "\"quoted\" \\ back\tslash", "plain"};
             StringBuilder upstream = new StringBuilder();
@@ -140,7 +141,7 @@ class FaultInjectionTest {
             }
             upstream.append("{\"Post\":{\"group_name\":\"nowhere\",\"message\":\"x\"}}\n");
             byte[] sent = upstream.toString().getBytes(UTF_8);
-            c.sendRaw(sent);
+            c.sendBytes(sent);
 
             byte[] messages = concat(expected);
             byte[] error = Codec.encodeError("Group 'nowhere' does not exist");
@@ -159,8 +160,8 @@ class FaultInjectionTest {
     @Test
     @DisplayName("a reset in the middle of a request leaves no subscription behind")
     void resetMidRequest() throws Exception {
-        try (LineClient a = new LineClient(server.address());
-             LineClient c = new LineClient(proxy.address())) {
+        try (TestClient a = TestClient.connect(server.address()).readInBackground();
+             TestClient c = TestClient.connect(proxy.address()).readInBackground()) {
             FaultProxy.Link link = proxy.nextLink(WAIT);
             a.join("room");
             c.join("room");
@@ -177,7 +178,7 @@ class FaultInjectionTest {
 
             // The healthy member is unaffected and nothing of the cut request was delivered.
             a.post("room", "still here");
-            assertThat(a.lines(1, WAIT)).containsExactly("{\"Message\":{\"group_name\":\"room\",\"message\":\"still here\"}}");
+            assertThat(a.readLines(1, WAIT)).containsExactly("{\"Message\":{\"group_name\":\"room\",\"message\":\"still here\"}}");
             assertThat(a.nextLine(Duration.ofMillis(200))).isNull();
         }
     }
@@ -185,13 +186,13 @@ class FaultInjectionTest {
     @Test
     @DisplayName("many faulty paths at once: the healthy pair still gets every message")
     void manyFaultsAtOnce() throws Exception {
-        List<LineClient> faulty = new ArrayList<>();
-        try (LineClient a = new LineClient(server.address());
-             LineClient b = new LineClient(server.address())) {
+        List<TestClient> faulty = new ArrayList<>();
+        try (TestClient a = TestClient.connect(server.address()).readInBackground();
+             TestClient b = TestClient.connect(server.address()).readInBackground()) {
             a.join("room");
             b.join("room");
             for (int i = 0; i < 8; i++) {
-                LineClient c = new LineClient(proxy.address());
+                TestClient c = TestClient.connect(proxy.address()).readInBackground();
                 faulty.add(c);
                 FaultProxy.Link link = proxy.nextLink(WAIT);
                 switch (i % 4) {
@@ -210,7 +211,7 @@ class FaultInjectionTest {
             await().atMost(WAIT).until(() -> server.connectionCount() == 2 + 6);
             awaitMembers("room", 2 + 4);
         } finally {
-            for (LineClient c : faulty) c.close();
+            for (TestClient c : faulty) c.close();
         }
         // A stalled path never passes its client's FIN on, so the server still holds those; the
         // proxy's reset ends them. Then nothing is left: no session, no group.
@@ -226,7 +227,7 @@ class FaultInjectionTest {
      * member that keeps up like this is never more than a window behind, so it must lose nothing.
      * Returns the expected lines.
      */
-    private static List<String> postPaced(LineClient poster, List<LineClient> members, int n, int pad)
+    private static List<String> postPaced(TestClient poster, List<TestClient> members, int n, int pad)
             throws IOException, InterruptedException {
         List<String> all = new ArrayList<>(n);
         for (int from = 0; from < n; from += WINDOW) {
@@ -236,8 +237,8 @@ class FaultInjectionTest {
                 poster.post("room", m);
                 window.add("{\"Message\":{\"group_name\":\"room\",\"message\":\"" + m + "\"}}");
             }
-            for (LineClient member : members) {
-                assertThat(member.lines(window.size(), WAIT)).as("messages %d.. at a healthy member", from)
+            for (TestClient member : members) {
+                assertThat(member.readLines(window.size(), WAIT)).as("messages %d.. at a healthy member", from)
                         .containsExactlyElementsOf(window);
             }
             all.addAll(window);
@@ -248,7 +249,7 @@ class FaultInjectionTest {
     /** What a member that fell behind saw: messages (in order, with gaps exactly where it was told) and Dropped counts. */
     private record Tally(long received, long dropped) {}
 
-    private static Tally tally(LineClient c, int n) throws InterruptedException {
+    private static Tally tally(TestClient c, int n) throws IOException {
         long next = 0;
         long received = 0;
         long dropped = 0;

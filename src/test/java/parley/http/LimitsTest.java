@@ -15,7 +15,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import parley.server.ServerConfig;
-import parley.testing.LineClient;
+import parley.testing.TestClient;
 import parley.testing.Scrape;
 import parley.testing.TestServer;
 
@@ -48,21 +48,21 @@ class LimitsTest {
     }
 
     /** A round trip, so the server has certainly registered and served this client. */
-    private static void roundTrip(LineClient c) throws Exception {
+    private static void roundTrip(TestClient c) throws Exception {
         c.send(LIST);
-        assertThat(c.read()).startsWith("{\"Groups\":");
+        assertThat(c.readLine()).startsWith("{\"Groups\":");
     }
 
     @Test
     @DisplayName("max connections: one more gets an Error and is closed; a freed slot is usable again")
     void maxConnections() throws Exception {
         server = TestServer.start(ServerConfig.builder().maxConnections(2));
-        LineClient a = server.connect(); // closed in the middle, to free a slot
-        try (LineClient b = server.connect()) {
+        TestClient a = server.connect(); // closed in the middle, to free a slot
+        try (TestClient b = server.connect()) {
             roundTrip(a);
             roundTrip(b);
-            try (LineClient c = server.connect()) {
-                assertThat(c.read()).isEqualTo("{\"Error\":\"server full: at most 2 connections; closing the connection\"}");
+            try (TestClient c = server.connect()) {
+                assertThat(c.readLine()).isEqualTo("{\"Error\":\"server full: at most 2 connections; closing the connection\"}");
                 assertThat(c.closedByServer()).isTrue();
             }
             Scrape s = server.scrape();
@@ -73,7 +73,7 @@ class LimitsTest {
 
             a.close();
             await().atMost(WAIT).until(() -> server.scrape().count("parley_connections") == 1);
-            try (LineClient d = server.connect()) {
+            try (TestClient d = server.connect()) {
                 roundTrip(d);
             }
         } finally {
@@ -85,9 +85,9 @@ class LimitsTest {
     @DisplayName("max line: an Error, then the connection is closed")
     void maxLine() throws Exception {
         server = TestServer.start(ServerConfig.builder().maxLineBytes(64));
-        try (LineClient a = server.connect()) {
+        try (TestClient a = server.connect()) {
             a.send(post("dogs", "x".repeat(100)));
-            assertThat(a.read()).isEqualTo("{\"Error\":\"line too long: the limit is 64 bytes; closing the connection\"}");
+            assertThat(a.readLine()).isEqualTo("{\"Error\":\"line too long: the limit is 64 bytes; closing the connection\"}");
             assertThat(a.closedByServer()).isTrue();
         }
         await().atMost(WAIT).untilAsserted(() -> {
@@ -101,12 +101,12 @@ class LimitsTest {
     @DisplayName("max message size: the post gets an Error and is not delivered; the connection stays")
     void maxMessage() throws Exception {
         server = TestServer.start(ServerConfig.builder().maxMessageBytes(16));
-        try (LineClient a = server.connect()) {
+        try (TestClient a = server.connect()) {
             a.send(join("dogs"));
             a.send(post("dogs", "x".repeat(17)));
             a.send(post("dogs", "é".repeat(9))); // 9 characters, 18 bytes of UTF-8
             a.send(post("dogs", "x".repeat(16)));
-            assertThat(a.read(3)).containsExactly(
+            assertThat(a.readLines(3)).containsExactly(
                     "{\"Error\":\"message too long: 17 bytes, the limit is 16 bytes; it was not delivered to 'dogs'\"}",
                     "{\"Error\":\"message too long: 18 bytes, the limit is 16 bytes; it was not delivered to 'dogs'\"}",
                     message("dogs", "x".repeat(16)));
@@ -122,20 +122,20 @@ class LimitsTest {
     @DisplayName("post rate: posts over the bucket get an Error and are not delivered; the connection stays and recovers")
     void postRate() throws Exception {
         server = TestServer.start(ServerConfig.builder().postRate(1).postBurst(3));
-        try (LineClient a = server.connect(); LineClient watcher = server.connect()) {
+        try (TestClient a = server.connect(); TestClient watcher = server.connect()) {
             watcher.send(join("dogs")).send(LIST);
-            watcher.read();
+            watcher.readLine();
             a.send(join("dogs"));
             for (int i = 1; i <= 5; i++) a.send(post("dogs", "p" + i));
             String tooFast = "posting too fast: at most 1 post a second (bursts of 3); this post was not delivered to 'dogs'";
-            assertThat(a.read(5)).containsExactly(message("dogs", "p1"), message("dogs", "p2"), message("dogs", "p3"),
+            assertThat(a.readLines(5)).containsExactly(message("dogs", "p1"), message("dogs", "p2"), message("dogs", "p3"),
                     "{\"Error\":\"" + tooFast + "\"}", "{\"Error\":\"" + tooFast + "\"}");
-            assertThat(watcher.read(3)).containsExactly(message("dogs", "p1"), message("dogs", "p2"), message("dogs", "p3"));
+            assertThat(watcher.readLines(3)).containsExactly(message("dogs", "p1"), message("dogs", "p2"), message("dogs", "p3"));
 
             Thread.sleep(1200); // a token comes back every second
             a.send(post("dogs", "p6"));
-            assertThat(a.read()).isEqualTo(message("dogs", "p6"));
-            assertThat(watcher.read()).isEqualTo(message("dogs", "p6"));
+            assertThat(a.readLine()).isEqualTo(message("dogs", "p6"));
+            assertThat(watcher.readLine()).isEqualTo(message("dogs", "p6"));
 
             Scrape s = server.scrape();
             assertThat(s.count("parley_errors_total{kind=\"post_rate\"}")).isEqualTo(2);
@@ -148,9 +148,9 @@ class LimitsTest {
     @DisplayName("group name length and groups per connection: an Error each, and the connection stays")
     void groupLimits() throws Exception {
         server = TestServer.start(ServerConfig.builder().maxGroupNameChars(5).maxGroupsPerConnection(2));
-        try (LineClient a = server.connect()) {
+        try (TestClient a = server.connect()) {
             a.send(join("sixsix")).send(join("one")).send(join("two")).send(join("three")).send(LIST);
-            assertThat(a.read(3)).containsExactly(
+            assertThat(a.readLines(3)).containsExactly(
                     "{\"Error\":\"group name longer than 5 characters\"}",
                     "{\"Error\":\"Cannot join 'three': a connection may belong to at most 2 groups\"}",
                     "{\"Groups\":[{\"name\":\"one\",\"members\":1},{\"name\":\"two\",\"members\":1}]}");
@@ -168,9 +168,9 @@ class LimitsTest {
                 .maxLineBytes(2 << 20).maxMessageBytes(1 << 20));
         String big = "y".repeat(1 << 20);
         int posts = 16; // 16 MiB: more than the stuck client's socket buffers hold
-        try (LineClient stuck = LineClient.connect(server.address(), 4096);
-             LineClient watcher = server.connect();
-             LineClient poster = server.connect()) {
+        try (TestClient stuck = TestClient.connect(server.address(), 4096);
+             TestClient watcher = server.connect();
+             TestClient poster = server.connect()) {
             stuck.send(join("g"));
             roundTrip(stuck);
             watcher.send(join("g"));
@@ -178,7 +178,7 @@ class LimitsTest {
             CompletableFuture<Integer> watched = CompletableFuture.supplyAsync(() -> {
                 int n = 0;
                 try {
-                    for (int i = 0; i < posts; i++) if (watcher.read().contains(big)) n++;
+                    for (int i = 0; i < posts; i++) if (watcher.readLine().contains(big)) n++;
                 } catch (Exception e) {
                     throw new RuntimeException(e);
                 }
@@ -190,7 +190,7 @@ class LimitsTest {
                     server.scrape().count("parley_connections_closed_total{reason=\"write_deadline\"}") == 1);
             assertThat(watched.get(30, TimeUnit.SECONDS)).isEqualTo(posts);
             // What reached the stuck client's buffers before the close is all it gets; then the end.
-            stuck.timeout(10_000);
+            stuck.readTimeout(Duration.ofSeconds(10));
             List<String> got = stuck.readToEnd();
             assertThat(got.size()).isLessThan(posts + 1);
             Scrape s = server.scrape();
@@ -205,7 +205,7 @@ class LimitsTest {
         server = TestServer.start(ServerConfig.builder().writeDeadline(Duration.ofMillis(500))
                 .maxLineBytes(1 << 20).maxMessageBytes(1 << 19));
         String big = "s".repeat(64 << 10);
-        try (java.net.Socket slow = new java.net.Socket(); LineClient poster = server.connect()) {
+        try (java.net.Socket slow = new java.net.Socket(); TestClient poster = server.connect()) {
             slow.setReceiveBufferSize(4096);
             slow.connect(server.address(), 10_000);
             slow.getOutputStream().write((join("g") + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -239,12 +239,12 @@ class LimitsTest {
         server = TestServer.start(ServerConfig.builder().groupCapacity(capacity).maxLineBytes(1 << 20)
                 .maxMessageBytes(1 << 20));
         String body = "z".repeat(256 << 10);
-        try (LineClient slow = LineClient.connect(server.address(), 4096); LineClient poster = server.connect()) {
+        try (TestClient slow = TestClient.connect(server.address(), 4096); TestClient poster = server.connect()) {
             slow.send(join("g"));
             roundTrip(slow);
             for (int i = 0; i < posts; i++) poster.send(post("g", i + "-" + body));
             poster.send(LIST);
-            poster.read();
+            poster.readLine();
             // While it is not reading, the server holds its backlog in the ring, up to the capacity.
             await().atMost(WAIT).until(() -> server.scrape().count("parley_write_backlog_messages") > 0);
             Thread.sleep(1000);
@@ -253,7 +253,7 @@ class LimitsTest {
             long dropped = 0;
             Pattern notice = Pattern.compile("\\{\"Error\":\"Dropped (\\d+) messages from g\\.\"}");
             while (seen.isEmpty() || seen.getLast() != posts - 1) {
-                String line = slow.read();
+                String line = slow.readLine();
                 Matcher m = notice.matcher(line);
                 if (m.matches()) {
                     dropped += Long.parseLong(m.group(1));

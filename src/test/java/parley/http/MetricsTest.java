@@ -12,7 +12,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import parley.server.ServerConfig;
-import parley.testing.LineClient;
+import parley.testing.TestClient;
 import parley.testing.Scrape;
 import parley.testing.TestServer;
 
@@ -37,14 +37,14 @@ class MetricsTest {
         assertThat(before.count("parley_connections")).isZero();
         assertThat(before.count("parley_posts_total")).isZero();
 
-        try (LineClient a = server.connect(); LineClient b = server.connect()) {
+        try (TestClient a = server.connect(); TestClient b = server.connect()) {
             String join = "{\"Join\":{\"group_name\":\"dogs\"}}";
             a.send(join);
             a.send("{\"Members\":{\"group_name\":\"dogs\"}}");
-            assertThat(a.read()).isEqualTo("{\"Members\":{\"group_name\":\"dogs\",\"names\":[]}}");
+            assertThat(a.readLine()).isEqualTo("{\"Members\":{\"group_name\":\"dogs\",\"names\":[]}}");
             b.send(join);
             b.send("{\"List\":{}}");
-            assertThat(b.read()).isEqualTo("{\"Groups\":[{\"name\":\"dogs\",\"members\":2}]}");
+            assertThat(b.readLine()).isEqualTo("{\"Groups\":[{\"name\":\"dogs\",\"members\":2}]}");
             long sentBytes = 0;
             long received = 0;
             for (int i = 0; i < 10; i++) {
@@ -54,8 +54,8 @@ class MetricsTest {
             }
             for (int i = 0; i < 10; i++) {
                 String expected = "{\"Message\":{\"group_name\":\"dogs\",\"message\":\"woof " + i + "\"}}";
-                assertThat(a.read()).isEqualTo(expected);
-                assertThat(b.read()).isEqualTo(expected);
+                assertThat(a.readLine()).isEqualTo(expected);
+                assertThat(b.readLine()).isEqualTo(expected);
                 received += 2L * (expected.length() + 1);
             }
             received += "{\"Groups\":[{\"name\":\"dogs\",\"members\":2}]}".length() + 1
@@ -93,11 +93,11 @@ class MetricsTest {
 
             // Errors by kind.
             a.send("{\"Post\":{\"group_name\":\"cats\",\"message\":\"meow\"}}");
-            assertThat(a.read()).isEqualTo("{\"Error\":\"Group 'cats' does not exist\"}");
+            assertThat(a.readLine()).isEqualTo("{\"Error\":\"Group 'cats' does not exist\"}");
             a.send("{not json");
-            assertThat(a.read()).startsWith("{\"Error\":\"invalid JSON");
+            assertThat(a.readLine()).startsWith("{\"Error\":\"invalid JSON");
             a.send("{\"Leave\":{\"group_name\":\"birds\"}}");
-            assertThat(a.read()).contains("not a member");
+            assertThat(a.readLine()).contains("not a member");
             Scrape e = server.scrape();
             assertThat(e.count("parley_errors_total{kind=\"no_such_group\"}")).isEqualTo(1);
             assertThat(e.count("parley_errors_total{kind=\"bad_request\"}")).isEqualTo(1);
@@ -128,14 +128,14 @@ class MetricsTest {
     @DisplayName("/health: 200 with counts while serving, 503 once shutting down")
     void health() throws Exception {
         server = TestServer.start(ServerConfig.builder());
-        try (LineClient a = server.connect()) {
+        try (TestClient a = server.connect()) {
             a.send("{\"Join\":{\"group_name\":\"dogs\"}}").send("{\"List\":{}}");
-            a.read();
+            a.readLine();
             HttpResponse<String> up = Scrape.get(server.http.port(), "/health");
             assertThat(up.statusCode()).isEqualTo(200);
             assertThat(up.body()).isEqualTo("{\"status\":\"up\",\"connections\":1,\"groups\":1}");
             Thread closer = Thread.ofVirtual().start(server.chat::close);
-            assertThat(a.read()).isEqualTo("{\"Error\":\"server shutting down\"}");
+            assertThat(a.readLine()).isEqualTo("{\"Error\":\"server shutting down\"}");
             HttpResponse<String> down = Scrape.get(server.http.port(), "/health");
             assertThat(down.statusCode()).isEqualTo(503);
             assertThat(down.body()).contains("\"status\":\"stopping\"");

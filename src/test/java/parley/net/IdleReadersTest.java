@@ -1,12 +1,12 @@
 package parley.net;
 
-import parley.server.Harness;
+import parley.testing.Harness;
 import parley.server.ServerConfig;
-import parley.server.TestClient;
+import parley.testing.TestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static parley.server.Harness.awaitMembers;
-import static parley.server.TestClient.messageLine;
+import static parley.testing.Harness.awaitMembers;
+import static parley.testing.TestClient.messageLine;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class IdleReadersTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String READER_FRAME = "parley.net.Connection.read";
 
     private static ChatServer start(ServerConfig config) throws Exception {
         ChatServer server = ChatServer.start(config);
@@ -45,8 +44,9 @@ class IdleReadersTest {
         awaitMembers(server, group, n);
     }
 
+    /** Connection reader threads in this JVM, counted by name (positive control: {@link Harness#assertReadersCounted}). */
     private static int readerThreads() throws Exception {
-        return Harness.virtualThreads(Harness.threadDump(), READER_FRAME);
+        return Harness.readerThreads();
     }
 
     @Test
@@ -55,8 +55,7 @@ class IdleReadersTest {
             List<TestClient> clients = new ArrayList<>();
             try {
                 joinAll(server, clients, 40, "idle");
-                assertThat(Harness.virtualThreads(Harness.threadDump(), "parley.server.Outbound.run"))
-                        .as("joining starts no writer thread").isZero();
+                assertThat(Harness.writerThreads()).as("joining starts no writer thread").isZero();
                 await().atMost(WAIT).until(() -> server.idleReaders().size() == 40);
                 await().atMost(WAIT).until(() -> readerThreads() == 0);
 
@@ -73,6 +72,9 @@ class IdleReadersTest {
             }
             await().atMost(WAIT).until(() -> server.connectionCount() == 0);
             assertThat(server.idleReaders().size()).isZero();
+            // The zero counts above mean something only if the counts see these threads at all.
+            Harness.assertReadersCounted(server);
+            Harness.assertWritersCounted(server);
         }
     }
 
@@ -112,6 +114,7 @@ class IdleReadersTest {
             member.expectNoLineWithin(Duration.ofMillis(300));
             poster.sendBytes(java.util.Arrays.copyOfRange(bytes, cut, bytes.length));
             assertThat(member.readLine(WAIT)).isEqualTo(messageLine("half", "whole at last"));
+            Harness.assertReadersCounted(server);
         }
     }
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import parley.client.ChatClient;
 import parley.client.ClientSecurity;
-import parley.testing.LineClient;
+import parley.testing.TestClient;
 import parley.testing.Scrape;
 import parley.testing.TestServer;
 
@@ -64,20 +64,20 @@ class AuthTest {
     @DisplayName("a good token signs in: the token's user is the poster's name, and Hello may only repeat it")
     void goodToken() throws Exception {
         start(ServerConfig.builder());
-        try (LineClient a = server.connect(); LineClient b = server.connect()) {
+        try (TestClient a = server.connect(); TestClient b = server.connect()) {
             a.send(auth(ALICE)).send("{\"Join\":{\"group_name\":\"dogs\"}}").send("{\"List\":{}}");
-            assertThat(a.read()).isEqualTo("{\"Groups\":[{\"name\":\"dogs\",\"members\":1}]}");
+            assertThat(a.readLine()).isEqualTo("{\"Groups\":[{\"name\":\"dogs\",\"members\":1}]}");
             b.send(auth(BOB)).send("{\"Hello\":{\"name\":\"alice\"}}").send("{\"Hello\":{\"name\":\"bob\"}}");
-            assertThat(b.read()).isEqualTo("{\"Error\":\"signed in as 'bob': Hello must use that name\"}");
-            assertThat(b.read()).startsWith("{\"Welcome\":{\"name\":\"bob\",");
+            assertThat(b.readLine()).isEqualTo("{\"Error\":\"signed in as 'bob': Hello must use that name\"}");
+            assertThat(b.readLine()).startsWith("{\"Welcome\":{\"name\":\"bob\",");
             b.send("{\"Join\":{\"group_name\":\"dogs\"}}").send("{\"Post\":{\"group_name\":\"dogs\",\"message\":\"hi\"}}");
-            assertThat(b.read()).isEqualTo("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"hi\",\"from\":\"bob\",\"seq\":1}}");
-            assertThat(a.read()).isEqualTo("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"hi\"}}");
+            assertThat(b.readLine()).isEqualTo("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"hi\",\"from\":\"bob\",\"seq\":1}}");
+            assertThat(a.readLine()).isEqualTo("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"hi\"}}");
             b.send("{\"Members\":{\"group_name\":\"dogs\"}}");
-            assertThat(b.read()).isEqualTo("{\"Members\":{\"group_name\":\"dogs\",\"names\":[\"alice\",\"bob\"]}}");
+            assertThat(b.readLine()).isEqualTo("{\"Members\":{\"group_name\":\"dogs\",\"names\":[\"alice\",\"bob\"]}}");
             // A second Auth is an error, not a new identity.
             b.send(auth(ALICE));
-            assertThat(b.read()).isEqualTo("{\"Error\":\"already authenticated as 'bob'\"}");
+            assertThat(b.readLine()).isEqualTo("{\"Error\":\"already authenticated as 'bob'\"}");
         }
     }
 
@@ -85,9 +85,9 @@ class AuthTest {
     @DisplayName("a wrong token: an Error, then the connection is closed; counted in /metrics")
     void wrongToken() throws Exception {
         start(ServerConfig.builder());
-        try (LineClient a = server.connect()) {
+        try (TestClient a = server.connect()) {
             a.send(auth("not-a-real-token-42")).send("{\"Join\":{\"group_name\":\"dogs\"}}");
-            assertThat(a.read()).isEqualTo("{\"Error\":\"authentication failed; closing the connection\"}");
+            assertThat(a.readLine()).isEqualTo("{\"Error\":\"authentication failed; closing the connection\"}");
             assertThat(a.closedByServer()).isTrue();
         }
         await().atMost(WAIT).untilAsserted(() -> {
@@ -104,14 +104,14 @@ class AuthTest {
         start(ServerConfig.builder());
         String required = "{\"Error\":\"authentication required: the first request must be "
                 + "{\\\"Auth\\\":{\\\"token\\\":\\\"...\\\"}}; closing the connection\"}";
-        try (LineClient a = server.connect()) {
+        try (TestClient a = server.connect()) {
             a.send("{\"Join\":{\"group_name\":\"dogs\"}}").send("{\"Post\":{\"group_name\":\"dogs\",\"message\":\"x\"}}");
-            assertThat(a.read()).isEqualTo(required);
+            assertThat(a.readLine()).isEqualTo(required);
             assertThat(a.closedByServer()).isTrue();
         }
-        try (LineClient a = server.connect()) {
+        try (TestClient a = server.connect()) {
             a.send("hello?");
-            assertThat(a.read()).isEqualTo(required);
+            assertThat(a.readLine()).isEqualTo(required);
             assertThat(a.closedByServer()).isTrue();
         }
         await().atMost(WAIT).untilAsserted(() -> assertThat(
@@ -123,14 +123,14 @@ class AuthTest {
     @DisplayName("the Auth line split over two TCP packets still signs in")
     void tokenInSecondPacket() throws Exception {
         start(ServerConfig.builder());
-        try (LineClient a = server.connect()) {
+        try (TestClient a = server.connect()) {
             String line = auth(ALICE) + "\n";
             int cut = line.indexOf("secret") + 4; // inside the token
             a.sendRaw(line.substring(0, cut));
             Thread.sleep(200);
             a.sendRaw(line.substring(cut));
             a.send("{\"Hello\":{\"name\":\"alice\"}}");
-            assertThat(a.read()).startsWith("{\"Welcome\":{\"name\":\"alice\",");
+            assertThat(a.readLine()).startsWith("{\"Welcome\":{\"name\":\"alice\",");
         }
     }
 
@@ -138,9 +138,9 @@ class AuthTest {
     @DisplayName("a connection that never authenticates is told so and closed after the auth timeout")
     void authTimeout() throws Exception {
         start(ServerConfig.builder().authTimeout(Duration.ofMillis(300)));
-        try (LineClient a = server.connect()) {
+        try (TestClient a = server.connect()) {
             long t0 = System.nanoTime();
-            assertThat(a.read()).isEqualTo("{\"Error\":\"authentication timed out: send {\\\"Auth\\\":{\\\"token\\\":"
+            assertThat(a.readLine()).isEqualTo("{\"Error\":\"authentication timed out: send {\\\"Auth\\\":{\\\"token\\\":"
                     + "\\\"...\\\"}} within 300ms of connecting; closing the connection\"}");
             assertThat(a.closedByServer()).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
@@ -153,11 +153,11 @@ class AuthTest {
     @DisplayName("tokens never reach the logs, good or bad, even at DEBUG")
     void tokensNotLogged() throws Exception {
         start(ServerConfig.builder());
-        try (LineClient a = server.connect(); LineClient b = server.connect()) {
+        try (TestClient a = server.connect(); TestClient b = server.connect()) {
             a.send(auth(ALICE)).send("{\"List\":{}}");
-            a.read();
+            a.readLine();
             b.send(auth("wrong-token-abcdefgh"));
-            b.read();
+            b.readLine();
         }
         await().atMost(WAIT).until(() -> logs.toString(UTF_8).contains("auth.failed"));
         String text = logs.toString(UTF_8);

@@ -1,12 +1,14 @@
 package parley.server;
 
+import parley.testing.Harness;
+import parley.testing.TestClient;
 import parley.net.ChatServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static parley.server.Harness.awaitMembers;
-import static parley.server.Harness.members;
-import static parley.server.TestClient.errorLine;
-import static parley.server.TestClient.messageLine;
+import static parley.testing.Harness.awaitMembers;
+import static parley.testing.Harness.members;
+import static parley.testing.TestClient.errorLine;
+import static parley.testing.TestClient.messageLine;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -205,9 +207,11 @@ class ChatTest {
             // Idle now: no connection of this JVM keeps a writer thread (the README's "idle connections cost no
             // writer thread"), yet the connection still works.
             await("idle writers retired").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> Harness.virtualThreads(Harness.threadDump(), "parley.server.Outbound.run") == 0);
+                    .until(() -> Harness.writerThreads() == 0);
             poster.post("idle", "wake up");
             member.expectLine(messageLine("idle", "wake up"));
+            // Positive control: the count by name does see writers while they work.
+            Harness.assertWritersCounted(s);
         }
     }
 

@@ -1,10 +1,12 @@
 package parley.server;
 
+import parley.testing.Harness;
+import parley.testing.TestClient;
 import parley.net.ChatServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static parley.server.Harness.awaitMembers;
-import static parley.server.TestClient.messageLine;
+import static parley.testing.Harness.awaitMembers;
+import static parley.testing.TestClient.messageLine;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -148,6 +150,9 @@ class DisconnectTest {
                             + " %d messages posted%n", fdBaseline, Harness.openFds(), platformBaseline,
                     Harness.platformThreads(), virtualBaseline, virtualAfter, posted.get());
             assertThat(virtualAfter).isLessThanOrEqualTo(virtualBaseline);
+            // Positive controls: the connection-thread count (by name) sees readers and writers at work.
+            Harness.assertReadersCounted(server);
+            Harness.assertWritersCounted(server);
         } finally {
             stop.set(true);
             pool.shutdownNow();

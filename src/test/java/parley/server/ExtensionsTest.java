@@ -1,11 +1,12 @@
 package parley.server;
 
+import parley.testing.TestClient;
 import parley.net.ChatServer;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static parley.server.TestClient.errorLine;
-import static parley.server.TestClient.welcome;
+import static parley.testing.TestClient.errorLine;
+import static parley.testing.TestClient.welcome;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

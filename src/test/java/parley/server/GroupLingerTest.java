@@ -1,10 +1,12 @@
 package parley.server;
 
+import parley.testing.Harness;
+import parley.testing.TestClient;
 import parley.net.ChatServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static parley.server.TestClient.errorLine;
-import static parley.server.TestClient.postLine;
+import static parley.testing.TestClient.errorLine;
+import static parley.testing.TestClient.postLine;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -1,9 +1,11 @@
 package parley.server;
 
+import parley.testing.Harness;
+import parley.testing.TestClient;
 import parley.net.ChatServer;
 import static org.assertj.core.api.Assertions.assertThat;
-import static parley.server.Harness.awaitMembers;
-import static parley.server.TestClient.messageLine;
+import static parley.testing.Harness.awaitMembers;
+import static parley.testing.TestClient.messageLine;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import parley.client.ChatClient;
 import parley.client.ClientSecurity;
-import parley.testing.LineClient;
+import parley.testing.TestClient;
 import parley.testing.QueueInput;
 import parley.testing.TestCerts;
 import parley.testing.TestServer;
@@ -139,12 +139,12 @@ class TlsTest {
     void handshakeFailures() throws Exception {
         server = TestServer.start(ServerConfig.builder().tlsHandshakeTimeout(Duration.ofMillis(300)),
                 Tls.serverFromPem(certs.certPem, certs.keyPem), null);
-        try (LineClient plain = server.connect()) {
+        try (TestClient plain = server.connect()) {
             plain.send("{\"Join\":{\"group_name\":\"dogs\"}}");
             // All that comes back is a TLS alert record, then the end.
             assertThat(String.join("\n", plain.readToEnd())).doesNotContain("Error").doesNotContain("dogs");
         }
-        try (LineClient silent = server.connect()) {
+        try (TestClient silent = server.connect()) {
             long t0 = System.nanoTime();
             assertThat(silent.closedByServer()).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));

@@ -38,8 +38,8 @@ public final class TestServer implements AutoCloseable {
         return new InetSocketAddress("127.0.0.1", chat.address().getPort());
     }
 
-    public LineClient connect() throws IOException {
-        return LineClient.connect(address());
+    public TestClient connect() throws IOException {
+        return TestClient.connect(address());
     }
 
     public Scrape scrape() throws IOException, InterruptedException {
