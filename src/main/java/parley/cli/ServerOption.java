@@ -12,6 +12,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import parley.log.Log;
 import parley.options.DurationConverter;
+import parley.options.Sizes;
 import parley.server.ServerConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
@@ -112,6 +113,11 @@ enum ServerOption {
             set(ServerConfig.Builder::inlineSend),
             "let a poster write a quiet group's post straight to each member's socket, never waiting (Linux); "
                     + "false leaves every write to the member's writer thread", null, null),
+    MAX_MEMORY("max-memory", "SIZE", Kind.SIZE, ServerConfig::maxMemoryBytes,
+            set(ServerConfig.Builder::maxMemoryBytes),
+            "the heap the server runs in (the launcher sets the JVM's -Xmx to it); every memory budget "
+                    + "(partial lines, queued replies, rings, WebSocket fragments, history reads) is a share of it; "
+                    + "at least 64m", null, "the work that would exceed a budget is refused"),
     IDLE_READERS("idle-readers", "true|false", Kind.BOOLEAN, ServerConfig::idleReaders,
             set(ServerConfig.Builder::idleReaders),
             "let plain connections with nothing to read wait in one epoll set instead of each in a thread of "
@@ -171,6 +177,11 @@ enum ServerOption {
         },
         LONG("a whole number", Long.class) {
             @Override Object parse(String v) { return Long.parseLong(v.strip()); }
+        },
+        /** Bytes, with an optional k, m or g suffix (powers of 1024), as -Xmx takes them. */
+        SIZE("a size such as 1g, 512m or 65536", Long.class) {
+            @Override Object parse(String v) { return Sizes.parse(v); }
+            @Override String text(Object value) { return Sizes.format((Long) value); }
         },
         DURATION("a duration such as 30s or 500ms", Duration.class) {
             @Override Object parse(String v) { return DurationConverter.parse(v); }
@@ -281,6 +292,7 @@ enum ServerOption {
     Object logValue(ServerConfig c) {
         Object v = get.apply(c);
         if (this == POST_RATE && c.postRate() == 0) return "off";
+        if (kind == Kind.SIZE) return Sizes.format((Long) v);
         return v instanceof Duration d ? DurationConverter.format(d) : v;
     }
 

@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.helidon.webserver.http.HttpRouting;
 import java.util.function.ToDoubleFunction;
+import parley.budget.MemoryBudget;
 import parley.net.ChatServer;
 import parley.server.Chat;
 import parley.server.Metrics;
@@ -74,6 +75,16 @@ final class MetricsRoutes implements HttpFrontend.Routes {
                 Chat::writeBacklogBytes);
         gauge(r, "parley.write.backlog.messages", null, "group messages members have yet to be sent", chat.chat(),
                 Chat::writeBacklogMessages);
+
+        for (MemoryBudget b : chat.chat().budgets().all()) {
+            Gauge.builder("parley.budget.used", b, MemoryBudget::used).baseUnit("bytes")
+                    .description("bytes a memory budget lends now").tag("budget", b.name()).register(r);
+            Gauge.builder("parley.budget.limit", b, x -> (double) x.limit()).baseUnit("bytes")
+                    .description("the most bytes a memory budget lends at once").tag("budget", b.name()).register(r);
+            FunctionCounter.builder("parley.budget.refusals", b, MemoryBudget::refusals)
+                    .description("work refused because it would have exceeded a memory budget")
+                    .tag("budget", b.name()).register(r);
+        }
 
         counter(r, "parley.connections.opened", null, "connections accepted, refused ones included", m,
                 Metrics::connectionsOpened);

@@ -1,6 +1,7 @@
 package parley.server;
 
 import parley.auth.AuthTokens;
+import parley.budget.Budgets;
 import parley.log.Log;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,12 +30,15 @@ public final class Chat implements AutoCloseable {
     /** Sessions counted toward the connection limit (refused ones are not). */
     private final AtomicInteger admitted = new AtomicInteger();
     private final AuthTokens auth;
+    /** What clients may make the server hold, each a share of the configured maximum memory. */
+    private final Budgets budgets;
     private volatile boolean stopping;
 
     private Chat(ServerConfig config, GroupBus bus, AuthTokens auth) {
         this.config = config;
         this.groups = new GroupTable(config, bus);
         this.auth = auth;
+        this.budgets = Budgets.of(config.maxMemoryBytes());
     }
 
     /**
@@ -57,6 +61,11 @@ public final class Chat implements AutoCloseable {
 
     public GroupTable groups() {
         return groups;
+    }
+
+    /** The memory budgets every buffer a client can grow draws from. */
+    public Budgets budgets() {
+        return budgets;
     }
 
     /** The server's counters. */

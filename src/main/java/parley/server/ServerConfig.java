@@ -56,6 +56,8 @@ import java.time.Duration;
  *                          write to the member's writer thread
  * @param idleReaders       whether a plain connection with nothing to read waits without a thread,
  *                          in one epoll set (Linux); false keeps a reader thread parked per connection
+ * @param maxMemoryBytes    the heap the server runs in (the launcher gives it to the JVM as -Xmx); every
+ *                          memory budget is a share of it ({@code parley.budget.Budgets})
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -81,7 +83,8 @@ public record ServerConfig(
         Duration authTimeout,
         Duration tlsHandshakeTimeout,
         boolean inlineSend,
-        boolean idleReaders) {
+        boolean idleReaders,
+        long maxMemoryBytes) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7878;
@@ -137,6 +140,14 @@ public record ServerConfig(
     public static final boolean DEFAULT_INLINE_SEND = true;
     /** On where the platform allows: an idle connection then costs no thread stack. */
     public static final boolean DEFAULT_IDLE_READERS = true;
+    /**
+     * 1 GiB: far more than the server needs for its own state (an idle connection costs a few
+     * KiB), small enough for a shared machine, and a documented number rather than the JVM's
+     * quarter of whatever machine it lands on.
+     */
+    public static final long DEFAULT_MAX_MEMORY_BYTES = 1L << 30;
+    /** Below this the budgets would refuse ordinary traffic: one 1 MiB line needs room. */
+    public static final long MIN_MAX_MEMORY_BYTES = 64L << 20;
 
     public ServerConfig {
         atLeast("group-capacity", groupCapacity, 1);
@@ -169,6 +180,7 @@ public record ServerConfig(
         positive("write-deadline", writeDeadline);
         positive("auth-timeout", authTimeout);
         positive("tls-handshake-timeout", tlsHandshakeTimeout);
+        atLeast("max-memory", maxMemoryBytes, MIN_MAX_MEMORY_BYTES);
     }
 
     public static ServerConfig defaults() {
@@ -241,6 +253,7 @@ public record ServerConfig(
         private Duration tlsHandshakeTimeout = DEFAULT_TLS_HANDSHAKE_TIMEOUT;
         private boolean inlineSend = DEFAULT_INLINE_SEND;
         private boolean idleReaders = DEFAULT_IDLE_READERS;
+        private long maxMemoryBytes = DEFAULT_MAX_MEMORY_BYTES;
 
         private Builder() {}
 
@@ -269,6 +282,7 @@ public record ServerConfig(
             tlsHandshakeTimeout = c.tlsHandshakeTimeout;
             inlineSend = c.inlineSend;
             idleReaders = c.idleReaders;
+            maxMemoryBytes = c.maxMemoryBytes;
         }
 
         public Builder address(InetSocketAddress v) { address = v; return this; }
@@ -295,6 +309,7 @@ public record ServerConfig(
         public Builder tlsHandshakeTimeout(Duration v) { tlsHandshakeTimeout = v; return this; }
         public Builder inlineSend(boolean v) { inlineSend = v; return this; }
         public Builder idleReaders(boolean v) { idleReaders = v; return this; }
+        public Builder maxMemoryBytes(long v) { maxMemoryBytes = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(address, groupCapacity, maxLineBytes, maxGroupNameChars, maxGroupsPerConnection,
@@ -303,7 +318,7 @@ public record ServerConfig(
                     historyMessages != null ? historyMessages : Math.max(groupCapacity, DEFAULT_HISTORY_MESSAGES),
                     historyBytes, maxNameChars, maxConnections, maxMessageBytes, postRate,
                     postBurst != null ? postBurst : Math.max(DEFAULT_POST_BURST, postRate),
-                    writeDeadline, authTimeout, tlsHandshakeTimeout, inlineSend, idleReaders);
+                    writeDeadline, authTimeout, tlsHandshakeTimeout, inlineSend, idleReaders, maxMemoryBytes);
         }
     }
 
