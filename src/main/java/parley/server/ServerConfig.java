@@ -1,6 +1,7 @@
 package parley.server;
 
 import parley.options.DurationConverter;
+import parley.options.Sizes;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
@@ -180,7 +181,10 @@ public record ServerConfig(
         positive("write-deadline", writeDeadline);
         positive("auth-timeout", authTimeout);
         positive("tls-handshake-timeout", tlsHandshakeTimeout);
-        atLeast("max-memory", maxMemoryBytes, MIN_MAX_MEMORY_BYTES);
+        if (maxMemoryBytes < MIN_MAX_MEMORY_BYTES) {
+            throw new InvalidSettingException("max-memory", "max-memory must be at least "
+                    + Sizes.format(MIN_MAX_MEMORY_BYTES) + ", got " + Sizes.format(maxMemoryBytes));
+        }
     }
 
     public static ServerConfig defaults() {
