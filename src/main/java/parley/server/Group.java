@@ -43,6 +43,11 @@ public final class Group {
         return channel.receiverCount();
     }
 
+    /** Memory the group's ring holds now (its messages' weight, as reserved from the rings budget); a snapshot. */
+    public long heldBytes() {
+        return channel.heldWeight();
+    }
+
     /** Messages posted to this group so far. */
     public long posted() {
         return channel.tail();

@@ -69,7 +69,7 @@ final class Posted {
      * headers). The same for the message's whole life, so what a ring reserves it gives back.
      */
     int weight() {
-        long w = OBJECTS + 2L * line.length + 6L * from.length() + 2L * message.length();
+        long w = OBJECTS + 2L * line.length + (from == null ? 0 : 6L * from.length()) + 2L * message.length();
         return (int) Math.min(Integer.MAX_VALUE, w);
     }
 
