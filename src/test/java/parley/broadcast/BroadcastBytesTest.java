@@ -118,4 +118,30 @@ class BroadcastBytesTest {
         assertThat(budget.used()).isEqualTo(70);
         budget.release(60);
     }
+
+    /** Bytes the current thread allocates for {@code sends} sends of one value into {@code b}. */
+    private static long allocatedBySends(Broadcast<String> b, int sends) {
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        String value = "0123456789";
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < sends; i++) b.send(value);
+        return mx.getCurrentThreadAllocatedBytes() - before;
+    }
+
+    @Test
+    void theByteWindowAndTheBudgetAllocateNothingMorePerSend() {
+        int n = 200_000;
+        Broadcast<String> plain = new Broadcast<>(1000, 1000, Long.MAX_VALUE, String::length);
+        Broadcast<String> bounded = ring(1000, 5_000, 1000, 8_000, new MemoryBudget("rings", 6_000));
+        for (int round = 0; round < 3; round++) { // warm up both paths
+            allocatedBySends(plain, n);
+            allocatedBySends(bounded, n);
+        }
+        long a = allocatedBySends(plain, n);
+        long b = allocatedBySends(bounded, n);
+        System.out.printf("bytes allocated per send: plain %.1f, byte window and budget %.1f%n", (double) a / n,
+                (double) b / n);
+        // one entry a send either way (the ring itself is full-size after the warm-up)
+        assertThat((double) b / n).isLessThanOrEqualTo((double) a / n + 1.0);
+    }
 }
