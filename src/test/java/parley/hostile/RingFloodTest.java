@@ -135,6 +135,44 @@ class RingFloodTest {
         }
     }
 
+    /**
+     * With the smallest --max-memory (64m: a rings budget of about 25.6 MiB), one group holding
+     * six 1 MB posts (about 4 MB each in memory) leaves no room for a post to a second, empty
+     * group: that post gets an Error naming the budget and is not delivered; the first group's
+     * messages are not touched, and once it has room again posts go through.
+     */
+    @Test
+    void aPostNoRingCanHoldGetsAnErrorNamingTheRingsBudget() throws Exception {
+        try (TestServer server = TestServer.start(ServerConfig.builder().maxMemoryBytes(64L << 20))) {
+            MemoryBudget rings = server.chat.chat().budgets().rings();
+            TestClient a = server.connect();
+            a.join("a");
+            TestClient b = server.connect();
+            b.join("b");
+            parley.testing.Harness.awaitMembers(server.chat, "a", 1);
+            parley.testing.Harness.awaitMembers(server.chat, "b", 1);
+            a.readInBackground();
+            TestClient poster = server.connect();
+            String body = "y".repeat(SIZE);
+            for (int k = 0; k < 6; k++) poster.post("a", body);
+            parley.testing.Harness.awaitPosted(server.chat, "a", 6);
+            assertThat(rings.used()).isGreaterThan(rings.limit() - 4L * SIZE);
+            poster.post("b", body);
+            assertThat(poster.readLine()).isEqualTo(TestClient.errorLine("server memory for group messages is full (the rings "
+                    + "budget, " + rings.limit() + " bytes of --max-memory); this post was not delivered to 'b'"));
+            assertThat(server.chat.chat().groups().get("b").posted()).isZero();
+            assertThat(server.scrape().value("parley_errors_total{kind=\"memory\"}")).isEqualTo(1.0);
+            b.expectNoLineWithin(Duration.ofMillis(200));
+            poster.post("b", "small");
+            b.expectLine(TestClient.messageLine("b", "small"));
+            assertThat(rings.used()).isLessThanOrEqualTo(rings.limit());
+            a.close();
+            b.close();
+            poster.close();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(rings.used()).isZero());
+        }
+    }
+
     /** What the well-behaved member's own group still holds. */
     private static long heldByChat(TestServer server) {
         var g = server.chat.chat().groups().get("chat");
