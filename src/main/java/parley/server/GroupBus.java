@@ -1,6 +1,5 @@
 package parley.server;
 
-import java.util.List;
 import java.util.function.Consumer;
 import parley.protocol.FromServer;
 

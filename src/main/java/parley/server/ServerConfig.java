@@ -36,8 +36,9 @@ import java.time.Duration;
  *                          sends several posts in one write; zero wakes them on every post
  * @param historyMessages   messages each group retains for history (Join with history, Fetch); at
  *                          least the group capacity
- * @param historyBytes      encoded bytes each group retains beyond its last {@code groupCapacity}
- *                          messages; older ones are dropped first
+ * @param historyBytes      memory (each message weighed as for {@code groupCapacityBytes}) up to
+ *                          which each group retains messages older than its lag window, oldest
+ *                          dropped first
  * @param maxNameChars      longest user name (Hello)
  * @param maxConnections    open connections, over every transport; one more gets an Error and is closed
  * @param maxMessageBytes   longest message text a Post may carry, in UTF-8 bytes; a longer post gets
