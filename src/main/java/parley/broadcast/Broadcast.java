@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToIntFunction;
+import parley.budget.MemoryBudget;
 
 /**
  * A bounded, lossy, multi-producer, multi-consumer broadcast channel.
@@ -36,7 +37,18 @@ import java.util.function.ToIntFunction;
  *
  * <p><b>Memory.</b> The ring array starts small and doubles as values arrive, up to the power of
  * two that fits {@code max(capacity, retain)}; the channel never holds more than that many values,
- * and never more than {@code retainBytes} of weight outside the last {@code capacity}.
+ * and never more than {@code retainBytes} of weight outside the lag window.
+ *
+ * <p><b>Bytes.</b> The lag window is bounded in weight as well as in count: it is the last
+ * {@code capacity} values, shortened from its oldest end while their weight exceeds
+ * {@code capacityBytes} (but never below the newest value: a value heavier than
+ * {@code capacityBytes} alone is a window of one). A receiver behind the window's oldest value lags
+ * exactly as when it is behind by count ({@link #oldest}). With a {@link MemoryBudget}, every held
+ * value's weight is reserved from it before the value is stored and released when the value is
+ * dropped; when the budget refuses, the channel drops its own oldest values (history first, then
+ * the window's oldest, which receivers then lag over) until the reservation succeeds, and refuses
+ * the send ({@link Sent#FULL}) only when it holds nothing else. The weight should therefore be
+ * the value's real size in memory.
  */
 public final class Broadcast<T> {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Entry[].class);
@@ -49,6 +61,9 @@ public final class Broadcast<T> {
     private final int maxRing;
     private final int retain;
     private final long retainBytes;
+    private final long capacityBytes;
+    /** Reserved from for every held value's weight, or null for none. */
+    private final MemoryBudget budget;
     private final ToIntFunction<? super T> weigher;
     private final Coalescer coalescer;
     private final ReentrantLock lock = new ReentrantLock();
@@ -57,6 +72,16 @@ public final class Broadcast<T> {
     private volatile long tail;
     private volatile long retainedFrom;
     private long retainedWeight; // guarded by lock
+    /**
+     * Where the window's weight or the budget last moved the lag window's oldest end (receivers
+     * lag below {@code max(tail - capacity, liveFrom)}). Written under the lock, always before the
+     * slots it passes are cleared, so a reader that finds a cleared slot and re-reads this sees it
+     * moved. The count window is not published here: readers take it from the tail, as ever.
+     */
+    private volatile long liveFrom;
+    /** The lag window's oldest value, by count and by weight; guarded by lock. */
+    private long windowFrom;
+    private long liveWeight; // weight of the values in [windowFrom, tail); guarded by lock
     private final WakePacing pacing; // null without coalescing; guarded by lock
     private volatile boolean closed;
     @SuppressWarnings("unchecked")
@@ -72,16 +97,28 @@ public final class Broadcast<T> {
         this(capacity, retain, retainBytes, weigher, Coalescer.OFF);
     }
 
-    /**
-     * @param capacity    how far a receiver may fall behind before it lags
-     * @param retain      values kept for history reads, at least {@code capacity}
-     * @param retainBytes weight of values kept beyond the last {@code capacity}
-     * @param weigher     a value's weight, e.g. its encoded size
-     * @param coalescer   paces the wakes of receivers; {@link Coalescer#OFF} wakes on every send
-     */
-    @SuppressWarnings("unchecked")
+    /** A channel without a byte window or a budget. */
     public Broadcast(int capacity, int retain, long retainBytes, ToIntFunction<? super T> weigher,
             Coalescer coalescer) {
+        this(capacity, Long.MAX_VALUE, retain, retainBytes, weigher, null, coalescer);
+    }
+
+    /**
+     * @param capacity      how far a receiver may fall behind before it lags, in values
+     * @param capacityBytes the most weight the lag window holds (but always its newest value)
+     * @param retain        values kept for history reads, at least {@code capacity}
+     * @param retainBytes   the weight held in all (the window's included) up to which values
+     *                      older than the lag window are kept for history
+     * @param weigher       a value's weight: its real size in memory when there is a budget
+     * @param budget        reserved from for every held value, or null for none
+     * @param coalescer     paces the wakes of receivers; {@link Coalescer#OFF} wakes on every send
+     */
+    @SuppressWarnings("unchecked")
+    public Broadcast(int capacity, long capacityBytes, int retain, long retainBytes,
+            ToIntFunction<? super T> weigher, MemoryBudget budget, Coalescer coalescer) {
+        if (capacityBytes < 0) {
+            throw new IllegalArgumentException("capacityBytes must not be negative, got " + capacityBytes);
+        }
         if (capacity < 1 || capacity > (1 << 30)) {
             throw new IllegalArgumentException("capacity must be between 1 and 2^30, got " + capacity);
         }
@@ -96,6 +133,8 @@ public final class Broadcast<T> {
         this.maxRing = size;
         this.retain = retain;
         this.retainBytes = retainBytes;
+        this.capacityBytes = capacityBytes;
+        this.budget = budget;
         this.weigher = weigher;
         this.coalescer = coalescer;
         this.pacing = coalescer.delayNanos() == 0 ? null
@@ -112,9 +151,14 @@ public final class Broadcast<T> {
         return tail;
     }
 
+    /** The most weight the lag window holds (beyond its newest value). */
+    public long capacityBytes() {
+        return capacityBytes;
+    }
+
     /** The sequence number of the oldest value a receiver can still read without lagging. */
     public long oldest() {
-        return Math.max(0, tail - capacity);
+        return Math.max(liveFrom, tail - capacity);
     }
 
     /** The sequence number of the oldest value retained for history reads. */
@@ -139,6 +183,11 @@ public final class Broadcast<T> {
         /** The channel is closed: nothing was sent. */
         REFUSED,
         /**
+         * The memory budget could not hold the value even with everything else this channel held
+         * dropped: nothing was sent (no sequence number was taken).
+         */
+        FULL,
+        /**
          * The channel saw to the wake: it woke the receivers at once, or a wake it has scheduled
          * covers this value (a busy channel, or any channel without a {@link Coalescer}).
          */
@@ -152,12 +201,12 @@ public final class Broadcast<T> {
     }
 
     /**
-     * Sends a value to every current receiver and returns its sequence number, or -1 if the
-     * channel is closed. Never waits for a receiver, and wakes them itself ({@link Wakeable#wake}):
+     * Sends a value to every current receiver and returns its sequence number, -1 if the channel
+     * is closed, or -2 if the memory budget could not hold it ({@link Sent#FULL}). Never waits for a receiver, and wakes them itself ({@link Wakeable#wake}):
      * at once, or within the coalescer's delay for a busy channel.
      */
     public long send(T value) {
-        return send(value, false);
+        return send(value, false, false);
     }
 
     /**
@@ -167,25 +216,65 @@ public final class Broadcast<T> {
      * are already reading as soon as this returns, woken or not.
      */
     public Sent sendLeavingQuietWake(T value) {
-        long r = send(value, true);
-        return r == -1 ? Sent.REFUSED : r < 0 ? Sent.QUIET : Sent.WOKEN;
+        long r = send(value, true, false);
+        return r == -1 ? Sent.REFUSED : r == FULL ? Sent.FULL : r < 0 ? Sent.QUIET : Sent.WOKEN;
     }
 
     /**
-     * Returns the value's sequence number, -1 if the channel is closed, or, when a quiet wake was
-     * left to the caller, the sequence number with the sign bit set (below -1, allocation-free).
+     * Sends a value like {@link #send(Object)}, but when the memory budget cannot hold it even
+     * with everything else dropped, it still takes its sequence number and is dropped at once:
+     * every receiver then lags over it, told exactly as for any value it missed. For a sender that
+     * cannot refuse (values arriving from elsewhere in a fixed order). Returns the value's sequence
+     * number, or -1 if the channel is closed.
      */
-    private long send(T value, boolean leaveQuietWake) {
+    public long sendOrDrop(T value) {
+        return send(value, false, true);
+    }
+
+    /** What {@link #send(Object, boolean, boolean)} returns when the budget refused the value. */
+    private static final long FULL = -2;
+
+    /**
+     * Returns the value's sequence number, -1 if the channel is closed, {@link #FULL} if the budget
+     * refused it, or, when a quiet wake was left to the caller, the sequence number with the sign
+     * bit set (below -2, allocation-free: a sequence number never reaches 2^63 - 2).
+     */
+    private long send(T value, boolean leaveQuietWake, boolean dropWhenFull) {
         long seq;
         long wake = WakePacing.NOW;
         lock.lock();
         try {
             if (closed) return -1;
             seq = tail;
+            int weight = weigher.applyAsInt(value);
             Entry<T>[] r = ringFor(seq);
+            // The window after this send: the last `capacity` values, then fewer while their
+            // weight with the new value's exceeds capacityBytes (down to the new value alone).
+            advanceLive(r, seq + 1 - capacity, seq, false);
+            while (windowFrom < seq && liveWeight + weight > capacityBytes) advanceLive(r, windowFrom + 1, seq, true);
             trim(r, seq + 1); // drops, and un-weighs, whatever this write is about to overwrite
-            SLOT.setRelease(r, (int) (seq & (r.length - 1)), new Entry<>(seq, value));
-            retainedWeight += weigher.applyAsInt(value);
+            boolean held = true;
+            if (budget != null) {
+                while (!budget.tryReserve(weight)) {
+                    if (retainedFrom >= seq) {
+                        held = false;
+                        break;
+                    }
+                    dropOldest(r, seq);
+                }
+            }
+            if (held) {
+                SLOT.setRelease(r, (int) (seq & (r.length - 1)), new Entry<>(seq, value));
+                retainedWeight += weight;
+                liveWeight += weight;
+            } else if (dropWhenFull) {
+                // Taken and dropped at once: receivers lag over it (liveFrom before the tail).
+                windowFrom = seq + 1;
+                liveFrom = seq + 1;
+                retainedFrom = seq + 1;
+            } else {
+                return FULL;
+            }
             trim(r, seq + 1);
             tail = seq + 1;
             if (pacing != null) wake = pacing.afterSend(seq + 1, System.nanoTime());
@@ -245,23 +334,101 @@ public final class Broadcast<T> {
     }
 
     /**
+     * Moves the lag window's oldest end to {@code from} (below {@code tail}), un-weighing the
+     * values it leaves behind; they stay retained for history until {@link #trim} drops them.
+     * {@code publish}: the move is by weight or budget, which readers must see ({@link #liveFrom});
+     * a move by count they see from the tail.
+     */
+    private void advanceLive(Entry<T>[] r, long from, long tail, boolean publish) {
+        long old = windowFrom;
+        if (from <= old) return;
+        for (long s = Math.max(old, retainedFrom); s < Math.min(from, tail); s++) {
+            Entry<T> e = r[(int) (s & (r.length - 1))];
+            if (e != null && e.seq() == s) liveWeight -= weigher.applyAsInt(e.value());
+        }
+        windowFrom = from;
+        if (publish) liveFrom = from;
+    }
+
+    /**
+     * Drops the oldest value held (below {@code tail}) because the budget refused a new one:
+     * history first; a value of the lag window takes the window's end with it, published before
+     * its slot is cleared so a receiver that finds the slot empty sees that it lagged.
+     */
+    private void dropOldest(Entry<T>[] r, long tail) {
+        long s = retainedFrom;
+        if (s >= windowFrom) advanceLive(r, s + 1, tail, true);
+        int slot = (int) (s & (r.length - 1));
+        Entry<T> e = r[slot];
+        if (e != null && e.seq() == s) {
+            int w = weigher.applyAsInt(e.value());
+            retainedWeight -= w;
+            if (budget != null) budget.release(w);
+            SLOT.setRelease(r, slot, null);
+        }
+        retainedFrom = s + 1;
+    }
+
+    /**
      * Drops the oldest retained values beyond the last {@code retain}, and more while over the
-     * weight budget, but never into the lag window (the last {@code capacity}).
+     * weight budget, but never into the lag window.
      */
     private void trim(Entry<T>[] r, long newTail) {
         long from = retainedFrom;
         long byCount = newTail - retain;
-        long floor = newTail - capacity;
+        long floor = windowFrom;
         while (from < floor && (from < byCount || retainedWeight > retainBytes)) {
             int slot = (int) (from & (r.length - 1));
             Entry<T> e = r[slot];
             if (e != null && e.seq() == from) {
-                retainedWeight -= weigher.applyAsInt(e.value());
+                int w = weigher.applyAsInt(e.value());
+                retainedWeight -= w;
+                if (budget != null) budget.release(w);
                 SLOT.setRelease(r, slot, null);
             }
             from++;
         }
         retainedFrom = from;
+    }
+
+    /**
+     * Closes the channel ({@link #close}) and drops every value it holds, giving their weight back
+     * to the budget: for a channel no one will read again (its receivers, if any, lag over what
+     * was dropped and then see it closed). Idempotent.
+     */
+    public void discard() {
+        close();
+        lock.lock();
+        try {
+            Entry<T>[] r = ring;
+            long t = tail;
+            if (liveFrom < t) liveFrom = t;
+            windowFrom = t;
+            liveWeight = 0;
+            for (long s = retainedFrom; s < t; s++) {
+                int slot = (int) (s & (r.length - 1));
+                Entry<T> e = r[slot];
+                if (e != null && e.seq() == s) {
+                    int w = weigher.applyAsInt(e.value());
+                    retainedWeight -= w;
+                    if (budget != null) budget.release(w);
+                    SLOT.setRelease(r, slot, null);
+                }
+            }
+            retainedFrom = t;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The weight of every value held now (the lag window and history); a snapshot for tests and metrics. */
+    public long heldWeight() {
+        lock.lock();
+        try {
+            return retainedWeight;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Subscribes a receiver that sees values sent from now on; {@code listener} may be null. */
@@ -354,7 +521,9 @@ public final class Broadcast<T> {
             if (next >= t) {
                 return wasClosed ? Received.closed() : Received.empty();
             }
-            long oldest = t - capacity;
+            // Read after the tail: a window shortened by weight or by the budget moves liveFrom
+            // before it clears a slot, so a cleared slot seen below sends us round to see it here.
+            long oldest = Math.max(t - capacity, liveFrom);
             if (next < oldest) {
                 // A backlog that sends have pushed out of the lag window is still served while it
                 // is retained: a receiver that asked for history right at the capacity would

@@ -42,6 +42,11 @@ enum ServerOption {
             set(ServerConfig.Builder::groupCapacity),
             "messages a group holds for its members; further behind, a member gets a Dropped notice", null,
             "a member further behind gets `Dropped N messages from GROUP.` and carries on"),
+    GROUP_CAPACITY_BYTES("group-capacity-bytes", "SIZE", Kind.SIZE, ServerConfig::groupCapacityBytes,
+            set(ServerConfig.Builder::groupCapacityBytes),
+            "memory a group holds for its members (both encodings of each message); further behind, "
+                    + "a member gets a Dropped notice; one larger message is still delivered, alone", null,
+            "a member further behind gets `Dropped N messages from GROUP.` and carries on"),
     MAX_CONNECTIONS("max-connections", "N", Kind.INT, ServerConfig::maxConnections,
             set(ServerConfig.Builder::maxConnections),
             "open connections, over every transport; one more gets an Error and is closed", null,

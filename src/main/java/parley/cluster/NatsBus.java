@@ -21,11 +21,10 @@ import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
+import io.nats.client.api.StreamInfoOptions;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -76,6 +75,7 @@ public final class NatsBus implements GroupBus {
     private static final int KNOWN_MAX = 100_000;
 
     private final Connection nc;
+    private final java.util.concurrent.atomic.LongAdder historyRead = new java.util.concurrent.atomic.LongAdder();
     private final JetStream js;
     private final JetStreamManagement jsm;
     private final Dispatcher dispatcher;
@@ -459,60 +459,77 @@ public final class NatsBus implements GroupBus {
 
     /**
      * Serves a Fetch from this node's ring when it holds everything asked for (the ring is a copy
-     * of the stream's retained messages for the group); otherwise from the stream itself.
+     * of the stream's retained messages for the group); otherwise from the stream itself, one
+     * message at a time, each handed to {@code sink} as it is read: a Fetch holds one message of
+     * the history at once, whatever its size, and stops as soon as the sink refuses one (the
+     * client is gone).
      */
     @Override
-    public List<FromServer.Message> fetch(Group group, String groupName, long after, long limit) throws Refused {
+    public boolean fetch(Group group, String groupName, long after, long limit, FetchSink sink) throws Refused {
         if (group != null && ready(group)) {
             long oldest = group.oldestHeldSeq();
-            if (after < 0 || oldest == 0 || after + 1 >= oldest) return null;
+            if (after < 0 || oldest == 0 || after + 1 >= oldest) return false;
         }
         if (!up()) throw new Refused(UNAVAILABLE);
         if (group == null && !exists(groupName)) throw new Refused("Group '" + groupName + "' does not exist");
         try {
-            return read(groupName, after, limit);
+            read(groupName, after, limit, sink);
+            return true;
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             throw new Refused("cannot read the history of '" + groupName + "' from the cluster bus: " + e.getMessage());
         }
     }
 
-    /** Reads the group's retained messages after {@code after} (or the newest {@code limit}) with an ordered consumer. */
-    private List<FromServer.Message> read(String groupName, long after, long limit)
+    /**
+     * Reads the group's retained messages after {@code after} (or the newest {@code limit}) up to
+     * the last one there when the read began, by direct gets of the subject's next message: a page
+     * of one, so nothing but the message in hand is held, and nothing more is read once the sink
+     * refuses. The newest {@code limit} are found by counting the subject's messages first and
+     * stepping over the older ones unread by the client.
+     */
+    private void read(String groupName, long after, long limit, FetchSink sink)
             throws IOException, JetStreamApiException {
         String subject = Subjects.posts(groupName);
         long last = lastSeq(subject);
         if (last < 0) throw new IOException("no answer");
-        if (last == 0 || last <= after) return List.of();
-        ConsumerConfiguration cc = after >= 0
-                ? ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(after + 1).build()
-                : ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.All).build();
-        JetStreamSubscription sub = js.subscribe(subject, PushSubscribeOptions.builder().ordered(true).configuration(cc).build());
-        ArrayDeque<FromServer.Message> out = new ArrayDeque<>();
-        try {
-            long deadline = System.currentTimeMillis() + FETCH_MILLIS;
-            while (true) {
-                long left = deadline - System.currentTimeMillis();
-                if (left <= 0) break;
-                Message m = sub.nextMessage(Duration.ofMillis(left));
-                if (m == null) break;
-                if (!m.isJetStream()) continue;
-                long seq = m.metaData().streamSequence();
-                BusPayload.Post p = BusPayload.decode(m.getData());
-                if (p != null) out.add(new FromServer.Message(groupName, p.message(), p.from(), seq));
-                if (after < 0 && out.size() > limit) out.removeFirst();
-                if (after >= 0 && out.size() >= limit) break;
-                if (seq >= last || m.metaData().pendingCount() == 0) break;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
+        if (last == 0 || last <= after) return;
+        long skip = after >= 0 ? 0 : Math.max(0, count(subject) - limit);
+        long seq = Math.max(1, after + 1);
+        for (long sent = 0; sent < limit && seq <= last; ) {
+            MessageInfo mi;
             try {
-                sub.unsubscribe();
-            } catch (RuntimeException e) {
-                Log.debug("cluster.error", "error", e.toString());
+                mi = jsm.getNextMessage(STREAM, seq, subject);
+            } catch (JetStreamApiException e) {
+                if (e.getErrorCode() == 404) return; // nothing at or after seq any more
+                throw e;
             }
+            if (mi == null || mi.getSeq() > last) return;
+            seq = mi.getSeq() + 1;
+            if (skip > 0) {
+                skip--;
+                continue;
+            }
+            historyRead.increment();
+            BusPayload.Post p = BusPayload.decode(mi.getData());
+            if (p == null) continue;
+            sent++;
+            if (!sink.accept(new FromServer.Message(groupName, p.message(), p.from(), mi.getSeq()))) return;
         }
-        return new ArrayList<>(out);
+    }
+
+    /** Messages read from the stream for Fetch requests since the start (tests: a read stops with its client). */
+    public long historyRead() {
+        return historyRead.sum();
+    }
+
+    /** Messages the stream holds on {@code subject}. */
+    private long count(String subject) throws IOException, JetStreamApiException {
+        StreamInfo si = jsm.getStreamInfo(STREAM, StreamInfoOptions.filterSubjects(subject));
+        long n = 0;
+        if (si.getStreamState().getSubjects() != null) {
+            for (io.nats.client.api.Subject s : si.getStreamState().getSubjects()) n += s.getCount();
+        }
+        return n;
     }
 
     @Override

@@ -36,9 +36,9 @@ public final class Chat implements AutoCloseable {
 
     private Chat(ServerConfig config, GroupBus bus, AuthTokens auth) {
         this.config = config;
-        this.groups = new GroupTable(config, bus);
-        this.auth = auth;
         this.budgets = Budgets.of(config.maxMemoryBytes());
+        this.groups = new GroupTable(config, bus, budgets.rings());
+        this.auth = auth;
     }
 
     /**

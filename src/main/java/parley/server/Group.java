@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import parley.broadcast.Broadcast;
 import parley.broadcast.Coalescer;
 import parley.broadcast.Entry;
+import parley.budget.MemoryBudget;
 
 /** A chat group: its name, its broadcast ring, and who its members are. */
 public final class Group {
@@ -19,10 +20,18 @@ public final class Group {
      */
     volatile long emptySince;
 
+    /** A group whose ring draws from no budget (tests). */
     Group(String name, ServerConfig config, Coalescer coalescer) {
+        this(name, config, coalescer, null);
+    }
+
+    /**
+     * @param rings the server-wide budget every ring reserves its messages' memory from, or null
+     */
+    Group(String name, ServerConfig config, Coalescer coalescer, MemoryBudget rings) {
         this.name = name;
-        this.channel = new Broadcast<>(config.groupCapacity(), config.historyMessages(),
-                config.historyBytes(), Posted::weight, coalescer);
+        this.channel = new Broadcast<>(config.groupCapacity(), config.groupCapacityBytes(),
+                config.historyMessages(), config.historyBytes(), Posted::weight, rings, coalescer);
     }
 
     public String name() {
@@ -32,6 +41,11 @@ public final class Group {
     /** Current member count (each member holds one receiver of the ring); a snapshot. */
     public int members() {
         return channel.receiverCount();
+    }
+
+    /** Memory the group's ring holds now (its messages' weight, as reserved from the rings budget); a snapshot. */
+    public long heldBytes() {
+        return channel.heldWeight();
     }
 
     /** Messages posted to this group so far. */
@@ -77,7 +91,14 @@ public final class Group {
      * each message once, in its order, one at a time.
      */
     public void deliver(String message, String from, long seq) {
-        channel.send(new Posted(name, message, from, seq));
+        // The stream has it already, so a message the rings budget cannot hold still takes its
+        // place: dropped at once, every member is told it missed it.
+        channel.sendOrDrop(new Posted(name, message, from, seq));
+    }
+
+    /** The group is gone from the table: its ring gives back everything it held to the budget. */
+    void discard() {
+        channel.discard();
     }
 
     /** The wire seq of the oldest message this node holds for history, or 0 if none. */

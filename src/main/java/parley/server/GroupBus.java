@@ -1,6 +1,5 @@
 package parley.server;
 
-import java.util.List;
 import java.util.function.Consumer;
 import parley.protocol.FromServer;
 
@@ -81,12 +80,23 @@ public interface GroupBus extends AutoCloseable {
     default void removed(Group group) {}
 
     /**
-     * Serves a Fetch from the bus's retained history: the messages with seq greater than
-     * {@code after} (or the newest {@code limit} if {@code after} is negative), oldest first. Null
-     * means "serve it from the local ring", which a single server always does.
+     * Where a bus's Fetch hands its messages, one at a time, oldest first, as it reads them: it
+     * never holds the whole answer.
      */
-    default List<FromServer.Message> fetch(Group group, String groupName, long after, long limit) throws Refused {
-        return null;
+    @FunctionalInterface
+    interface FetchSink {
+        /** Takes one message; false stops the read (the client is gone, or memory ran out). */
+        boolean accept(FromServer.Message m);
+    }
+
+    /**
+     * Serves a Fetch from the bus's retained history: the messages with seq greater than
+     * {@code after} (or the newest {@code limit} if {@code after} is negative), oldest first, each
+     * handed to {@code sink} as it is read; the read stops at the first message the sink refuses.
+     * False means "serve it from the local ring", which a single server always does.
+     */
+    default boolean fetch(Group group, String groupName, long after, long limit, FetchSink sink) throws Refused {
+        return false;
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import parley.broadcast.Coalescer;
 import parley.broadcast.Receiver;
 import parley.broadcast.Wakeable;
+import parley.budget.MemoryBudget;
 
 /**
  * The server's groups by name. Lookups on the post path are lock-free; joining and leaving lock
@@ -34,14 +35,22 @@ public final class GroupTable {
      * entry lock; empty on a single node, whose groups are ready at once.
      */
     private final ConcurrentHashMap<Group, Integer> joining = new ConcurrentHashMap<>();
+    /** What every group's ring reserves its messages' memory from, or null for no bound. */
+    private final MemoryBudget rings;
 
     public GroupTable(ServerConfig config) {
         this(config, GroupBus.LOCAL);
     }
 
     public GroupTable(ServerConfig config, GroupBus bus) {
+        this(config, bus, null);
+    }
+
+    /** @param rings the server-wide rings budget every group's ring draws from, or null for none */
+    public GroupTable(ServerConfig config, GroupBus bus, MemoryBudget rings) {
         this.config = config;
         this.bus = bus;
+        this.rings = rings;
         this.coalescer = new Coalescer(config.coalesce());
         this.lingerNanos = config.groupLinger().toNanos();
     }
@@ -109,7 +118,7 @@ public final class GroupTable {
     }
 
     private Group create(String name) {
-        Group g = new Group(name, config, coalescer);
+        Group g = new Group(name, config, coalescer, rings);
         bus.created(g);
         return g;
     }
@@ -169,5 +178,6 @@ public final class GroupTable {
 
     private void removed(Group g) {
         bus.removed(g);
+        g.discard(); // its history goes with it: the rings budget gets its memory back
     }
 }

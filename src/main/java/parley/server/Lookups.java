@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import parley.broadcast.Entry;
+import parley.budget.MemoryBudget;
 import parley.protocol.Codec;
 import parley.protocol.FromServer;
 import parley.server.Metrics.ErrorKind;
@@ -35,6 +36,15 @@ final class Lookups {
         return null;
     }
 
+    /**
+     * What one message read from a bus holds while it is in hand: its text (two bytes a character
+     * at most), the UTF-8 bytes it was read from (three at most), and the objects around them. Its
+     * encoded line is the reply queue's to count.
+     */
+    static long readCost(String message) {
+        return 256 + 5L * message.length();
+    }
+
     /** {@code after} is a wire seq (first message is 1), or -1 for the newest {@code limit}. */
     static String fetch(Session session, String group, long after, long limit) {
         GroupTable groups = session.groups();
@@ -46,20 +56,37 @@ final class Lookups {
                     ? session.noSuchGroup(group) : session.fail(ErrorKind.BAD_REQUEST, "limit must be at least 1");
         }
         boolean ext = session.outbound().extended();
-        List<FromServer.Message> held;
+        MemoryBudget reads = session.chat().budgets().reads();
+        String[] error = new String[1];
+        boolean fromBus;
         try {
-            held = bus.fetch(g, group, after, Math.min(limit, config.historyMessages()));
+            // One message at a time, as the bus reads it: the message in hand (its text and the
+            // bytes it was read from) is reserved from the reads budget until its line is queued
+            // as a reply, which holds this reader back while the client's backlog is over its
+            // limit. The read stops once the client is gone.
+            fromBus = bus.fetch(g, group, after, Math.min(limit, config.historyMessages()), m -> {
+                if (session.outbound().gone()) return false;
+                long cost = readCost(m.message());
+                if (!reads.tryReserve(cost)) {
+                    error[0] = session.fail(ErrorKind.MEMORY, "server memory for history reads is full (the reads budget, "
+                            + reads.limit() + " bytes of --max-memory); the Fetch of '" + group + "' stopped");
+                    return false;
+                }
+                try {
+                    session.reply(ext ? Codec.encode(m) : Codec.encodeMessage(m.groupName(), m.message()));
+                } finally {
+                    reads.release(cost);
+                }
+                return true;
+            });
         } catch (GroupBus.Refused e) {
             return e.getMessage();
         }
-        if (held != null) {
-            for (FromServer.Message m : held) {
-                session.reply(ext ? Codec.encode(m) : Codec.encodeMessage(m.groupName(), m.message()));
-            }
-            return null;
-        }
+        if (fromBus) return error[0];
         if (g == null) return session.noSuchGroup(group);
+        // The ring's own messages: nothing is copied (they stay counted in the rings budget).
         for (Entry<Posted> e : g.history(after, Math.min(limit, config.historyMessages()))) {
+            if (session.outbound().gone()) break;
             session.reply(ext ? e.value().extendedLine(e.seq()) : e.value().line());
         }
         return null;

@@ -30,6 +30,8 @@ public final class Metrics {
         MAX_LINE,
         MAX_CONNECTIONS,
         AUTH,
+        /** A budget of --max-memory could not hold the work (a post no ring could keep). */
+        MEMORY,
         SHUTDOWN;
 
         public String label() {

@@ -108,6 +108,11 @@ final class Outbound implements Wakeable {
         wake();
     }
 
+    /** The client is gone or going: nothing more is worth encoding for it (a Fetch stops). */
+    boolean gone() {
+        return replies.stopped();
+    }
+
     void useExtendedProtocol() {
         drain.useExtended();
     }

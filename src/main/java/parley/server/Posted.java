@@ -61,8 +61,18 @@ final class Posted {
         return e;
     }
 
-    /** What retaining this message costs, roughly: both encodings. */
+    /**
+     * What holding this message costs in memory, counted as it will be once both encodings exist:
+     * the book's line, the extended line (the book's plus {@code from} escaped at worst and
+     * {@code seq}), the message text at two bytes a character (an upper bound: a Latin-1 string
+     * takes one), and the objects (this one, the ring's entry, the arrays' and the string's
+     * headers). The same for the message's whole life, so what a ring reserves it gives back.
+     */
     int weight() {
-        return 2 * line.length + 64;
+        long w = OBJECTS + 2L * line.length + (from == null ? 0 : 6L * from.length()) + 2L * message.length();
+        return (int) Math.min(Integer.MAX_VALUE, w);
     }
+
+    /** Posted, its ring entry, two byte arrays' headers, the text's string and array, the extended line's own fields. */
+    private static final int OBJECTS = 48 + 24 + 2 * 16 + 24 + 16 + 64;
 }

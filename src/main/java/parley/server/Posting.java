@@ -63,9 +63,14 @@ final class Posting {
             return error;
         }
         if (g == null) return session.noSuchGroup(group);
-        if (g.post(message, from) == Broadcast.Sent.QUIET) {
+        Broadcast.Sent sent = g.post(message, from);
+        if (sent == Broadcast.Sent.QUIET) {
             if (moreLines) pending().hold(g.channel());
             else PendingWakes.wakeNow(g.channel());
+        } else if (sent == Broadcast.Sent.FULL) {
+            return session.fail(ErrorKind.MEMORY, "server memory for group messages is full (the rings budget, "
+                    + session.chat().budgets().rings().limit() + " bytes of --max-memory); this post was not delivered to '"
+                    + group + "'");
         }
         session.metrics().posted();
         return null;

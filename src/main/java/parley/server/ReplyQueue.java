@@ -83,6 +83,11 @@ final class ReplyQueue {
         unpark(waiter);
     }
 
+    /** The session is stopping or nothing will be written any more: a long reply should stop being made. */
+    boolean stopped() {
+        return closed || readerReleased;
+    }
+
     /** Nothing will be written any more: a waiting reader must not wait for it. */
     void close() {
         closed = true;

@@ -37,8 +37,9 @@ import java.time.Duration;
  *                          sends several posts in one write; zero wakes them on every post
  * @param historyMessages   messages each group retains for history (Join with history, Fetch); at
  *                          least the group capacity
- * @param historyBytes      encoded bytes each group retains beyond its last {@code groupCapacity}
- *                          messages; older ones are dropped first
+ * @param historyBytes      memory (each message weighed as for {@code groupCapacityBytes}) up to
+ *                          which each group retains messages older than its lag window, oldest
+ *                          dropped first
  * @param maxNameChars      longest user name (Hello)
  * @param maxConnections    open connections, over every transport; one more gets an Error and is closed
  * @param maxMessageBytes   longest message text a Post may carry, in UTF-8 bytes; a longer post gets
@@ -59,6 +60,11 @@ import java.time.Duration;
  *                          in one epoll set (Linux); false keeps a reader thread parked per connection
  * @param maxMemoryBytes    the heap the server runs in (the launcher gives it to the JVM as -Xmx); every
  *                          memory budget is a share of it ({@code parley.budget.Budgets})
+ * @param groupCapacityBytes the most a group's ring holds for its members, in bytes of memory (both
+ *                          encodings of each message and the objects around them): a member further
+ *                          behind than this gets a {@code Dropped N messages} notice, as when it is
+ *                          more than {@code groupCapacity} messages behind. A single message larger
+ *                          than this is still delivered, alone in the window
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -85,7 +91,8 @@ public record ServerConfig(
         Duration tlsHandshakeTimeout,
         boolean inlineSend,
         boolean idleReaders,
-        long maxMemoryBytes) {
+        long maxMemoryBytes,
+        long groupCapacityBytes) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7878;
@@ -149,9 +156,15 @@ public record ServerConfig(
     public static final long DEFAULT_MAX_MEMORY_BYTES = 1L << 30;
     /** Below this the budgets would refuse ordinary traffic: one 1 MiB line needs room. */
     public static final long MIN_MAX_MEMORY_BYTES = 64L << 20;
+    /**
+     * 64 MiB: 1,000 messages of about 20 KB each, far above what a chat's last 1,000 messages
+     * weigh, so only large posts meet it; the rings budget (a share of --max-memory) bounds the sum.
+     */
+    public static final long DEFAULT_GROUP_CAPACITY_BYTES = 64L << 20;
 
     public ServerConfig {
         atLeast("group-capacity", groupCapacity, 1);
+        atLeast("group-capacity-bytes", groupCapacityBytes, 1);
         atMost("group-capacity", groupCapacity, 1 << 24);
         atLeast("max-line", maxLineBytes, 1);
         atMost("max-line", maxLineBytes, 1 << 30);
@@ -258,6 +271,7 @@ public record ServerConfig(
         private boolean inlineSend = DEFAULT_INLINE_SEND;
         private boolean idleReaders = DEFAULT_IDLE_READERS;
         private long maxMemoryBytes = DEFAULT_MAX_MEMORY_BYTES;
+        private long groupCapacityBytes = DEFAULT_GROUP_CAPACITY_BYTES;
 
         private Builder() {}
 
@@ -287,6 +301,7 @@ public record ServerConfig(
             inlineSend = c.inlineSend;
             idleReaders = c.idleReaders;
             maxMemoryBytes = c.maxMemoryBytes;
+            groupCapacityBytes = c.groupCapacityBytes;
         }
 
         public Builder address(InetSocketAddress v) { address = v; return this; }
@@ -314,6 +329,7 @@ public record ServerConfig(
         public Builder inlineSend(boolean v) { inlineSend = v; return this; }
         public Builder idleReaders(boolean v) { idleReaders = v; return this; }
         public Builder maxMemoryBytes(long v) { maxMemoryBytes = v; return this; }
+        public Builder groupCapacityBytes(long v) { groupCapacityBytes = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(address, groupCapacity, maxLineBytes, maxGroupNameChars, maxGroupsPerConnection,
@@ -322,7 +338,8 @@ public record ServerConfig(
                     historyMessages != null ? historyMessages : Math.max(groupCapacity, DEFAULT_HISTORY_MESSAGES),
                     historyBytes, maxNameChars, maxConnections, maxMessageBytes, postRate,
                     postBurst != null ? postBurst : Math.max(DEFAULT_POST_BURST, postRate),
-                    writeDeadline, authTimeout, tlsHandshakeTimeout, inlineSend, idleReaders, maxMemoryBytes);
+                    writeDeadline, authTimeout, tlsHandshakeTimeout, inlineSend, idleReaders, maxMemoryBytes,
+                    groupCapacityBytes);
         }
     }
 

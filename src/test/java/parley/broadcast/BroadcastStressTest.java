@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import parley.budget.MemoryBudget;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Tag;
@@ -237,6 +238,11 @@ class BroadcastStressTest {
         boolean skipsAllowed;
         /** Code of the value received at each seq, -1 if not received (empty if not recorded). */
         final int[] codeBySeq;
+        /**
+         * Whether the lag window may be shorter than {@link #capacity} (a byte window or a
+         * budget): a lag then resumes anywhere from {@code tail - capacity} up to the tail.
+         */
+        boolean byteWindow;
 
         Track(String name, Run run, int capacity, int senders, int perSender, long start, int total) {
             this.name = name;
@@ -282,8 +288,10 @@ class BroadcastStressTest {
                 throw new AssertionError(run.ctx() + " " + name + ": " + l + " but next expected was " + expected
                         + ": missed must be resumeAt - " + expected + " and positive");
             }
-            // resumeAt must be the oldest value held (tail - capacity) at some instant of the poll
-            if (l.resumeAt() < tailBefore - capacity || l.resumeAt() > tailAfter - capacity) {
+            // resumeAt must be the oldest value held (tail - capacity) at some instant of the poll;
+            // with a byte window, no older than that and no newer than the newest value
+            long latest = byteWindow ? tailAfter : tailAfter - capacity;
+            if (l.resumeAt() < tailBefore - capacity || l.resumeAt() > latest) {
                 throw new AssertionError(run.ctx() + " " + name + ": " + l + " is not the oldest held value: tail was "
                         + tailBefore + ".." + tailAfter + " during the poll and capacity is " + capacity);
             }
@@ -514,13 +522,55 @@ class BroadcastStressTest {
         lagAccounting(run, rnd, rep.getCurrentRepetition() <= 2 ? 1 : 2, 2, 2 + rnd.nextInt(3), 0, 20_000);
     }
 
+    /**
+     * Slow and fast receivers on a ring bounded in bytes as well as in count, drawing from a
+     * budget that a hog thread keeps taking and giving back (as other rings would): the window is
+     * shortened by weight and by the budget's refusals at random moments, and every value must
+     * still be received or counted in a lag notice exactly once, in order; afterwards the budget
+     * holds exactly what the ring holds, and nothing once it is discarded.
+     */
+    @RepeatedTest(2)
+    @Tag("long")
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void byteWindowAndBudgetAccountForEveryValueExactlyLong(RepetitionInfo rep) throws Exception {
+        byteWindowAndBudgetAccountForEveryValueExactly(later(rep));
+    }
+
+    @RepeatedTest(DEFAULT_REPETITIONS)
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void byteWindowAndBudgetAccountForEveryValueExactly(RepetitionInfo rep) throws Exception {
+        Run run = new Run("byteWindow", rep);
+        Random rnd = rng(run.seed);
+        int capacity = 8 + rnd.nextInt(24);
+        // weights 1..50: a window of `capacity` values weighs up to 50 * capacity
+        long capacityBytes = 20 + rnd.nextInt(10 * capacity);
+        MemoryBudget budget = new MemoryBudget("rings", 60 + rnd.nextInt(40 * capacity));
+        lagAccounting(run, rnd, capacity, 2 + rnd.nextInt(3), 3 + rnd.nextInt(4), 30, 3_000, capacityBytes, budget);
+    }
+
+    /** A stress value's weight: 1 to 50, fixed by the value. */
+    private static int weight(Msg m) {
+        return 1 + Math.floorMod(m.sender() * 7919 + m.counter() * 31, 50);
+    }
+
     private static void lagAccounting(Run run, Random rnd, int capacity, int senders, int receivers,
             int maxPausePercent, int perSender) throws Exception {
+        lagAccounting(run, rnd, capacity, senders, receivers, maxPausePercent, perSender, Long.MAX_VALUE, null);
+    }
+
+    private static void lagAccounting(Run run, Random rnd, int capacity, int senders, int receivers,
+            int maxPausePercent, int perSender, long capacityBytes, MemoryBudget budget) throws Exception {
         try {
             int total = senders * perSender;
-            run.details = senders + " senders, " + receivers + " receivers, " + total + " values, capacity " + capacity;
+            boolean bytes = budget != null || capacityBytes != Long.MAX_VALUE;
+            run.details = senders + " senders, " + receivers + " receivers, " + total + " values, capacity " + capacity
+                    + (bytes ? ", capacity bytes " + capacityBytes + ", budget " + budget.limit() : "");
 
-            Broadcast<Msg> b = new Broadcast<>(capacity);
+            Broadcast<Msg> b = bytes
+                    ? new Broadcast<>(capacity, capacityBytes, capacity + rnd.nextInt(3 * capacity), 100 + rnd.nextInt(500),
+                            BroadcastStressTest::weight, budget, Coalescer.OFF)
+                    : new Broadcast<>(capacity);
+            AtomicBoolean sending = new AtomicBoolean(true);
             int[] sentCodeBySeq = new int[total];
             Arrays.fill(sentCodeBySeq, -1);
             CountDownLatch go = new CountDownLatch(1);
@@ -535,6 +585,7 @@ class BroadcastStressTest {
                 Track tr = new Track("receiver-" + j + "(seed " + rxSeed + ", "
                         + (pausePercent == 0 ? "no pauses" : "pauses " + pausePercent + "% up to " + maxPauseMicros + "us")
                         + ")", run, capacity, senders, perSender, 0, total);
+                tr.byteWindow = bytes;
                 tracks.add(tr);
                 rxThreads.add(run.spawn("receiver-" + j, () -> {
                     Random r = rng(rxSeed);
@@ -566,11 +617,35 @@ class BroadcastStressTest {
             }
             List<Thread> txThreads = startSenders(run, List.of(b), null, senders, perSender, 5, go,
                     new int[][] {sentCodeBySeq}, 0, null);
+            List<Thread> hog = new ArrayList<>();
+            if (budget != null) {
+                // Other rings: takes and gives back up to all but the heaviest value's weight, so a
+                // send always fits once its ring has dropped everything else.
+                long hogSeed = run.seed * 7 + 3;
+                hog.add(run.spawn("hog", () -> {
+                    Random r = rng(hogSeed);
+                    while (sending.get() && run.timeLeft()) {
+                        long take = r.nextInt((int) Math.max(1, budget.limit() - 50));
+                        if (budget.tryReserve(take)) {
+                            randomPause(r, 50, 50);
+                            budget.release(take);
+                        }
+                        randomPause(r, 50, 50);
+                    }
+                }));
+            }
             go.countDown();
 
             run.join(txThreads, "senders");
+            sending.set(false);
+            run.join(hog, "hog");
             run.join(rxThreads, "receivers");
             run.requireFinishedInTime();
+            if (budget != null) {
+                assertThat(budget.used()).as("%s the budget lends exactly what the ring holds", run.ctx())
+                        .isEqualTo(b.heldWeight());
+                assertThat(budget.used()).as("%s within its limit", run.ctx()).isLessThanOrEqualTo(budget.limit());
+            }
 
             checkSenderSeqs(run, b, total, sentCodeBySeq);
             StringBuilder summary = new StringBuilder();
@@ -579,15 +654,24 @@ class BroadcastStressTest {
                         tr.missed, tr.lagNotices));
             }
             System.out.println("lag accounting " + run.ctx() + summary);
+            if (budget != null) {
+                b.discard();
+                assertThat(budget.used()).as("%s a discarded ring gives everything back", run.ctx()).isZero();
+            }
             for (Track tr : tracks) {
                 assertThat(tr.expected).as("%s %s reached the end", run.ctx(), tr.name).isEqualTo(total);
                 assertThat(tr.received + tr.missed)
                         .as("%s %s: received %d + missed %d (in %d lag notices) must equal sent", run.ctx(), tr.name,
                                 tr.received, tr.missed, tr.lagNotices)
                         .isEqualTo(total);
+                tr.checkValues(sentCodeBySeq);
+                if (bytes) {
+                    assertThat(tr.codeBySeq[total - 1]).as("%s %s the newest value is always delivered", run.ctx(), tr.name)
+                            .isEqualTo(sentCodeBySeq[total - 1]);
+                    continue;
+                }
                 assertThat(tr.received).as("%s %s at least the last `capacity` values are received", run.ctx(), tr.name)
                         .isGreaterThanOrEqualTo(capacity);
-                tr.checkValues(sentCodeBySeq);
                 for (int seq = total - capacity; seq < total; seq++) {
                     assertThat(tr.codeBySeq[seq]).as("%s %s the held tail seq %d is always delivered", run.ctx(),
                             tr.name, seq).isEqualTo(sentCodeBySeq[seq]);

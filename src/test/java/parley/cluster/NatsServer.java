@@ -18,7 +18,7 @@ import java.nio.file.Path;
  * store. {@link #stop} and {@link #start} again reuse the port and the store, as a restart does.
  * Tests skip (not fail) when the binary is missing; .ci/run installs it.
  */
-final class NatsServer implements AutoCloseable {
+public final class NatsServer implements AutoCloseable {
     private static final String[] CANDIDATES = {"/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server"};
 
     private final String binary;
@@ -43,13 +43,13 @@ final class NatsServer implements AutoCloseable {
         return null;
     }
 
-    static NatsServer startNew() throws IOException, InterruptedException {
+    public static NatsServer startNew() throws IOException, InterruptedException {
         NatsServer n = new NatsServer(binary(), freePort(), Files.createTempDirectory("parley-nats-store"));
         n.start();
         return n;
     }
 
-    String url() {
+    public String url() {
         return "nats://127.0.0.1:" + port;
     }
 
