@@ -30,6 +30,8 @@ public final class Metrics {
         MAX_LINE,
         MAX_CONNECTIONS,
         AUTH,
+        /** A memory budget had no room for what the client sent (a WebSocket message). */
+        MEMORY,
         SHUTDOWN;
 
         public String label() {
@@ -49,7 +51,9 @@ public final class Metrics {
         WRITE_DEADLINE,
         AUTH_FAILED,
         AUTH_TIMEOUT,
-        TLS_HANDSHAKE;
+        TLS_HANDSHAKE,
+        /** A memory budget had no room for what the client sent. */
+        MEMORY;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);

@@ -368,10 +368,12 @@ class WsGatewayTest {
     // ------------------------------------------------------------------ origin
 
     @Test
-    @DisplayName("same origin, listed origins and no Origin are let in; any other origin gets 403 before the upgrade")
+    @DisplayName("same origin (the server's names and port, not the Host's), listed origins and no Origin are let in;"
+            + " any other origin gets 403 before the upgrade")
     void originCheck() throws Exception {
         start();
-        for (String ok : List.of(sameOrigin(), sameOrigin() + "/", EXTRA_ORIGIN, "HTTPS://Chat.Example.org:443")) {
+        for (String ok : List.of(sameOrigin(), sameOrigin() + "/", "http://localhost:" + http.port(), EXTRA_ORIGIN,
+                "HTTPS://Chat.Example.org:443")) {
             Ws w = ws(ok);
             w.send("{\"List\":{}}");
             assertThat(w.next()).as(ok).isEqualTo("{\"Groups\":[]}");
@@ -380,14 +382,15 @@ class WsGatewayTest {
         noOrigin.send("{\"List\":{}}");
         assertThat(noOrigin.next()).isEqualTo("{\"Groups\":[]}");
 
-        for (String bad : List.of("http://evil.example", "http://localhost:" + http.port(), "http://127.0.0.1:1",
-                "https://127.0.0.1:" + http.port() + "/x", "null", "https://chat.example.org:8443")) {
+        for (String bad : List.of("http://evil.example", "http://evil.example:" + http.port(), "http://127.0.0.1:1",
+                "https://127.0.0.1:" + http.port(), "https://127.0.0.1:" + http.port() + "/x", "null",
+                "https://chat.example.org:8443")) {
             assertThatThrownBy(() -> ws(bad)).as(bad)
                     .isInstanceOf(ExecutionException.class)
                     .cause().isInstanceOf(WebSocketHandshakeException.class)
                     .satisfies(e -> assertThat(((WebSocketHandshakeException) e).getResponse().statusCode()).isEqualTo(403));
         }
-        assertThat(chat.connectionCount()).isEqualTo(5);
+        assertThat(chat.connectionCount()).isEqualTo(6);
     }
 
     // ------------------------------------------------------------------ ends
