@@ -27,6 +27,7 @@ class DnsRebindingTest {
         try (WebTarget server = WebTarget.start(ServerConfig.builder().maxMemoryBytes(256L << 20));
              TestClient member = TestClient.connect(server.tcp())) {
             member.join("calm");
+            server.roundTrip(member, "calm", 0); // the join has been handled
             int port = server.port();
             String evil = "evil.example:" + port;
 

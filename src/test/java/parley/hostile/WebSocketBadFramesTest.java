@@ -37,6 +37,7 @@ class WebSocketBadFramesTest {
         server = WebTarget.start(ServerConfig.builder().maxMemoryBytes(256L << 20));
         member = TestClient.connect(server.tcp());
         member.join("calm");
+        server.roundTrip(member, "calm", 0); // the join has been handled
     }
 
     @AfterEach
