@@ -32,6 +32,8 @@ public final class Metrics {
         AUTH,
         /** A memory budget had no room for what the client sent (a WebSocket message). */
         MEMORY,
+        /** A line (a WebSocket message) left unfinished too long. */
+        LINE_TIMEOUT,
         SHUTDOWN;
 
         public String label() {
@@ -53,7 +55,9 @@ public final class Metrics {
         AUTH_TIMEOUT,
         TLS_HANDSHAKE,
         /** A memory budget had no room for what the client sent. */
-        MEMORY;
+        MEMORY,
+        /** A line (a WebSocket message) left unfinished too long. */
+        LINE_TIMEOUT;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);

@@ -61,11 +61,13 @@ final class FrameConnection implements ServerConnection {
     /** The thread is waiting for the client's bytes (not inside the bridge). */
     private volatile boolean reading;
     private volatile long lastRead = System.nanoTime();
+    /** When the text message being received began (nanoTime), or 0 if none is. */
+    private volatile long messageSince;
 
     // The connection's thread only.
     private int message = NONE;
     /** After an over-long or refused message: data frames are read past, never kept. */
-    private boolean discarding;
+    private volatile boolean discarding;
     private byte[] buf;
     private int len;
     /** Bytes reserved from the budget for {@link #buf}. */
@@ -148,6 +150,7 @@ final class FrameConnection implements ServerConnection {
             case TEXT, BINARY -> {
                 if (message != NONE) return fail(PROTOCOL_ERROR, "a new message began before the last one ended");
                 message = op;
+                if (op == TEXT) messageSince = lastRead == 0 ? 1 : lastRead;
             }
             case CONTINUATION -> {
                 if (message == NONE) return fail(PROTOCOL_ERROR, "a continuation frame without a message to continue");
@@ -178,6 +181,7 @@ final class FrameConnection implements ServerConnection {
         if (fin) {
             int kind = message;
             message = NONE;
+            messageSince = 0;
             if (discarding) return true;
             if (kind == BINARY) {
                 bridge.binary();
@@ -213,6 +217,11 @@ final class FrameConnection implements ServerConnection {
     /** What a byte array of {@code n} elements takes on the heap: a 16-byte header, 8-byte aligned. */
     static long arrayBytes(int n) {
         return 16 + ((n + 7L) & ~7L);
+    }
+
+    /** When the text message being received began (nanoTime), or 0 if none is: any thread. */
+    long unfinishedSince() {
+        return discarding ? 0 : messageSince;
     }
 
     /** Lets go of the message being assembled and gives its bytes back to the budget. */

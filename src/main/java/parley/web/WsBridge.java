@@ -63,6 +63,7 @@ final class WsBridge implements Sink {
     private volatile Thread connection;
     private volatile boolean tooLong;
     private volatile boolean noMemory;
+    private volatile boolean unfinished;
     private volatile String peer = "ws ?";
     /** When anything last arrived from the client (nanoTime). */
     private volatile long lastHeard = System.nanoTime();
@@ -147,6 +148,25 @@ final class WsBridge implements Sink {
             session.endFor(Metrics.CloseReason.MEMORY, Metrics.ErrorKind.MEMORY,
                     "server busy: no memory for this WebSocket message now; closing the connection");
             Log.info("ws.closed", "peer", peer, "reason", "memory", "budget", "fragments");
+            finish(true);
+        } finally {
+            turn.unlock();
+        }
+    }
+
+    /**
+     * A text message begun longer ago than the limit and still not finished: as an unfinished
+     * line on TCP, an Error, then the connection is closed (1008); its bytes are given back when
+     * the connection ends.
+     */
+    private void unfinished(Duration limit) {
+        turn.lock();
+        try {
+            if (ended) return;
+            unfinished = true;
+            session.endFor(Metrics.CloseReason.LINE_TIMEOUT, Metrics.ErrorKind.LINE_TIMEOUT,
+                    "message unfinished after " + limit.toSeconds() + " s; closing the connection");
+            Log.info("ws.closed", "peer", peer, "reason", "line_timeout", "seconds", limit.toSeconds());
             finish(true);
         } finally {
             turn.unlock();
@@ -259,13 +279,17 @@ final class WsBridge implements Sink {
      * {@code silentLimit}, else pings it. The ping goes from a thread of its own, since it waits
      * for a frame the writer may be blocked in; at most one is in flight per connection.
      */
-    void heartbeat(long now, Duration silentLimit) {
+    void heartbeat(long now, Duration silentLimit, Duration unfinishedLimit) {
         FrameConnection s = ws;
         if (s == null || closing.get()) return;
         if (now - lastHeard > silentLimit.toNanos()) {
             if (!forced) Log.info("ws.closed", "peer", peer, "reason", "silent", "seconds", silentLimit.toSeconds());
             forceClose();
             return;
+        }
+        long since = s.unfinishedSince();
+        if (since != 0 && now - since > unfinishedLimit.toNanos()) {
+            Thread.ofVirtual().name("parley-ws-unfinished").start(() -> unfinished(unfinishedLimit));
         }
         if (pinging.compareAndSet(false, true)) {
             Thread.ofVirtual().name("parley-ws-ping").start(() -> {
@@ -346,6 +370,9 @@ final class WsBridge implements Sink {
         } else if (noMemory) {
             code = WsCloseCodes.VIOLATED_POLICY;
             reason = "server busy";
+        } else if (unfinished) {
+            code = WsCloseCodes.VIOLATED_POLICY;
+            reason = "message unfinished";
         } else if (chat.isStopping()) {
             code = WsCloseCodes.GOING_AWAY;
             reason = "server shutting down";

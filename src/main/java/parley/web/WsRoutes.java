@@ -32,6 +32,12 @@ public final class WsRoutes implements HttpFrontend.Routes {
     static final Duration PING_EVERY = Duration.ofSeconds(25);
     /** A connection that sends nothing, not even the answer to a ping, for this long is ended. */
     static final Duration SILENT_LIMIT = Duration.ofSeconds(60);
+    /**
+     * A text message whose first byte came this long ago and whose last has not is refused: an
+     * Error, then Close 1008 (the TCP side's unfinished-line limit is the same 30 s by default).
+     * Checked at each heartbeat, so it acts within this + {@link #PING_EVERY}.
+     */
+    static final Duration UNFINISHED_LIMIT = Duration.ofSeconds(30);
 
     private static final WsListener ROUTE_ONLY = new WsListener() {};
 
@@ -39,18 +45,24 @@ public final class WsRoutes implements HttpFrontend.Routes {
     private final OriginPolicy origins;
     private final Duration pingEvery;
     private final Duration silentLimit;
+    private final Duration unfinishedLimit;
     private final Set<WsBridge> live = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean heartbeatStarted = new AtomicBoolean();
 
     public WsRoutes(Chat chat, OriginPolicy origins) {
-        this(chat, origins, PING_EVERY, SILENT_LIMIT);
+        this(chat, origins, PING_EVERY, SILENT_LIMIT, UNFINISHED_LIMIT);
     }
 
     WsRoutes(Chat chat, OriginPolicy origins, Duration pingEvery, Duration silentLimit) {
+        this(chat, origins, pingEvery, silentLimit, UNFINISHED_LIMIT);
+    }
+
+    WsRoutes(Chat chat, OriginPolicy origins, Duration pingEvery, Duration silentLimit, Duration unfinishedLimit) {
         this.chat = chat;
         this.origins = origins;
         this.pingEvery = pingEvery;
         this.silentLimit = silentLimit;
+        this.unfinishedLimit = unfinishedLimit;
     }
 
     /**
@@ -119,7 +131,7 @@ public final class WsRoutes implements HttpFrontend.Routes {
                 Thread.sleep(pingEvery);
                 long now = System.nanoTime();
                 for (WsBridge b : live) {
-                    b.heartbeat(now, silentLimit);
+                    b.heartbeat(now, silentLimit, unfinishedLimit);
                 }
             }
         } catch (InterruptedException e) {

@@ -493,6 +493,35 @@ class WsGatewayTest {
         assertThat(alive.next()).isEqualTo("{\"Groups\":[{\"name\":\"awake\",\"members\":1}]}");
     }
 
+    @Test
+    @DisplayName("a message left unfinished past the limit: an Error, Close 1008, and its bytes given back")
+    void unfinishedMessage() throws Exception {
+        start(ServerConfig.defaults().withMaxLineBytes(MAX_LINE), c -> new WsRoutes(c, OriginPolicy.sameOriginOnly(),
+                Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(1)));
+        parley.budget.MemoryBudget fragments = chat.chat().budgets().fragments();
+        try (parley.testing.WsFrameClient c = parley.testing.WsFrameClient.open(http.port())) {
+            c.frame(false, parley.testing.WsFrameClient.TEXT, "{\"List\":".getBytes(UTF_8));
+            await().atMost(WAIT).until(() -> fragments.used() > 0);
+            // Pings are answered: the connection is not silent, only its message is unfinished.
+            String error = null;
+            long end = System.nanoTime() + WAIT.toNanos();
+            parley.testing.WsFrameClient.Frame f;
+            while (System.nanoTime() < end && (f = c.read(WAIT)) != null) {
+                if (f.opcode() == parley.testing.WsFrameClient.PING) {
+                    c.frame(true, parley.testing.WsFrameClient.PONG, f.payload());
+                } else if (f.opcode() == parley.testing.WsFrameClient.TEXT) {
+                    error = f.text();
+                } else if (f.opcode() == parley.testing.WsFrameClient.CLOSE) {
+                    assertThat(f.closeCode()).isEqualTo(1008);
+                    break;
+                }
+            }
+            assertThat(error).isEqualTo("{\"Error\":\"message unfinished after 1 s; closing the connection\"}");
+        }
+        await().atMost(WAIT).until(() -> fragments.used() == 0 && chat.connectionCount() == 0);
+        assertThat(chat.metrics().closed(parley.server.Metrics.CloseReason.LINE_TIMEOUT)).isEqualTo(1);
+    }
+
     /** Upgrades by hand, joins {@code group}, and then neither reads nor answers a ping. */
     private void silentMember(String group) throws IOException {
         Socket silent = new Socket("127.0.0.1", http.port());
