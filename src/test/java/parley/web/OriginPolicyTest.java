@@ -39,6 +39,12 @@ class OriginPolicyTest {
         assertThat(same.hostAllowed("[::1]:7879", V6)).isTrue();
         assertThat(same.hostAllowed(null, LOOPBACK)).isTrue();
 
+        // A listener on 0.0.0.0 serves the address each connection arrived at.
+        InetSocketAddress lan = new InetSocketAddress("192.168.1.5", 7879);
+        assertThat(same.hostAllowed("192.168.1.5:7879", lan)).isTrue();
+        assertThat(same.allows("http://192.168.1.5:7879", lan)).isTrue();
+        assertThat(same.hostAllowed("127.0.0.1:7879", lan)).isFalse();
+
         assertThat(same.hostAllowed("evil.example:7879", LOOPBACK)).isFalse();
         assertThat(same.hostAllowed("evil.example", LOOPBACK)).isFalse();
         assertThat(same.hostAllowed("10.0.0.1:7879", LOOPBACK)).isFalse();
