@@ -98,11 +98,13 @@ public final class ServerCommand implements Callable<Integer> {
         InetSocketAddress httpAddress = null;
         String http = value(ServerOption.HTTP);
         List<String> webOrigins = list(ServerOption.WEB_ORIGIN);
+        List<String> webHosts = list(ServerOption.WEB_HOST);
         List<String> cluster = list(ServerOption.CLUSTER);
         Path authTokens = value(ServerOption.AUTH_TOKENS);
         try {
             settings = settings();
-            origins = loading("web-origin", null, () -> parley.web.OriginPolicy.of(webOrigins));
+            origins = loading("web-origin", null, () -> parley.web.OriginPolicy.of(webOrigins, List.of()));
+            origins = loading("web-host", null, () -> parley.web.OriginPolicy.of(webOrigins, webHosts));
             if (http != null && !"off".equalsIgnoreCase(http)) httpAddress = parseAddress("http", http);
             tls = tlsContext();
             int maxNameChars = settings.maxNameChars();

@@ -155,6 +155,10 @@ enum ServerOption {
     WEB_ORIGIN("web-origin", "ORIGIN", Kind.LIST, null, null,
             "another origin whose pages may use the chat WebSocket, e.g. https://chat.example.org (repeatable; "
                     + "pages served by this server are always allowed)", null, null),
+    WEB_HOST("web-host", "NAME", Kind.LIST, null, null,
+            "another name the HTTP side answers to, e.g. chat.example.org (repeatable); a request whose Host "
+                    + "header names none of them is refused with 421, so DNS rebinding cannot reach the server",
+            "localhost and the address a request arrives at", "421 Misdirected Request"),
     CLUSTER("cluster", "NATS-URL", Kind.COMMA_LIST, null, null,
             "cluster mode: share groups with every Parley node on these NATS servers (nats://HOST:PORT, "
                     + "comma-separated or repeated; JetStream must be on); see docs/cluster.md", null, null),

@@ -30,8 +30,10 @@ public final class Metrics {
         MAX_LINE,
         MAX_CONNECTIONS,
         AUTH,
-        /** A budget of --max-memory could not hold the work (a post no ring could keep). */
+        /** A memory budget had no room for what the client sent (a WebSocket message, a post no ring could keep). */
         MEMORY,
+        /** A line (a WebSocket message, a post no ring could keep) left unfinished too long. */
+        LINE_TIMEOUT,
         SHUTDOWN;
 
         public String label() {
@@ -51,7 +53,11 @@ public final class Metrics {
         WRITE_DEADLINE,
         AUTH_FAILED,
         AUTH_TIMEOUT,
-        TLS_HANDSHAKE;
+        TLS_HANDSHAKE,
+        /** A memory budget had no room for what the client sent. */
+        MEMORY,
+        /** A line (a WebSocket message) left unfinished too long. */
+        LINE_TIMEOUT;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);

@@ -1,12 +1,6 @@
 package parley.web;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
-import io.helidon.common.buffers.BufferData;
-import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.websocket.WsCloseCodes;
-import io.helidon.websocket.WsListener;
-import io.helidon.websocket.WsSession;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
@@ -20,16 +14,17 @@ import parley.server.Session;
 import parley.server.Sink;
 
 /**
- * One browser connection: a Helidon WebSocket listener on one side, a chat {@link Session} on the
+ * One browser connection: a {@link FrameConnection} on one side, a chat {@link Session} on the
  * other. A new bridge is made for every connection.
  *
- * <p><b>Input.</b> Helidon calls the listener from the connection's own (virtual) thread, one frame
- * after another. Each text message is one request line: a single line terminator at its end is
- * allowed (so a client that sends TCP-style lines works), a line break anywhere else gets an Error
- * and the connection carries on, a blank message is ignored like a blank line. A message longer
- * than {@code ServerConfig.maxLineBytes} (counted in UTF-8 bytes, without the terminator) gets an
- * Error, then the connection is closed, as on TCP. A message fragmented into several frames is
- * joined first (and counted as it grows).
+ * <p><b>Input.</b> The frame connection calls the bridge from the connection's own (virtual)
+ * thread, once per complete message, with its bytes as they came. Each text message is one
+ * request line: a single line terminator at its end is allowed (so a client that sends TCP-style
+ * lines works), a line break anywhere else gets an Error and the connection carries on, a blank
+ * message is ignored like a blank line; invalid UTF-8 gets the session's Error, as on TCP. A
+ * message longer than {@code ServerConfig.maxLineBytes} (counted in UTF-8 bytes, without the
+ * terminator) gets an Error, then the connection is closed (1009), as on TCP; so does one the
+ * fragments budget has no room for (1008).
  *
  * <p><b>One thread at a time.</b> The session is driven from three places: the connection's thread
  * (requests, the client's Close), the server asking the session to stop (any thread), and the
@@ -52,7 +47,7 @@ import parley.server.Sink;
  * server would otherwise hold the member and its name for as long as TCP takes to give up) is
  * ended.
  */
-final class WsBridge implements WsListener, Sink {
+final class WsBridge implements Sink {
     private final Chat chat;
     private final Set<WsBridge> live;
     private final int maxBytes;
@@ -63,11 +58,12 @@ final class WsBridge implements WsListener, Sink {
     // Guarded by turn.
     private Session session;
     private boolean ended;
-    private StringBuilder partial;
 
-    private volatile WsSession ws;
+    private volatile FrameConnection ws;
     private volatile Thread connection;
     private volatile boolean tooLong;
+    private volatile boolean noMemory;
+    private volatile boolean unfinished;
     private volatile String peer = "ws ?";
     /** When anything last arrived from the client (nanoTime). */
     private volatile long lastHeard = System.nanoTime();
@@ -88,13 +84,13 @@ final class WsBridge implements WsListener, Sink {
         this.closeGrace = chat.config().closeFlushTimeout();
     }
 
-    // ------------------------------------------------------------------ Helidon's side
+    // ------------------------------------------------------------------ the frame connection's side
 
-    @Override
-    public void onOpen(WsSession ws) {
+    /** The connection is open: a session begins. */
+    void opened(FrameConnection ws) {
         this.ws = ws;
         this.connection = Thread.currentThread();
-        this.peer = "ws " + ws.socketContext().remotePeer().address();
+        this.peer = ws.peer();
         turn.lock();
         try {
             session = chat.openSession(this, this::stopInput, peer);
@@ -106,35 +102,24 @@ final class WsBridge implements WsListener, Sink {
         Log.debug("ws.connected", "peer", peer);
     }
 
-    @Override
-    public void onMessage(WsSession ws, String text, boolean last) {
+    /** Something arrived from the client (a frame of any kind). */
+    void heard() {
         lastHeard = System.nanoTime();
+    }
+
+    /** One whole text message, {@code b[0, len)}, its bytes as sent (at most the limit + 2). */
+    void text(byte[] b, int len) {
         turn.lock();
         try {
             if (ended) return;
-            String whole = text;
-            if (partial != null || !last) {
-                if (partial == null) partial = new StringBuilder();
-                // A char is at least one UTF-8 byte: past this the message is too long whatever it holds.
-                if ((long) partial.length() + text.length() > maxBytes + 2L) {
-                    tooLong();
-                    return;
-                }
-                partial.append(text);
-                if (!last) return;
-                whole = partial.toString();
-                partial = null;
-            }
-            request(whole);
+            request(b, len);
         } finally {
             turn.unlock();
         }
     }
 
-    @Override
-    public void onMessage(WsSession ws, BufferData buffer, boolean last) {
-        lastHeard = System.nanoTime();
-        if (!last) return;
+    /** The last frame of a binary message (its bytes were not kept). */
+    void binary() {
         turn.lock();
         try {
             if (ended) return;
@@ -144,22 +129,53 @@ final class WsBridge implements WsListener, Sink {
         }
     }
 
-    @Override
-    public void onPong(WsSession ws, BufferData buffer) {
-        lastHeard = System.nanoTime();
+    /** A message longer than the limit has begun: as on TCP, an Error, then the connection is closed. */
+    void tooLong() {
+        turn.lock();
+        try {
+            tooLongLocked();
+        } finally {
+            turn.unlock();
+        }
     }
 
-    @Override
-    public void onPing(WsSession ws, BufferData buffer) {
-        lastHeard = System.nanoTime();
-        ws.pong(buffer);
+    /** The fragments budget had no room for a message: an Error, then the connection is closed (1008). */
+    void noMemory() {
+        turn.lock();
+        try {
+            if (ended) return;
+            noMemory = true;
+            session.endFor(Metrics.CloseReason.MEMORY, Metrics.ErrorKind.MEMORY,
+                    "server busy: no memory for this WebSocket message now; closing the connection");
+            Log.info("ws.closed", "peer", peer, "reason", "memory", "budget", "fragments");
+            finish(true);
+        } finally {
+            turn.unlock();
+        }
     }
 
-    @Override
-    public void onClose(WsSession ws, int status, String reason) {
-        // The client said goodbye: nothing more can reach it, so end without flushing. Our Close
-        // answer is sent on this thread, before Helidon tears the connection down after we return
-        // (sent from another thread it could lose that race, and the client would see 1006).
+    /**
+     * A text message begun longer ago than the limit and still not finished: as an unfinished
+     * line on TCP, an Error, then the connection is closed (1008); its bytes are given back when
+     * the connection ends.
+     */
+    private void unfinished(Duration limit) {
+        turn.lock();
+        try {
+            if (ended) return;
+            unfinished = true;
+            session.endFor(Metrics.CloseReason.LINE_TIMEOUT, Metrics.ErrorKind.LINE_TIMEOUT,
+                    "message unfinished after " + limit.toSeconds() + " s; closing the connection");
+            Log.info("ws.closed", "peer", peer, "reason", "line_timeout", "seconds", limit.toSeconds());
+            finish(true);
+        } finally {
+            turn.unlock();
+        }
+    }
+
+    /** The client broke the protocol; the connection has sent its Close and ends. */
+    void protocolError(int code, String reason) {
+        Log.info("ws.closed", "peer", peer, "reason", "protocol_error", "code", code, "detail", reason);
         clientClosed = true;
         turn.lock();
         try {
@@ -169,25 +185,28 @@ final class WsBridge implements WsListener, Sink {
         }
     }
 
-    @Override
-    public void onError(WsSession ws, Throwable t) {
-        Log.debug("ws.error", "peer", peer, "error", t.toString());
+    /** The client sent a Close frame. */
+    void closedByClient() {
+        // The client said goodbye: nothing more can reach it, so end without flushing. Our Close
+        // answer is sent on this thread, before the connection ends after we return (sent from
+        // another thread it could lose that race, and the client would see 1006).
+        clientClosed = true;
+        turn.lock();
+        try {
+            finish(false);
+        } finally {
+            turn.unlock();
+        }
     }
 
     /** One complete text message: one request. Called holding {@link #turn}. */
-    private void request(String text) {
-        if (text.length() > maxBytes + 2L) {
-            tooLong();
-            return;
-        }
-        byte[] b = text.getBytes(UTF_8);
-        int len = b.length;
+    private void request(byte[] b, int len) {
         if (len > 0 && b[len - 1] == '\n') {
             len--;
             if (len > 0 && b[len - 1] == '\r') len--;
         }
         if (len > maxBytes) {
-            tooLong();
+            tooLongLocked();
             return;
         }
         boolean blank = true;
@@ -205,9 +224,9 @@ final class WsBridge implements WsListener, Sink {
     }
 
     /** As on TCP: an Error, then the connection is closed. Called holding {@link #turn}. */
-    private void tooLong() {
+    private void tooLongLocked() {
+        if (ended) return;
         tooLong = true;
-        partial = null;
         // As a TCP line over the limit: the Error, and counted under max_line in /metrics.
         session.endFor(Metrics.CloseReason.MAX_LINE, Metrics.ErrorKind.MAX_LINE, "message too long: the limit is "
                 + maxBytes + " bytes; closing the connection");
@@ -219,7 +238,6 @@ final class WsBridge implements WsListener, Sink {
     private void finish(boolean graceful) {
         if (ended) return;
         ended = true;
-        partial = null;
         session.end(graceful);
     }
 
@@ -261,18 +279,22 @@ final class WsBridge implements WsListener, Sink {
      * {@code silentLimit}, else pings it. The ping goes from a thread of its own, since it waits
      * for a frame the writer may be blocked in; at most one is in flight per connection.
      */
-    void heartbeat(long now, Duration silentLimit) {
-        WsSession s = ws;
+    void heartbeat(long now, Duration silentLimit, Duration unfinishedLimit) {
+        FrameConnection s = ws;
         if (s == null || closing.get()) return;
         if (now - lastHeard > silentLimit.toNanos()) {
             if (!forced) Log.info("ws.closed", "peer", peer, "reason", "silent", "seconds", silentLimit.toSeconds());
             forceClose();
             return;
         }
+        long since = s.unfinishedSince();
+        if (since != 0 && now - since > unfinishedLimit.toNanos()) {
+            Thread.ofVirtual().name("parley-ws-unfinished").start(() -> unfinished(unfinishedLimit));
+        }
         if (pinging.compareAndSet(false, true)) {
             Thread.ofVirtual().name("parley-ws-ping").start(() -> {
                 try {
-                    s.ping(BufferData.empty());
+                    s.ping();
                 } catch (RuntimeException e) {
                     Log.debug("ws.ping_failed", "peer", peer, "error", e.toString());
                 } finally {
@@ -286,7 +308,7 @@ final class WsBridge implements WsListener, Sink {
 
     @Override
     public void write(byte[] buf, int off, int len) throws IOException {
-        WsSession s = ws;
+        FrameConnection s = ws;
         int start = off;
         int end = off + len;
         writing = Thread.currentThread();
@@ -294,13 +316,13 @@ final class WsBridge implements WsListener, Sink {
             for (int i = off; i < end; i++) {
                 if (buf[i] == '\n') {
                     if (start > off) progressed.run(); // the frames before this one went out
-                    s.send(new String(buf, start, i - start, UTF_8), true);
+                    s.sendText(buf, start, i - start);
                     start = i + 1;
                 }
             }
             if (start < end) {
                 if (start > off) progressed.run();
-                s.send(new String(buf, start, end - start, UTF_8), true);
+                s.sendText(buf, start, end - start);
             }
         } catch (RuntimeException e) {
             throw new IOException("WebSocket write failed: " + e.getMessage(), e);
@@ -328,7 +350,8 @@ final class WsBridge implements WsListener, Sink {
             Log.debug("ws.write_interrupted", "peer", peer);
             w.interrupt();
         }
-        if (ws instanceof ServerConnection c) c.close(false);
+        FrameConnection c = ws;
+        if (c != null) c.close(false);
     }
 
     /**
@@ -344,6 +367,12 @@ final class WsBridge implements WsListener, Sink {
         if (tooLong) {
             code = WsCloseCodes.TOO_BIG;
             reason = "message too long";
+        } else if (noMemory) {
+            code = WsCloseCodes.VIOLATED_POLICY;
+            reason = "server busy";
+        } else if (unfinished) {
+            code = WsCloseCodes.VIOLATED_POLICY;
+            reason = "message unfinished";
         } else if (chat.isStopping()) {
             code = WsCloseCodes.GOING_AWAY;
             reason = "server shutting down";
@@ -351,7 +380,7 @@ final class WsBridge implements WsListener, Sink {
             code = WsCloseCodes.NORMAL_CLOSE;
             reason = "";
         }
-        WsSession s = ws;
+        FrameConnection s = ws;
         Thread t = connection;
         if (clientClosed && Thread.currentThread() == t) {
             try {

@@ -1,5 +1,7 @@
 package parley.web;
 
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
@@ -8,6 +10,8 @@ import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
+import io.helidon.websocket.WsListener;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -18,39 +22,47 @@ import parley.server.Chat;
 
 /**
  * The browser client's routes on the HTTP listener: the chat page at {@code /} (files from the
- * classpath folder {@code web/}, served from the jar) and the WebSocket gateway at {@code /ws}.
+ * classpath folder {@code web/}, served from the jar) and the WebSocket gateway at {@code /ws}; and
+ * the Host check ({@link OriginPolicy}) in front of every request of the listener.
  */
 public final class WsRoutes implements HttpFrontend.Routes {
     /** Where the gateway listens. */
     public static final String PATH = "/ws";
-    /**
-     * How far past the message limit a single frame may go and still be read, so that it can be
-     * answered with an Error before the close; a frame larger than that is refused by Helidon while
-     * reading (close code 1009) without reading it into memory.
-     */
-    static final int FRAME_SLACK = 64 * 1024;
-
     /** How often each connection is pinged: well inside the usual proxy idle timeouts (60 s). */
     static final Duration PING_EVERY = Duration.ofSeconds(25);
     /** A connection that sends nothing, not even the answer to a ping, for this long is ended. */
     static final Duration SILENT_LIMIT = Duration.ofSeconds(60);
+    /**
+     * A text message whose first byte came this long ago and whose last has not is refused: an
+     * Error, then Close 1008 (the TCP side's unfinished-line limit is the same 30 s by default).
+     * Checked at each heartbeat, so it acts within this + {@link #PING_EVERY}.
+     */
+    static final Duration UNFINISHED_LIMIT = Duration.ofSeconds(30);
+
+    private static final WsListener ROUTE_ONLY = new WsListener() {};
 
     private final Chat chat;
     private final OriginPolicy origins;
     private final Duration pingEvery;
     private final Duration silentLimit;
+    private final Duration unfinishedLimit;
     private final Set<WsBridge> live = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean heartbeatStarted = new AtomicBoolean();
 
     public WsRoutes(Chat chat, OriginPolicy origins) {
-        this(chat, origins, PING_EVERY, SILENT_LIMIT);
+        this(chat, origins, PING_EVERY, SILENT_LIMIT, UNFINISHED_LIMIT);
     }
 
     WsRoutes(Chat chat, OriginPolicy origins, Duration pingEvery, Duration silentLimit) {
+        this(chat, origins, pingEvery, silentLimit, UNFINISHED_LIMIT);
+    }
+
+    WsRoutes(Chat chat, OriginPolicy origins, Duration pingEvery, Duration silentLimit, Duration unfinishedLimit) {
         this.chat = chat;
         this.origins = origins;
         this.pingEvery = pingEvery;
         this.silentLimit = silentLimit;
+        this.unfinishedLimit = unfinishedLimit;
     }
 
     /**
@@ -63,6 +75,12 @@ public final class WsRoutes implements HttpFrontend.Routes {
     @Override
     public void accept(HttpRouting.Builder routing) {
         routing.addFilter((chain, req, res) -> {
+            // Every request, /health and /metrics too: a name that is not ours is DNS rebinding.
+            String host = req.headers().contains(HeaderNames.HOST) ? req.headers().get(HeaderNames.HOST).get() : null;
+            if (!origins.hostAllowed(host, (InetSocketAddress) req.localPeer().address())) {
+                res.status(Status.MISDIRECTED_REQUEST_421).send("Host not served here: see --web-host\n");
+                return;
+            }
             String path = req.path().path();
             if (path.equals("/") || path.equals("/index.html")) {
                 res.header("Content-Security-Policy", PAGE_POLICY);
@@ -81,9 +99,9 @@ public final class WsRoutes implements HttpFrontend.Routes {
     @Override
     public void configure(WebServerConfig.Builder server) {
         int maxLine = chat.config().maxLineBytes();
-        WsConfig ws = WsConfig.builder()
-                .maxFrameLength((int) Math.min(Integer.MAX_VALUE - 16, (long) maxLine + 2 + FRAME_SLACK))
-                .build();
+        // Frames are read by FrameConnection, which checks each frame's length against the line
+        // limit from its header; Helidon's own frame limit is not used.
+        WsConfig ws = WsConfig.builder().build();
         Http1Config http1 = server.protocols().stream()
                 .filter(Http1Config.class::isInstance)
                 .map(Http1Config.class::cast)
@@ -91,12 +109,16 @@ public final class WsRoutes implements HttpFrontend.Routes {
                 .orElseGet(Http1Config::create);
         server.addProtocol(ws);
         // This selector comes before the one Helidon finds on its own, so HTTP/1 connections use
-        // it, and with it the upgrader that applies OriginPolicy (see OriginCheckingUpgrader).
+        // it, and with it the upgrader that applies OriginPolicy and runs FrameConnection (see
+        // GatewayUpgrader).
         server.addConnectionSelector(Http1ConnectionSelector.builder()
                 .config(http1)
-                .upgraders(Map.of("websocket", new OriginCheckingUpgrader(ws, origins)))
+                .upgraders(Map.of("websocket", new GatewayUpgrader(ws, origins,
+                        ctx -> new FrameConnection(ctx, new WsBridge(chat, live), maxLine, chat.budgets().fragments()))))
                 .build());
-        server.addRouting(WsRouting.builder().endpoint(PATH, () -> new WsBridge(chat, live)));
+        // The route only tells Helidon's upgrader that /ws takes WebSocket upgrades; the listener
+        // it names is never called (GatewayUpgrader makes each connection's WsBridge).
+        server.addRouting(WsRouting.builder().endpoint(PATH, ROUTE_ONLY));
         if (heartbeatStarted.compareAndSet(false, true)) {
             Thread.ofVirtual().name("parley-ws-heartbeat").start(this::heartbeat);
         }
@@ -109,7 +131,7 @@ public final class WsRoutes implements HttpFrontend.Routes {
                 Thread.sleep(pingEvery);
                 long now = System.nanoTime();
                 for (WsBridge b : live) {
-                    b.heartbeat(now, silentLimit);
+                    b.heartbeat(now, silentLimit, unfinishedLimit);
                 }
             }
         } catch (InterruptedException e) {

@@ -368,10 +368,12 @@ class WsGatewayTest {
     // ------------------------------------------------------------------ origin
 
     @Test
-    @DisplayName("same origin, listed origins and no Origin are let in; any other origin gets 403 before the upgrade")
+    @DisplayName("same origin (the server's names and port, not the Host's), listed origins and no Origin are let in;"
+            + " any other origin gets 403 before the upgrade")
     void originCheck() throws Exception {
         start();
-        for (String ok : List.of(sameOrigin(), sameOrigin() + "/", EXTRA_ORIGIN, "HTTPS://Chat.Example.org:443")) {
+        for (String ok : List.of(sameOrigin(), sameOrigin() + "/", "http://localhost:" + http.port(), EXTRA_ORIGIN,
+                "HTTPS://Chat.Example.org:443")) {
             Ws w = ws(ok);
             w.send("{\"List\":{}}");
             assertThat(w.next()).as(ok).isEqualTo("{\"Groups\":[]}");
@@ -380,14 +382,15 @@ class WsGatewayTest {
         noOrigin.send("{\"List\":{}}");
         assertThat(noOrigin.next()).isEqualTo("{\"Groups\":[]}");
 
-        for (String bad : List.of("http://evil.example", "http://localhost:" + http.port(), "http://127.0.0.1:1",
-                "https://127.0.0.1:" + http.port() + "/x", "null", "https://chat.example.org:8443")) {
+        for (String bad : List.of("http://evil.example", "http://evil.example:" + http.port(), "http://127.0.0.1:1",
+                "https://127.0.0.1:" + http.port(), "https://127.0.0.1:" + http.port() + "/x", "null",
+                "https://chat.example.org:8443")) {
             assertThatThrownBy(() -> ws(bad)).as(bad)
                     .isInstanceOf(ExecutionException.class)
                     .cause().isInstanceOf(WebSocketHandshakeException.class)
                     .satisfies(e -> assertThat(((WebSocketHandshakeException) e).getResponse().statusCode()).isEqualTo(403));
         }
-        assertThat(chat.connectionCount()).isEqualTo(5);
+        assertThat(chat.connectionCount()).isEqualTo(6);
     }
 
     // ------------------------------------------------------------------ ends
@@ -488,6 +491,35 @@ class WsGatewayTest {
         assertThat(chat.groups().get("awake").members()).isEqualTo(1);
         alive.send("{\"List\":{}}");
         assertThat(alive.next()).isEqualTo("{\"Groups\":[{\"name\":\"awake\",\"members\":1}]}");
+    }
+
+    @Test
+    @DisplayName("a message left unfinished past the limit: an Error, Close 1008, and its bytes given back")
+    void unfinishedMessage() throws Exception {
+        start(ServerConfig.defaults().withMaxLineBytes(MAX_LINE), c -> new WsRoutes(c, OriginPolicy.sameOriginOnly(),
+                Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(1)));
+        parley.budget.MemoryBudget fragments = chat.chat().budgets().fragments();
+        try (parley.testing.WsFrameClient c = parley.testing.WsFrameClient.open(http.port())) {
+            c.frame(false, parley.testing.WsFrameClient.TEXT, "{\"List\":".getBytes(UTF_8));
+            await().atMost(WAIT).until(() -> fragments.used() > 0);
+            // Pings are answered: the connection is not silent, only its message is unfinished.
+            String error = null;
+            long end = System.nanoTime() + WAIT.toNanos();
+            parley.testing.WsFrameClient.Frame f;
+            while (System.nanoTime() < end && (f = c.read(WAIT)) != null) {
+                if (f.opcode() == parley.testing.WsFrameClient.PING) {
+                    c.frame(true, parley.testing.WsFrameClient.PONG, f.payload());
+                } else if (f.opcode() == parley.testing.WsFrameClient.TEXT) {
+                    error = f.text();
+                } else if (f.opcode() == parley.testing.WsFrameClient.CLOSE) {
+                    assertThat(f.closeCode()).isEqualTo(1008);
+                    break;
+                }
+            }
+            assertThat(error).isEqualTo("{\"Error\":\"message unfinished after 1 s; closing the connection\"}");
+        }
+        await().atMost(WAIT).until(() -> fragments.used() == 0 && chat.connectionCount() == 0);
+        assertThat(chat.metrics().closed(parley.server.Metrics.CloseReason.LINE_TIMEOUT)).isEqualTo(1);
     }
 
     /** Upgrades by hand, joins {@code group}, and then neither reads nor answers a ping. */
