@@ -27,9 +27,13 @@ public final class Metrics {
         MAX_GROUPS_PER_CONNECTION,
         MAX_MESSAGE,
         POST_RATE,
+        /** A request other than Post over --request-rate. */
+        REQUEST_RATE,
         MAX_LINE,
         MAX_CONNECTIONS,
         AUTH,
+        /** An Auth refused unread: its address failed too often lately (see AuthThrottle). */
+        AUTH_THROTTLED,
         SHUTDOWN;
 
         public String label() {
