@@ -120,6 +120,17 @@ class ListAmplificationTest {
         assertThat(after2.count("parley_budget_used_bytes{budget=\"replies\"}")).isZero();
         carol.send("{\"Post\":{\"group_name\":\"talk\",\"message\":\"after\"}}");
         assertThat(carol.readLine(Duration.ofSeconds(5))).contains("\"message\":\"after\"");
+
+        // Groups that go leave the name index too: the first owner's groups are no longer listed.
+        clients.get(0).close();
+        await("groups removed").atMost(Duration.ofSeconds(30)).until(() -> server.chat.groups().size() == GROUPS_EACH + 1);
+        reader.send("{\"List\":{\"limit\":1000}}");
+        FromServer.Groups page = (FromServer.Groups) TestClient.decode(reader.readLine());
+        // The byte bound ends the page before the limit: 256 KiB of 768-byte names.
+        assertThat(page.groups()).hasSizeBetween(100, 999).noneMatch(g -> g.name().startsWith(name(0, 0).substring(0, 251)));
+        assertThat(page.groups().getFirst().name()).isEqualTo("talk");
+        assertThat(page.groups().get(1).name()).isEqualTo(name(1, 0));
+        assertThat(reader.readLine()).isEqualTo("{\"Listed\":{\"count\":" + page.groups().size() + ",\"more\":true}}");
     }
 
     private TestClient track(TestClient c) {
