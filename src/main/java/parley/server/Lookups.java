@@ -9,9 +9,10 @@ import parley.protocol.FromServer;
 import parley.server.Metrics.ErrorKind;
 
 /**
- * The requests that read groups without changing them: List (a page of the groups, in name order,
- * and their member counts), Members (a page of who is in one) and Fetch (a group's earlier messages, from this node's ring or, in a
- * cluster, from the bus's retained history). Each answer is a reply to the session's client.
+ * The requests that read groups without changing them: List (a page of the groups, in name
+ * order, and their member counts), Members (a page of who is in one) and Fetch (a group's earlier
+ * messages, from this node's ring or, in a cluster, from the bus's retained history). Each answer
+ * is a reply to the session's client.
  *
  * <p>Reader thread only. Holds nothing of its own: every session shares it.
  */
@@ -28,8 +29,9 @@ final class Lookups {
     /**
      * A page of the groups in name order after {@code after}, then the {@code Listed} summary when
      * the request named a page ({@code limit} or {@code after}) or there is more: a plain
-     * {@code {"List":{}}} whose answer fits one page gets exactly the one Groups line it always got. Walks the sorted name
-     * index from {@code after}: a page costs its own size, not the table's.
+     * {@code {"List":{}}} whose answer fits one page gets exactly the one Groups line it always
+     * got. Walks the sorted name index from {@code after}: a page costs its own size, not the
+     * table's (no sort, no copy).
      */
     static String list(Session session, FromClient.ListGroups request) {
         int limit = pageLimit(request.limit());
