@@ -147,10 +147,10 @@ function joinGroup(group) {
 
 ui.directoryRefresh.addEventListener('click', () => client.listGroups());
 
-client.on('groups', ({ groups, append }) => {
-  if (!append) ui.directory.replaceChildren();
+client.on('groups', ({ groups, append: nextPage }) => {
+  if (!nextPage) ui.directory.replaceChildren();
   ui.directory.querySelector('.more')?.remove();
-  if (groups.length === 0 && !append) {
+  if (groups.length === 0 && !nextPage) {
     ui.directory.append(el('li', 'help', 'No groups yet.'));
   }
   for (const { name, members } of groups) {
@@ -309,7 +309,7 @@ client.on('message', ({ group, text, from, seq, catchUp }) => {
   }
 });
 
-client.on('members', ({ group, names, append }) => {
+client.on('members', ({ group, names, append: nextPage }) => {
   const p = panes.get(group);
   if (!p) return;
   if (!p.joined) {
@@ -317,7 +317,7 @@ client.on('members', ({ group, names, append }) => {
     if (p.list.children.length > 0) append(p, el('li', 'divider', 'earlier messages above'));
   }
   const items = names.map((n) => el('li', '', n === me ? `${n} (you)` : n));
-  if (append) p.members.append(...items);
+  if (nextPage) p.members.append(...items);
   else p.members.replaceChildren(...items);
 });
 
