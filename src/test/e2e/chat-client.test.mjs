@@ -44,7 +44,7 @@ function setup() {
     clearTimer: () => {},
   });
   const events = [];
-  for (const type of ['status', 'welcome', 'message', 'members', 'lag', 'gap', 'notice', 'error', 'name-rejected', 'left', 'groups']) {
+  for (const type of ['status', 'welcome', 'message', 'members', 'lag', 'gap', 'notice', 'error', 'name-rejected', 'left', 'groups', 'groups-more', 'members-more']) {
     client.on(type, (d) => events.push({ type, ...d }));
   }
   const take = (type) => {
@@ -210,4 +210,30 @@ test('a Join the server refused is dropped, not held for ever', () => {
   ws.receive({ Error: `Group '${'x'.repeat(300)}' does not exist` });
   assert.equal(take('left').length, 1);
   assert.equal(client.groups.size, 0);
+});
+
+test('List and Members pages: a Listed summary is no error; more groups wait for a click, more members are fetched', () => {
+  const { client, ws, take, events } = connected();
+  client.listGroups();
+  assert.deepEqual(ws.takeSent(), [{ List: {} }]);
+  ws.receive({ Groups: [{ name: 'a', members: 1 }, { name: 'b', members: 2 }] });
+  ws.receive({ Listed: { count: 2, more: true } });
+  assert.deepEqual(events.filter((e) => e.type === 'error'), []);
+  assert.deepEqual(take('groups').map((e) => [e.groups.length, e.append]), [[2, false]]);
+  client.listGroups('b');
+  assert.deepEqual(ws.takeSent(), [{ List: { after: 'b' } }]);
+  ws.receive({ Groups: [{ name: 'c', members: 1 }] });
+  ws.receive({ Listed: { count: 1, more: false } });
+  assert.deepEqual(take('groups').map((e) => [e.groups.length, e.append]), [[1, true]]);
+
+  client.join('dogs');
+  ws.takeSent();
+  ws.receive({ Members: { group_name: 'dogs', names: ['alice', 'bob'] } });
+  ws.receive({ Listed: { group_name: 'dogs', count: 2, more: true } });
+  assert.deepEqual(ws.takeSent(), [{ Members: { group_name: 'dogs', after: 'bob' } }]);
+  ws.receive({ Members: { group_name: 'dogs', names: ['carol'] } });
+  ws.receive({ Listed: { group_name: 'dogs', count: 1, more: false } });
+  assert.deepEqual(ws.takeSent(), []);
+  assert.deepEqual(take('members').map((e) => [e.names, e.append]), [[['alice', 'bob'], false], [['carol'], true]]);
+  assert.deepEqual(events.filter((e) => e.type === 'error'), []);
 });

@@ -147,9 +147,10 @@ function joinGroup(group) {
 
 ui.directoryRefresh.addEventListener('click', () => client.listGroups());
 
-client.on('groups', ({ groups }) => {
-  ui.directory.replaceChildren();
-  if (groups.length === 0) {
+client.on('groups', ({ groups, append: nextPage }) => {
+  if (!nextPage) ui.directory.replaceChildren();
+  ui.directory.querySelector('.more')?.remove();
+  if (groups.length === 0 && !nextPage) {
     ui.directory.append(el('li', 'help', 'No groups yet.'));
   }
   for (const { name, members } of groups) {
@@ -161,6 +162,17 @@ client.on('groups', ({ groups }) => {
     li.append(join, el('span', 'count', `${members} ${members === 1 ? 'member' : 'members'}`));
     ui.directory.append(li);
   }
+});
+
+// The directory shows a page of groups at a time (the server's default, 100); a button asks for the next.
+client.on('groups-more', ({ more, after }) => {
+  if (!more || after === null) return;
+  const li = el('li', 'more');
+  const next = el('button', 'quiet', 'More groups…');
+  next.type = 'button';
+  next.addEventListener('click', () => client.listGroups(after));
+  li.append(next);
+  ui.directory.append(li);
 });
 
 function createPane(group) {
@@ -297,14 +309,21 @@ client.on('message', ({ group, text, from, seq, catchUp }) => {
   }
 });
 
-client.on('members', ({ group, names }) => {
+client.on('members', ({ group, names, append: nextPage }) => {
   const p = panes.get(group);
   if (!p) return;
   if (!p.joined) {
     p.joined = true;
     if (p.list.children.length > 0) append(p, el('li', 'divider', 'earlier messages above'));
   }
-  p.members.replaceChildren(...names.map((n) => el('li', '', n === me ? `${n} (you)` : n)));
+  const items = names.map((n) => el('li', '', n === me ? `${n} (you)` : n));
+  if (nextPage) p.members.append(...items);
+  else p.members.replaceChildren(...items);
+});
+
+client.on('members-more', ({ group }) => {
+  const p = panes.get(group);
+  if (p) p.members.append(el('li', 'help', 'and more…'));
 });
 
 client.on('lag', ({ group, text }) => {

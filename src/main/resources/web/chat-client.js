@@ -13,6 +13,8 @@
 
 export const HISTORY = 50;
 export const FETCH_LIMIT = 1000;
+/** Pages of a group's member list fetched at most (100 names each). */
+export const MEMBER_PAGES = 10;
 const LAG = /^Dropped (\d+) messages? from (.*)\.$/s;
 const MISSING = /^Group '(.*)' does not exist$/s;
 
@@ -35,6 +37,12 @@ export class ChatClient {
     this.handlers = new Map();
     /** group name -> { lastSeq, held: null | message[] } */
     this.groups = new Map();
+    // Paging of List and Members: the last name of the latest page, and which member pages are coming.
+    this.listingMore = false;
+    this.lastListed = null;
+    this.lastMember = new Map();
+    /** group name -> pages of its member list asked after the first */
+    this.memberPages = new Map();
     this.name = null;
     this.welcomed = false;
     this.ws = null;
@@ -108,11 +116,17 @@ export class ChatClient {
   }
 
   members(group) {
+    this.memberPages.delete(group);
     return this.send({ Members: { group_name: group } });
   }
 
-  listGroups() {
-    return this.send({ List: {} });
+  /**
+   * Asks for the first page of groups, or with `after` (the last name shown) the next one. The
+   * server answers a page (at most 100 groups) and, when there are more, a Listed summary.
+   */
+  listGroups(after = null) {
+    this.listingMore = after !== null;
+    return this.send({ List: after === null ? {} : { after } });
   }
 
   get connected() {
@@ -195,7 +209,10 @@ export class ChatClient {
       case 'Members':
         return this.membersAnswer(body);
       case 'Groups':
-        return this.emit('groups', { groups: body });
+        if (body.length > 0) this.lastListed = body[body.length - 1].name;
+        return this.emit('groups', { groups: body, append: this.listingMore });
+      case 'Listed':
+        return this.listed(body);
       case 'Error':
         return this.error(body);
       default:
@@ -239,7 +256,30 @@ export class ChatClient {
   membersAnswer({ group_name: group, names }) {
     const g = this.groups.get(group);
     if (g && g.held) this.release(group, g);
-    this.emit('members', { group, names });
+    const page = this.memberPages.get(group);
+    if (names.length > 0) this.lastMember.set(group, names[names.length - 1]);
+    this.emit('members', { group, names, append: page !== undefined && page > 0 });
+  }
+
+  /**
+   * The summary after a page. More groups: the page offers a button for the next page. More
+   * members: the next pages are fetched at once, up to MEMBER_PAGES of them (a member list longer
+   * than that ends with a note rather than growing without bound).
+   */
+  listed({ group_name: group, more }) {
+    if (group === undefined) {
+      this.emit('groups-more', { more, after: this.lastListed });
+      return;
+    }
+    const page = this.memberPages.get(group) ?? 0;
+    const after = this.lastMember.get(group);
+    if (more && after !== undefined && page + 1 < MEMBER_PAGES && this.groups.has(group)) {
+      this.memberPages.set(group, page + 1);
+      this.send({ Members: { group_name: group, after } });
+    } else {
+      this.memberPages.delete(group);
+      if (more) this.emit('members-more', { group });
+    }
   }
 
   /** The catch-up point: shows the held messages in order, once each, and says if some are missing. */

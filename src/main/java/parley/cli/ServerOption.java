@@ -65,6 +65,11 @@ enum ServerOption {
     POST_BURST("post-burst", "N", Kind.INT, ServerConfig::postBurst, set(ServerConfig.Builder::postBurst),
             "posts one connection may send at once before the rate applies", "the post rate",
             "as for the post rate"),
+    REQUEST_RATE("request-rate", "N", Kind.INT, ServerConfig::requestRate, set(ServerConfig.Builder::requestRate),
+            "requests a second other than Post (List, Members, Fetch, Join, ..., and bad lines) one connection "
+                    + "may sustain (token bucket, bursts of twice this); an over-limit request gets an Error and is "
+                    + "not acted on; 0 means no limit", null,
+            "`requesting too fast: ...; this request was not acted on`; the connection stays"),
     MAX_GROUP_NAME("max-group-name", "CHARS", Kind.INT, ServerConfig::maxGroupNameChars,
             set(ServerConfig.Builder::maxGroupNameChars),
             "longest group name", null, "Error"),
@@ -301,6 +306,7 @@ enum ServerOption {
     Object logValue(ServerConfig c) {
         Object v = get.apply(c);
         if (this == POST_RATE && c.postRate() == 0) return "off";
+        if (this == REQUEST_RATE && c.requestRate() == 0) return "off";
         if (kind == Kind.SIZE) return Sizes.format((Long) v);
         return v instanceof Duration d ? DurationConverter.format(d) : v;
     }

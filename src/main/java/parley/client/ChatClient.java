@@ -73,6 +73,9 @@ public final class ChatClient {
     private final Map<String, List<FromServer.Message>> catchingUp = new HashMap<>();
     private final Map<String, Long> caughtUpTo = new HashMap<>();
     private boolean swallowWelcome;
+    // Paging (reply thread only): the last name of the latest List page and of each group's Members page.
+    private String lastListed;
+    private final Map<String, String> lastMember = new HashMap<>();
 
     private ChatClient(List<InetSocketAddress> addresses, ClientSecurity security, int current, ClientLink socket,
                        Console console, Duration linger) {
@@ -286,9 +289,43 @@ public final class ChatClient {
                 lastSeq.put(m.groupName(), m.seq());
                 console.show(m);
             }
-            case FromServer.Members m when catchingUp.containsKey(m.groupName()) -> caughtUp(m.groupName());
+            case FromServer.Members m when catchingUp.containsKey(m.groupName()) -> {
+                lastMember.remove(m.groupName()); // the marker: a summary after it is not followed
+                caughtUp(m.groupName());
+            }
+            case FromServer.Groups g -> {
+                if (!g.groups().isEmpty()) lastListed = g.groups().getLast().name();
+                console.show(packet);
+            }
+            case FromServer.Members m -> {
+                if (!m.names().isEmpty()) lastMember.put(m.groupName(), m.names().getLast());
+                console.show(packet);
+            }
+            case FromServer.Listed l -> nextPage(l);
             case FromServer.Welcome w when swallowWelcome -> swallowWelcome = false;
             default -> console.show(packet);
+        }
+    }
+
+    /**
+     * The summary after a page of {@code list} or {@code who}: with more to come, asks for the next
+     * page (each shows as its own line), or says "(more)" when it can no longer ask (input ended).
+     */
+    private void nextPage(FromServer.Listed l) {
+        String group = l.groupName();
+        String after = group == null ? lastListed : lastMember.get(group);
+        if (!l.more() || after == null) return;
+        if (inputDone) {
+            console.show(l);
+            return;
+        }
+        FromClient next = group == null ? new FromClient.ListGroups(0, after) : new FromClient.Members(group, 0, after);
+        try {
+            synchronized (writeLock) {
+                write(Codec.encode(next));
+            }
+        } catch (IOException e) {
+            console.show(l); // the connection is going; what was shown is all there is
         }
     }
 

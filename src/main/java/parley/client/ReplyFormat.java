@@ -29,6 +29,8 @@ public final class ReplyFormat {
             case FromServer.Members m -> m.names().isEmpty()
                     ? "no named members in " + m.groupName()
                     : "members of " + m.groupName() + ": " + String.join(", ", m.names());
+            // The client follows a page's summary itself; it shows one only when it cannot (input ended).
+            case FromServer.Listed l -> l.more() ? "(more)" : "(end)";
         };
     }
 }

@@ -82,6 +82,12 @@ public final class Codec {
                 }
                 yield out.raw("]}}").newline().toByteArray();
             }
+            case FromServer.Listed l -> {
+                JsonOut out = new JsonOut(64).raw("{\"Listed\":{");
+                if (l.groupName() != null) out.raw("\"group_name\":").string(l.groupName()).raw(",");
+                yield out.raw("\"count\":").number(l.count()).raw(",\"more\":").raw(l.more() ? "true" : "false")
+                        .raw("}}").newline().toByteArray();
+            }
         };
     }
 
@@ -97,8 +103,22 @@ public final class Codec {
                     .raw(",\"message\":").string(p.message()).raw("}}");
             case FromClient.Hello h -> out.raw("{\"Hello\":{\"name\":").string(h.name()).raw("}}");
             case FromClient.Leave l -> out.raw("{\"Leave\":{\"group_name\":").string(l.groupName()).raw("}}");
-            case FromClient.ListGroups l -> out.raw("{\"List\":{}}");
-            case FromClient.Members m -> out.raw("{\"Members\":{\"group_name\":").string(m.groupName()).raw("}}");
+            case FromClient.ListGroups l -> {
+                out.raw("{\"List\":{");
+                String sep = "";
+                if (l.limit() > 0) {
+                    out.raw("\"limit\":").number(l.limit());
+                    sep = ",";
+                }
+                if (l.after() != null) out.raw(sep).raw("\"after\":").string(l.after());
+                out.raw("}}");
+            }
+            case FromClient.Members m -> {
+                out.raw("{\"Members\":{\"group_name\":").string(m.groupName());
+                if (m.limit() > 0) out.raw(",\"limit\":").number(m.limit());
+                if (m.after() != null) out.raw(",\"after\":").string(m.after());
+                out.raw("}}");
+            }
             case FromClient.Fetch f -> {
                 out.raw("{\"Fetch\":{\"group_name\":").string(f.groupName());
                 if (f.after().isPresent()) out.raw(",\"after\":").number(f.after().getAsLong());
@@ -189,10 +209,14 @@ public final class Codec {
             case "Hello" -> new FromClient.Hello(body(name, p, NAME).string(NAME));
             case "Leave" -> new FromClient.Leave(body(name, p, GROUP_NAME).string(GROUP_NAME));
             case "List" -> {
-                body(name, p);
-                yield new FromClient.ListGroups();
+                Body b = body(name, p, LIMIT, AFTER_NAME);
+                yield new FromClient.ListGroups(pageLimit(name, b), b.has(AFTER_NAME) ? b.string(AFTER_NAME) : null);
             }
-            case "Members" -> new FromClient.Members(body(name, p, GROUP_NAME).string(GROUP_NAME));
+            case "Members" -> {
+                Body b = body(name, p, GROUP_NAME, LIMIT, AFTER_NAME);
+                yield new FromClient.Members(b.string(GROUP_NAME), pageLimit(name, b),
+                        b.has(AFTER_NAME) ? b.string(AFTER_NAME) : null);
+            }
             case "Auth" -> new FromClient.Auth(body(name, p, TOKEN).string(TOKEN));
             case "Fetch" -> {
                 Body b = body(name, p, GROUP_NAME, AFTER, LIMIT);
@@ -226,6 +250,11 @@ public final class Codec {
                 Body b = body(name, p, GROUP_NAME, NAMES);
                 yield new FromServer.Members(b.string(GROUP_NAME), b.strings(NAMES));
             }
+            case "Listed" -> {
+                Body b = body(name, p, GROUP_NAME_OPTIONAL, COUNT, MORE);
+                yield new FromServer.Listed(b.has(GROUP_NAME_OPTIONAL) ? b.string(GROUP_NAME_OPTIONAL) : null,
+                        b.count(COUNT, 0), b.flag(MORE));
+            }
             default -> throw new ProtocolException("unknown reply '" + name + "'");
         };
     }
@@ -242,7 +271,21 @@ public final class Codec {
 
     // ------------------------------------------------------------------ object bodies
 
-    private enum Kind { STRING, COUNT, STRINGS }
+    /**
+     * A page's limit (List, Members): 0 when not given; a given one must be at least 1 (a larger
+     * one than the server serves is cut to its maximum page, which the summary's {@code more} shows).
+     */
+    private static long pageLimit(String variant, Body b) throws ProtocolException {
+        if (!b.has(LIMIT)) return 0;
+        long limit = b.count(LIMIT, 0);
+        if (limit < 1) {
+            throw new ProtocolException("field 'limit' of " + variant + " must be a whole number from 1 to "
+                    + Long.MAX_VALUE);
+        }
+        return limit;
+    }
+
+    private enum Kind { STRING, COUNT, STRINGS, BOOLEAN }
 
     /** A field a packet body may carry; {@code required} fields are reported when missing. */
     private record Field(String name, Kind kind, boolean required) {}
@@ -257,8 +300,17 @@ public final class Codec {
     private static final Field HISTORY = new Field("history", Kind.COUNT, false);
     private static final Field AFTER = new Field("after", Kind.COUNT, false);
     private static final Field LIMIT = new Field("limit", Kind.COUNT, false);
+    /** The name a page of List or Members starts after. */
+    private static final Field AFTER_NAME = new Field("after", Kind.STRING, false);
+    private static final Field GROUP_NAME_OPTIONAL = new Field("group_name", Kind.STRING, false);
+    private static final Field COUNT = new Field("count", Kind.COUNT, true);
+    private static final Field MORE = new Field("more", Kind.BOOLEAN, true);
     private static final Field MEMBERS = new Field("members", Kind.COUNT, true);
     private static final Field NAMES = new Field("names", Kind.STRINGS, true);
+    /** Entries a page of List or Members holds when the request gives no limit: far under the reply backlog. */
+    public static final long DEFAULT_PAGE_LIMIT = 100;
+    /** The most a page of List or Members holds, whatever limit is asked; the summary says there is more. */
+    public static final long MAX_PAGE_LIMIT = 1000;
     /** Messages a Fetch returns when it gives no limit. */
     public static final long DEFAULT_FETCH_LIMIT = 100;
 
@@ -276,6 +328,10 @@ public final class Codec {
         @SuppressWarnings("unchecked")
         List<String> strings(Field f) {
             return (List<String>) values[index(f)];
+        }
+
+        boolean flag(Field f) {
+            return Boolean.TRUE.equals(values[index(f)]);
         }
 
         boolean has(Field f) {
@@ -334,6 +390,12 @@ public final class Codec {
                             + " must be a whole number from 0 to " + Long.MAX_VALUE);
                 }
                 return p.getLongValue();
+            }
+            case BOOLEAN -> {
+                if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE) {
+                    throw new ProtocolException("field '" + f.name() + "' of " + variant + " must be true or false");
+                }
+                return token == JsonToken.VALUE_TRUE;
             }
             case STRINGS -> {
                 if (token != JsonToken.START_ARRAY) {

@@ -38,11 +38,36 @@ public sealed interface FromClient {
     /** Stop being a member of a group. */
     record Leave(String groupName) implements FromClient {}
 
-    /** Ask for the groups and their member counts ({@code {"List":{}}} on the wire). */
-    record ListGroups() implements FromClient {}
+    /**
+     * Ask for a page of the groups and their member counts, in name order ({@code {"List":{}}} on
+     * the wire): at most {@code limit} groups (0: not given, the server's default page) whose names
+     * come after {@code after} (null: from the first).
+     */
+    record ListGroups(long limit, String after) implements FromClient {
+        public ListGroups() {
+            this(0, null);
+        }
 
-    /** Ask for the names of a group's members. */
-    record Members(String groupName) implements FromClient {}
+        /** True if the request named a page ({@code limit} or {@code after}). */
+        public boolean paged() {
+            return limit != 0 || after != null;
+        }
+    }
+
+    /**
+     * Ask for a page of the names of a group's members, in order: at most {@code limit} (0: not
+     * given) after {@code after} (null: from the first).
+     */
+    record Members(String groupName, long limit, String after) implements FromClient {
+        public Members(String groupName) {
+            this(groupName, 0, null);
+        }
+
+        /** True if the request named a page ({@code limit} or {@code after}). */
+        public boolean paged() {
+            return limit != 0 || after != null;
+        }
+    }
 
     /**
      * Ask for retained messages of a group: those with {@code seq > after}, oldest first, at most

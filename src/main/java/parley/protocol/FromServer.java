@@ -33,4 +33,11 @@ public sealed interface FromServer {
 
     /** The answer to Members. */
     record Members(String groupName, List<String> names) implements FromServer {}
+
+    /**
+     * The summary after a page of List ({@code groupName} null) or Members: how many entries the
+     * page held and whether there are more after its last one (ask again with {@code after} set to
+     * it).
+     */
+    record Listed(String groupName, long count, boolean more) implements FromServer {}
 }

@@ -30,6 +30,8 @@ public final class Chat implements AutoCloseable {
     /** Sessions counted toward the connection limit (refused ones are not). */
     private final AtomicInteger admitted = new AtomicInteger();
     private final AuthTokens auth;
+    /** Wrong Auth tokens per client address (used only with authentication on). */
+    private final AuthThrottle authThrottle = new AuthThrottle();
     /** What clients may make the server hold, each a share of the configured maximum memory. */
     private final Budgets budgets;
     private volatile boolean stopping;
@@ -76,6 +78,10 @@ public final class Chat implements AutoCloseable {
     /** The tokens sessions must authenticate with, or null when authentication is off. */
     AuthTokens auth() {
         return auth;
+    }
+
+    AuthThrottle authThrottle() {
+        return authThrottle;
     }
 
     /** Sessions open now, over every transport, not counting any being refused at the limit. */

@@ -65,14 +65,24 @@ public final class Group {
         members.remove(c);
     }
 
-    /** The names of members that said Hello or signed in, sorted, each once (one user may have several connections). */
-    List<String> memberNames() {
+    /**
+     * A page of the names of members that said Hello or signed in: the first {@code limit + 1}
+     * names after {@code after} (null: from the first), sorted, each once (one user may have several
+     * connections); the extra one only says there is more. Holds at most that
+     * many at a time, whatever the group's size (no copy of every name to sort).
+     */
+    java.util.NavigableSet<String> memberNames(String after, int limit) {
         java.util.TreeSet<String> names = new java.util.TreeSet<>();
         for (Session c : members) {
             String n = c.name();
-            if (n != null) names.add(n);
+            if (n == null || (after != null && n.compareTo(after) <= 0)) continue;
+            if (names.size() <= limit) {
+                names.add(n);
+            } else if (n.compareTo(names.last()) < 0 && names.add(n)) {
+                names.pollLast();
+            }
         }
-        return new ArrayList<>(names);
+        return names;
     }
 
     /**

@@ -2,7 +2,9 @@ package parley.server;
 
 import parley.log.Log;
 import java.util.Collection;
+import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import parley.broadcast.Coalescer;
 import parley.broadcast.Receiver;
@@ -22,6 +24,14 @@ public final class GroupTable {
     public static final int MAX_LINGERING = 10_000;
 
     private final ConcurrentHashMap<String, Group> groups = new ConcurrentHashMap<>();
+    /**
+     * The same groups' names in order, for List's pages: a page starts where the last one ended
+     * ({@link NavigableSet#tailSet}) instead of sorting or copying the table per request. A name is
+     * added and removed under its entry's lock in {@link #groups}, so the two never disagree for
+     * long (a List racing a join or removal may miss or skip that one group, as it would anyway).
+     * The post path never touches it.
+     */
+    private final ConcurrentSkipListSet<String> names = new ConcurrentSkipListSet<>();
     private final ServerConfig config;
     private final GroupBus bus;
     /** Paces the wakes of every group's members (see ServerConfig#coalesce); closed with the table. */
@@ -80,6 +90,11 @@ public final class GroupTable {
         return groups.values();
     }
 
+    /** The group names in order after {@code after} (null: from the first); a live view, weakly consistent. */
+    NavigableSet<String> namesAfter(String after) {
+        return after == null ? names : names.tailSet(after, false);
+    }
+
     /** A membership: the group joined and the receiver that reads its ring. */
     record Membership(Group group, Receiver<Posted> receiver) {}
 
@@ -119,6 +134,7 @@ public final class GroupTable {
 
     private Group create(String name) {
         Group g = new Group(name, config, coalescer, rings);
+        names.add(name); // under the entry's lock (create runs inside compute)
         bus.created(g);
         return g;
     }
@@ -149,6 +165,7 @@ public final class GroupTable {
             }
             if (lingerNanos > 0) lingering.decrementAndGet();
             gone[0] = true;
+            names.remove(n);
             return null;
         });
         m.receiver().close(); // idempotent; covers a group already gone
@@ -165,6 +182,7 @@ public final class GroupTable {
                 if (g != group || g.emptySince == 0 || now - g.emptySince < lingerNanos) return g;
                 lingering.decrementAndGet();
                 gone[0] = true;
+                names.remove(n);
                 return null;
             });
             if (gone[0]) removed(group);

@@ -15,7 +15,7 @@ import parley.server.Metrics.ErrorKind;
  * gets an Error and ends the session, as does taking longer than the auth timeout. The token's
  * user name is then the session's name: it is the {@code from} of its posts, and Hello may only
  * repeat it. Without authentication, Hello claims a name server-wide: two sessions never hold the
- * same one.
+ * same one. Wrong tokens are throttled per client address ({@link AuthThrottle}).
  *
  * <p>Written by the session's reader thread; the name is read by other sessions listing members.
  */
@@ -50,11 +50,20 @@ final class Identity {
             refuseAuth("no token");
             return;
         }
+        AuthThrottle throttle = session.chat().authThrottle();
+        String address = AuthThrottle.addressOf(session.peer());
+        if (!throttle.attempt(address, System.nanoTime())) {
+            // Too many wrong tokens from this address lately: refused unread, in the same words.
+            Log.info("auth.failed", "peer", session.peer(), "reason", "throttled");
+            session.stopFor(CloseReason.AUTH_FAILED, ErrorKind.AUTH_THROTTLED, "authentication failed; closing the connection");
+            return;
+        }
         String u = session.chat().auth().userFor(a.token());
         if (u == null) {
             refuseAuth("unknown token");
             return;
         }
+        throttle.succeeded(address);
         user = u;
         name = u;
         Log.debug("auth.ok", "peer", session.peer(), "user", u);

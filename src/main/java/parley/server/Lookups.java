@@ -1,38 +1,77 @@
 package parley.server;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import parley.broadcast.Entry;
 import parley.budget.MemoryBudget;
 import parley.protocol.Codec;
+import parley.protocol.FromClient;
 import parley.protocol.FromServer;
 import parley.server.Metrics.ErrorKind;
 
 /**
- * The requests that read groups without changing them: List (every group and its member count),
- * Members (who is in one) and Fetch (a group's earlier messages, from this node's ring or, in a
- * cluster, from the bus's retained history). Each answer is a reply to the session's client.
+ * The requests that read groups without changing them: List (a page of the groups, in name
+ * order, and their member counts), Members (a page of who is in one) and Fetch (a group's earlier
+ * messages, from this node's ring or, in a cluster, from the bus's retained history). Each answer
+ * is a reply to the session's client.
  *
  * <p>Reader thread only. Holds nothing of its own: every session shares it.
  */
 final class Lookups {
     private Lookups() {}
 
-    static String list(Session session) {
-        List<FromServer.GroupInfo> all = new ArrayList<>();
-        for (Group g : session.groups().all()) {
-            all.add(new FromServer.GroupInfo(g.name(), g.members()));
+    /**
+     * Encoded bytes a page of List may reach before it stops early (with {@code more}), whatever
+     * its limit: group names may be long (a 256-character name can take 1.5 KB escaped), and a page
+     * must stay far under the reply backlog limit. The first entry is always sent.
+     */
+    static final int MAX_PAGE_BYTES = 256 * 1024;
+
+    /**
+     * A page of the groups in name order after {@code after}, then the {@code Listed} summary when
+     * the request named a page ({@code limit} or {@code after}) or there is more: a plain
+     * {@code {"List":{}}} whose answer fits one page gets exactly the one Groups line it always
+     * got. Walks the sorted name index from {@code after}: a page costs its own size, not the
+     * table's (no sort, no copy).
+     */
+    static String list(Session session, FromClient.ListGroups request) {
+        int limit = pageLimit(request.limit());
+        int maxBytes = pageBytes(session);
+        List<FromServer.GroupInfo> page = new ArrayList<>(Math.min(limit, 128));
+        GroupTable table = session.groups();
+        long bytes = 0;
+        boolean more = false;
+        for (String name : table.namesAfter(request.after())) {
+            Group g = table.get(name);
+            if (g == null) continue; // removed since: skip it
+            long size = 32 + 6L * name.length(); // at most, escaped
+            if (page.size() == limit || (!page.isEmpty() && bytes + size > maxBytes)) {
+                more = true;
+                break;
+            }
+            bytes += size;
+            page.add(new FromServer.GroupInfo(name, g.members()));
         }
-        all.sort(Comparator.comparing(FromServer.GroupInfo::name));
-        session.reply(Codec.encode(new FromServer.Groups(all)));
+        session.reply(Codec.encode(new FromServer.Groups(page)));
+        if (more || request.paged()) {
+            session.reply(Codec.encode(new FromServer.Listed(null, page.size(), more)));
+        }
         return null;
     }
 
-    static String members(Session session, String group) {
+    /** A page of a group's member names after {@code after}, then the summary as for List. */
+    static String members(Session session, FromClient.Members request) {
+        String group = request.groupName();
         Group g = session.groups().get(group);
         if (g == null) return session.noSuchGroup(group);
-        session.reply(Codec.encode(new FromServer.Members(group, g.memberNames())));
+        int limit = pageLimit(request.limit());
+        java.util.NavigableSet<String> names = g.memberNames(request.after(), limit);
+        boolean more = names.size() > limit;
+        if (more) names.pollLast();
+        session.reply(Codec.encode(new FromServer.Members(group, new ArrayList<>(names))));
+        if (more || request.paged()) {
+            session.reply(Codec.encode(new FromServer.Listed(group, names.size(), more)));
+        }
         return null;
     }
 
@@ -43,6 +82,15 @@ final class Lookups {
      */
     static long readCost(String message) {
         return 256 + 5L * message.length();
+    }
+
+    private static int pageLimit(long asked) {
+        return (int) (asked == 0 ? Codec.DEFAULT_PAGE_LIMIT : Math.min(asked, Codec.MAX_PAGE_LIMIT));
+    }
+
+    /** A page's byte bound: {@link #MAX_PAGE_BYTES}, or a quarter of a smaller reply backlog limit. */
+    private static int pageBytes(Session session) {
+        return Math.max(4096, Math.min(MAX_PAGE_BYTES, session.config().maxReplyBacklogBytes() / 4));
     }
 
     /** {@code after} is a wire seq (first message is 1), or -1 for the newest {@code limit}. */

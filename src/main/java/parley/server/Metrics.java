@@ -27,13 +27,17 @@ public final class Metrics {
         MAX_GROUPS_PER_CONNECTION,
         MAX_MESSAGE,
         POST_RATE,
+        /** A request other than Post over --request-rate. */
+        REQUEST_RATE,
         MAX_LINE,
         MAX_CONNECTIONS,
         AUTH,
         /** A memory budget had no room for what the client sent (a WebSocket message, a post no ring could keep). */
         MEMORY,
-        /** A line (a WebSocket message, a post no ring could keep) left unfinished too long. */
+        /** A line (a WebSocket message) left unfinished too long. */
         LINE_TIMEOUT,
+        /** An Auth refused unread: its address failed too often lately (see AuthThrottle). */
+        AUTH_THROTTLED,
         SHUTDOWN;
 
         public String label() {

@@ -1,8 +1,8 @@
 package parley.server;
 
 /**
- * A token bucket for one connection's posts: {@code burst} posts at once, then {@code rate} a
- * second. Used by the connection's reader thread only, so it needs no synchronisation, and it
+ * A token bucket for one connection's posts (--post-rate) or its other requests (--request-rate):
+ * {@code burst} at once, then {@code rate} a second. Used by the connection's reader thread only, so it needs no synchronisation, and it
  * reads the clock only when a post arrives (no timer).
  */
 final class PostRate {
@@ -18,7 +18,7 @@ final class PostRate {
         this.last = System.nanoTime();
     }
 
-    /** Takes a token if one is there; false means the post is over the limit. */
+    /** Takes a token if one is there; false means the post or request is over the limit. */
     boolean tryTake(long now) {
         tokens = Math.min(burst, tokens + (now - last) * perNano);
         last = now;

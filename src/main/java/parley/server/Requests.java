@@ -9,7 +9,9 @@ import parley.server.Metrics.ErrorKind;
  * The request dispatch of one session (the body of the seed's {@code serve} loop): decodes a
  * request line and hands it to the part of the session that serves it. A bad line gets an Error
  * naming the problem and the session carries on; with authentication on, nothing but the Auth
- * that must come first is served until it has.
+ * that must come first is served until it has. Every line but a Post takes a token of the
+ * connection's request rate first ({@link ServerConfig#requestRate}); one over it gets an Error
+ * and is not acted on.
  *
  * <p>Reader thread only. Holds nothing of its own: every session shares it.
  */
@@ -29,6 +31,8 @@ final class Requests {
         } catch (ProtocolException e) {
             if (identity.awaitingAuth()) {
                 identity.refuseAuth("no token");
+            } else if (!session.takeRequest()) {
+                session.reply(Codec.encodeError(overRate(session)));
             } else {
                 session.reply(Codec.encodeError(session.fail(ErrorKind.BAD_REQUEST, e.getMessage())));
             }
@@ -38,20 +42,34 @@ final class Requests {
             identity.authenticate(request);
             return;
         }
-        if (!(request instanceof FromClient.Post)) session.flushWakes(); // a Join, say, may wait
+        if (!(request instanceof FromClient.Post)) {
+            session.flushWakes(); // a Join, say, may wait
+            if (!session.takeRequest()) {
+                session.reply(Codec.encodeError(overRate(session)));
+                return;
+            }
+        }
         Memberships memberships = session.memberships();
         String error = switch (request) {
             case FromClient.Join j -> memberships.join(session, j.groupName(), j.history());
             case FromClient.Post p -> session.posting().post(p.groupName(), p.message(), identity.name(), moreLines);
             case FromClient.Hello h -> identity.hello(h.name());
             case FromClient.Leave l -> memberships.leave(session, l.groupName());
-            case FromClient.ListGroups l -> Lookups.list(session);
-            case FromClient.Members m -> Lookups.members(session, m.groupName());
+            case FromClient.ListGroups l -> Lookups.list(session, l);
+            case FromClient.Members m -> Lookups.members(session, m);
             case FromClient.Fetch f -> Lookups.fetch(session, f.groupName(), f.after().orElse(-1), f.limit());
             case FromClient.Auth a -> identity.authAgain();
         };
         if (error != null) {
             session.reply(Codec.encodeError(error));
         }
+    }
+
+    /** The Error for a request over the request rate, counted. */
+    private static String overRate(Session session) {
+        int rate = session.config().requestRate();
+        return session.fail(ErrorKind.REQUEST_RATE, "requesting too fast: at most " + rate
+                + (rate == 1 ? " request" : " requests") + " a second other than posts (bursts of " + 2L * rate
+                + "); this request was not acted on");
     }
 }

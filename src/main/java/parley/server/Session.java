@@ -31,6 +31,8 @@ public final class Session {
     private final long openedAt = System.nanoTime();
     private final Identity identity;
     private final Memberships memberships = new Memberships();
+    /** The request rate's bucket, made by the first request other than a post; null with no limit. Reader thread only. */
+    private PostRate requestRate;
     /** Made by the first post, so that a connection that only listens holds none of it. Reader thread only. */
     private Posting posting;
     private volatile boolean closed;
@@ -150,6 +152,18 @@ public final class Session {
     void flushWakes() {
         Posting p = posting;
         if (p != null) p.flushWakes();
+    }
+
+    /**
+     * Takes a token of the request rate ({@link ServerConfig#requestRate}) for a request other than
+     * a post; false means it is over the limit and must not be acted on. Reader thread only.
+     */
+    boolean takeRequest() {
+        int rate = server.config().requestRate();
+        if (rate == 0) return true;
+        PostRate r = requestRate;
+        if (r == null) requestRate = r = new PostRate(rate, (int) Math.min(Integer.MAX_VALUE, 2L * rate));
+        return r.tryTake(System.nanoTime());
     }
 
     /** Counts an error of this kind and returns its text, for the request handlers' {@code return}. */

@@ -327,7 +327,8 @@ final class Soak {
         return "{\"Post\":{\"group_name\":" + json(group) + ",\"message\":" + json(message) + "}}";
     }
 
-    private static final String LIST = "{\"List\":{}}";
+    /** A one-group page of List: its answer (Groups, then the Listed summary) marks that what came before was handled. */
+    private static final String LIST = "{\"List\":{\"limit\":1}}";
 
     // ------------------------------------------------------------------ roles
 
@@ -360,6 +361,8 @@ final class Soak {
             wire.send(LIST);
             FromServer r = wire.readReply();
             if (!(r instanceof FromServer.Groups)) throw new IOException(name + ": expected the List answer, got " + r);
+            r = wire.readReply();
+            if (!(r instanceof FromServer.Listed)) throw new IOException(name + ": expected the List summary, got " + r);
         }
 
         @Override
@@ -662,7 +665,12 @@ final class Soak {
                             return;
                         }
                         FromServer r = parley.protocol.Codec.decodeReply(line, 0, line.length);
-                        if (r instanceof FromServer.Groups) break;
+                        if (r instanceof FromServer.Groups) {
+                            byte[] summary = w.readLine();
+                            FromServer l = summary == null ? null : parley.protocol.Codec.decodeReply(summary, 0, summary.length);
+                            if (!(l instanceof FromServer.Listed)) violation("vandal-" + id + ": expected the List summary, got " + Wire.text(summary));
+                            break;
+                        }
                         if (r instanceof FromServer.Error) {
                             errors++;
                         } else {

@@ -240,6 +240,37 @@ class ClientSessionTest {
     }
 
     @Test
+    @DisplayName("list and who follow the pages: a line per page of 100; piped, the first page and (more)")
+    void pages() throws Exception {
+        Terminal a = new Terminal();
+        QueueInput aIn = new QueueInput();
+        CompletableFuture<Integer> aExit = start(aIn, a);
+        StringBuilder first = new StringBuilder("groups: ");
+        StringBuilder second = new StringBuilder("groups: ");
+        for (int i = 0; i < 150; i++) {
+            String g = String.format("g%03d", i);
+            aIn.send("join " + g);
+            StringBuilder page = i < 100 ? first : second;
+            if (i != 0 && i != 100) page.append(", ");
+            page.append(g).append(" (1 member)");
+        }
+        await().atMost(WAIT).until(() -> server.groups().size() == 150 && membersOf("g149") == 1);
+        aIn.send("list");
+        String expected = first + "\n" + second + "\n";
+        await().atMost(WAIT).until(() -> a.out().equals(expected));
+
+        Terminal b = new Terminal();
+        assertThat(run("list\n", b)).isZero();
+        List<String> got = lines(b.out());
+        assertThat(got.getFirst()).isEqualTo(first.toString());
+        // Its input ended at once, so it cannot ask for more: it says so (or, if the summary came
+        // before it saw the end of its input, it asked and shows the next page).
+        assertThat(got.subList(1, got.size())).isIn(List.of("(more)"), List.of(second.toString()));
+        aIn.end();
+        assertThat(aExit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
     @DisplayName("two members both get the message, poster included")
     void posterAlsoReceives() throws Exception {
         Terminal a = new Terminal();

@@ -733,4 +733,75 @@ class CodecTest {
             assertThat(Codec.decodeReply(err, 0, err.length - 1)).as(where).isEqualTo(e);
         }
     }
+
+    // ------------------------------------------------------------------ pages of List and Members
+
+    @Nested
+    @DisplayName("List and Members pages (limit, after) and the Listed summary")
+    class Pages {
+
+        @Test
+        @DisplayName("List and Members without page fields decode as before and encode as before")
+        void unpaged() throws Exception {
+            assertThat(request("{\"List\":{}}")).isEqualTo(new FromClient.ListGroups());
+            assertThat(asText(Codec.encode(new FromClient.ListGroups()))).isEqualTo("{\"List\":{}}\n");
+            assertThat(request("{\"Members\":{\"group_name\":\"dogs\"}}")).isEqualTo(new FromClient.Members("dogs"));
+            assertThat(asText(Codec.encode(new FromClient.Members("dogs")))).isEqualTo("{\"Members\":{\"group_name\":\"dogs\"}}\n");
+            assertThat(((FromClient.ListGroups) request("{\"List\":{}}")).paged()).isFalse();
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {
+            "{\"List\":{\"limit\":100,\"after\":\"dogs\"}}",
+            "{\"List\":{\"limit\":1}}",
+            "{\"List\":{\"after\":\"\"}}",
+            "{\"Members\":{\"group_name\":\"dogs\",\"limit\":100,\"after\":\"alice\"}}",
+            "{\"Members\":{\"group_name\":\"dogs\",\"after\":\"alice\"}}",
+        })
+        @DisplayName("round trip of paged requests")
+        void roundTrip(String line) throws Exception {
+            assertThat(asText(Codec.encode(request(line)))).isEqualTo(line + "\n");
+        }
+
+        @Test
+        void fieldsDecoded() throws Exception {
+            assertThat(request("{\"List\":{\"after\":\"dogs\",\"limit\":7}}")).isEqualTo(new FromClient.ListGroups(7, "dogs"));
+            assertThat(request("{\"Members\":{\"limit\":3,\"group_name\":\"g\"}}")).isEqualTo(new FromClient.Members("g", 3, null));
+        }
+
+        static Stream<Arguments> badPages() {
+            return Stream.of(
+                    Arguments.of("{\"List\":{\"limit\":0}}", "field 'limit' of List must be a whole number from 1 to"),
+                    Arguments.of("{\"List\":{\"limit\":-1}}", "field 'limit' of List must be a whole number from 0 to"),
+                    Arguments.of("{\"List\":{\"limit\":\"5\"}}", "field 'limit' of List must be a whole number"),
+                    Arguments.of("{\"List\":{\"limit\":1.5}}", "field 'limit' of List must be a whole number"),
+                    Arguments.of("{\"List\":{\"after\":5}}", "field 'after' of List must be a string"),
+                    Arguments.of("{\"List\":{\"after\":null}}", "field 'after' of List must be a string"),
+                    Arguments.of("{\"Members\":{\"group_name\":\"g\",\"limit\":0}}", "field 'limit' of Members must be a whole number from 1 to"),
+                    Arguments.of("{\"Members\":{\"group_name\":\"g\",\"after\":[]}}", "field 'after' of Members must be a string"),
+                    Arguments.of("{\"Members\":{\"limit\":5}}", "missing field 'group_name' in Members"));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("badPages")
+        @DisplayName("bad page values get an Error naming the field")
+        void rejectsBadPages(String line, String message) {
+            assertThatThrownBy(() -> request(line)).isInstanceOf(ProtocolException.class).hasMessageContaining(message);
+        }
+
+        @Test
+        @DisplayName("Listed: its exact bytes, and a round trip")
+        void listed() throws Exception {
+            assertThat(asText(Codec.encode(new FromServer.Listed(null, 100, true))))
+                    .isEqualTo("{\"Listed\":{\"count\":100,\"more\":true}}\n");
+            assertThat(asText(Codec.encode(new FromServer.Listed("dogs", 2, false))))
+                    .isEqualTo("{\"Listed\":{\"group_name\":\"dogs\",\"count\":2,\"more\":false}}\n");
+            for (FromServer p : new FromServer[] {new FromServer.Listed(null, 0, false), new FromServer.Listed("é\"", 9, true)}) {
+                byte[] line = Codec.encode(p);
+                assertThat(Codec.decodeReply(line, 0, line.length - 1)).isEqualTo(p);
+            }
+            assertThatThrownBy(() -> reply("{\"Listed\":{\"count\":1,\"more\":1}}"))
+                    .isInstanceOf(ProtocolException.class).hasMessageContaining("field 'more' of Listed must be true or false");
+        }
+    }
 }

@@ -205,6 +205,46 @@ class ExtensionsTest {
     // ------------------------------------------------------------------ List, Members
 
     @Test
+    @DisplayName("List and Members page with limit and after; a Listed summary follows a paged request")
+    void pages() throws IOException {
+        start();
+        TestClient alice = hello("alice");
+        TestClient bob = hello("bob");
+        TestClient carol = hello("carol");
+        for (TestClient c : List.of(alice, bob, carol)) c.send(join("dogs"));
+        alice.send(join("ants"), join("cats"));
+        bob.sync();
+        carol.sync();
+        alice.sync();
+        alice.send("{\"List\":{\"limit\":2}}");
+        alice.expectLine("{\"Groups\":[{\"name\":\"ants\",\"members\":1},{\"name\":\"cats\",\"members\":1}]}");
+        alice.expectLine("{\"Listed\":{\"count\":2,\"more\":true}}");
+        alice.send("{\"List\":{\"limit\":2,\"after\":\"cats\"}}");
+        alice.expectLine("{\"Groups\":[{\"name\":\"dogs\",\"members\":3}]}");
+        alice.expectLine("{\"Listed\":{\"count\":1,\"more\":false}}");
+        alice.send("{\"List\":{\"after\":\"zzz\"}}");
+        alice.expectLine("{\"Groups\":[]}");
+        alice.expectLine("{\"Listed\":{\"count\":0,\"more\":false}}");
+
+        alice.send("{\"Members\":{\"group_name\":\"dogs\",\"limit\":2}}");
+        alice.expectLine("{\"Members\":{\"group_name\":\"dogs\",\"names\":[\"alice\",\"bob\"]}}");
+        alice.expectLine("{\"Listed\":{\"group_name\":\"dogs\",\"count\":2,\"more\":true}}");
+        alice.send("{\"Members\":{\"group_name\":\"dogs\",\"limit\":2,\"after\":\"bob\"}}");
+        alice.expectLine("{\"Members\":{\"group_name\":\"dogs\",\"names\":[\"carol\"]}}");
+        alice.expectLine("{\"Listed\":{\"group_name\":\"dogs\",\"count\":1,\"more\":false}}");
+        // Bad page values are named; the plain forms answer as they always did, with no summary.
+        alice.send("{\"List\":{\"limit\":0}}");
+        alice.expectLine(errorLine("field 'limit' of List must be a whole number from 1 to " + Long.MAX_VALUE));
+        alice.send("{\"Members\":{\"group_name\":\"dogs\",\"after\":1}}");
+        alice.expectLine(errorLine("field 'after' of Members must be a string"));
+        alice.send("{\"Members\":{\"group_name\":\"dogs\"}}", "{\"List\":{}}");
+        alice.expectLine("{\"Members\":{\"group_name\":\"dogs\",\"names\":[\"alice\",\"bob\",\"carol\"]}}");
+        alice.expectLine("{\"Groups\":[{\"name\":\"ants\",\"members\":1},{\"name\":\"cats\",\"members\":1},"
+                + "{\"name\":\"dogs\",\"members\":3}]}");
+        alice.expectNoLineWithin(java.time.Duration.ofMillis(200));
+    }
+
+    @Test
     @DisplayName("List shows every group with its member count, sorted; a group goes away with its last member")
     void listShowsMemberCounts() throws IOException {
         start();
