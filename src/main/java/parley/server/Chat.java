@@ -19,7 +19,8 @@ import parley.server.Metrics.CloseReason;
  *
  * <p>Housekeeping is one thread, one sweep over the sessions at most once a second: idle writers
  * retire, a write blocked past the write deadline closes its session, groups empty for longer than
- * the group linger go, and a connection that has not authenticated in time is told so and closed.
+ * the group linger go, a connection that has not authenticated in time is told so and closed, and
+ * so is one that has sent nothing for the read-idle time, when that is set.
  */
 public final class Chat implements AutoCloseable {
     private final ServerConfig config;
@@ -105,12 +106,14 @@ public final class Chat implements AutoCloseable {
     }
 
     /**
-     * Retires idle writers, enforces the write deadline and the auth timeout. The period is a
+     * Retires idle writers, enforces the write deadline, the auth timeout and the read-idle time. The period is a
      * quarter of the shortest of these (so each is enforced within 25%), between 50 ms and 1 s.
      */
     private void housekeeping() {
         long shortest = Math.min(config.writerLinger().toMillis(),
                 Math.min(config.writeDeadline().toMillis(), config.authTimeout().toMillis()));
+        long readIdle = config.readIdle().toNanos();
+        if (readIdle > 0) shortest = Math.min(shortest, config.readIdle().toMillis());
         long period = Math.max(50, Math.min(1000, shortest / 4));
         try {
             while (!stopping) {
@@ -120,6 +123,7 @@ public final class Chat implements AutoCloseable {
                     s.outbound().retireIfIdle(now);
                     s.checkWriteDeadline(now);
                     if (auth != null) s.checkAuthTimeout(now);
+                    if (readIdle > 0) s.checkReadIdle(now, readIdle);
                 }
                 groups.expire(now);
             }

@@ -30,7 +30,9 @@ public final class Metrics {
         MAX_LINE,
         MAX_CONNECTIONS,
         AUTH,
-        SHUTDOWN;
+        SHUTDOWN,
+        /** Nothing received for the read-idle time. */
+        READ_IDLE;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -49,7 +51,8 @@ public final class Metrics {
         WRITE_DEADLINE,
         AUTH_FAILED,
         AUTH_TIMEOUT,
-        TLS_HANDSHAKE;
+        TLS_HANDSHAKE,
+        READ_IDLE;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -65,6 +68,8 @@ public final class Metrics {
     private final LongAdder lagNotices = new LongAdder();
     private final LongAdder messagesDropped = new LongAdder();
     private final LongAdder backlogPauses = new LongAdder();
+    private final LongAdder acceptFailures = new LongAdder();
+    private final LongAdder httpRestarts = new LongAdder();
     private final LongAdder[] errors = adders(ErrorKind.values().length);
     private final LongAdder[] closes = adders(CloseReason.values().length);
 
@@ -100,6 +105,26 @@ public final class Metrics {
 
     void backlogPaused() {
         backlogPauses.increment();
+    }
+
+    /** A listener's accept failed (out of descriptors, typically); the loop backs off and goes on. */
+    public void acceptFailed() {
+        acceptFailures.increment();
+    }
+
+    /** The HTTP listener was found dead and started again. */
+    public void httpRestarted() {
+        httpRestarts.increment();
+    }
+
+    /** Failed accepts on the chat listener. */
+    public long acceptFailures() {
+        return acceptFailures.sum();
+    }
+
+    /** Times the HTTP listener was started again after it died. */
+    public long httpRestarts() {
+        return httpRestarts.sum();
     }
 
     void countError(ErrorKind kind) {

@@ -58,6 +58,14 @@ import java.time.Duration;
  *                          in one epoll set (Linux); false keeps a reader thread parked per connection
  * @param maxMemoryBytes    the heap the server runs in (the launcher gives it to the JVM as -Xmx); every
  *                          memory budget is a share of it ({@code parley.budget.Budgets})
+ * @param maxHttpConnections HTTP connections open at once (pages, /health, /metrics, WebSockets);
+ *                          more wait unaccepted until one closes, holding no descriptor of the server
+ * @param httpIdleTimeout   how long an HTTP connection may go without completing a request (its request
+ *                          line and headers) or sit idle between requests before it is closed: the
+ *                          header timeout and the keep-alive timeout in one; WebSockets are pinged
+ *                          often enough to stay
+ * @param readIdle          a connection that sends nothing for this long is closed; zero (the default)
+ *                          never closes a silent connection (TCP keep-alive still notices a vanished peer)
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -84,7 +92,10 @@ public record ServerConfig(
         Duration tlsHandshakeTimeout,
         boolean inlineSend,
         boolean idleReaders,
-        long maxMemoryBytes) {
+        long maxMemoryBytes,
+        int maxHttpConnections,
+        Duration httpIdleTimeout,
+        Duration readIdle) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7878;
@@ -146,6 +157,20 @@ public record ServerConfig(
      * quarter of whatever machine it lands on.
      */
     public static final long DEFAULT_MAX_MEMORY_BYTES = 1L << 30;
+    /**
+     * Far more than browsers, probes and scrapers need at once, few enough that they cannot take the
+     * process's descriptors (each holds one).
+     */
+    public static final int DEFAULT_MAX_HTTP_CONNECTIONS = 1000;
+    /**
+     * A request that has not arrived whole in 20 s is a slow client or a slowloris; a browser's
+     * keep-alive connection idle that long is cheap to open again.
+     */
+    public static final String DEFAULT_HTTP_IDLE_TIMEOUT_TEXT = "20s";
+    public static final Duration DEFAULT_HTTP_IDLE_TIMEOUT = DurationConverter.parse(DEFAULT_HTTP_IDLE_TIMEOUT_TEXT);
+    /** Off: a chat member may rightly listen for hours without a word. */
+    public static final String DEFAULT_READ_IDLE_TEXT = "0s";
+    public static final Duration DEFAULT_READ_IDLE = DurationConverter.parse(DEFAULT_READ_IDLE_TEXT);
     /** Below this the budgets would refuse ordinary traffic: one 1 MiB line needs room. */
     public static final long MIN_MAX_MEMORY_BYTES = 64L << 20;
 
@@ -181,6 +206,12 @@ public record ServerConfig(
         positive("auth-timeout", authTimeout);
         positive("tls-handshake-timeout", tlsHandshakeTimeout);
         atLeast("max-memory", maxMemoryBytes, MIN_MAX_MEMORY_BYTES);
+        atLeast("max-http-connections", maxHttpConnections, 1);
+        if (httpIdleTimeout.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new InvalidSettingException("http-idle-timeout", "http-idle-timeout must be at least 100ms, got "
+                    + DurationConverter.format(httpIdleTimeout));
+        }
+        notNegative("read-idle", readIdle);
     }
 
     public static ServerConfig defaults() {
@@ -254,6 +285,9 @@ public record ServerConfig(
         private boolean inlineSend = DEFAULT_INLINE_SEND;
         private boolean idleReaders = DEFAULT_IDLE_READERS;
         private long maxMemoryBytes = DEFAULT_MAX_MEMORY_BYTES;
+        private int maxHttpConnections = DEFAULT_MAX_HTTP_CONNECTIONS;
+        private Duration httpIdleTimeout = DEFAULT_HTTP_IDLE_TIMEOUT;
+        private Duration readIdle = DEFAULT_READ_IDLE;
 
         private Builder() {}
 
@@ -283,6 +317,9 @@ public record ServerConfig(
             inlineSend = c.inlineSend;
             idleReaders = c.idleReaders;
             maxMemoryBytes = c.maxMemoryBytes;
+            maxHttpConnections = c.maxHttpConnections;
+            httpIdleTimeout = c.httpIdleTimeout;
+            readIdle = c.readIdle;
         }
 
         public Builder address(InetSocketAddress v) { address = v; return this; }
@@ -310,6 +347,9 @@ public record ServerConfig(
         public Builder inlineSend(boolean v) { inlineSend = v; return this; }
         public Builder idleReaders(boolean v) { idleReaders = v; return this; }
         public Builder maxMemoryBytes(long v) { maxMemoryBytes = v; return this; }
+        public Builder maxHttpConnections(int v) { maxHttpConnections = v; return this; }
+        public Builder httpIdleTimeout(Duration v) { httpIdleTimeout = v; return this; }
+        public Builder readIdle(Duration v) { readIdle = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(address, groupCapacity, maxLineBytes, maxGroupNameChars, maxGroupsPerConnection,
@@ -318,7 +358,8 @@ public record ServerConfig(
                     historyMessages != null ? historyMessages : Math.max(groupCapacity, DEFAULT_HISTORY_MESSAGES),
                     historyBytes, maxNameChars, maxConnections, maxMessageBytes, postRate,
                     postBurst != null ? postBurst : Math.max(DEFAULT_POST_BURST, postRate),
-                    writeDeadline, authTimeout, tlsHandshakeTimeout, inlineSend, idleReaders, maxMemoryBytes);
+                    writeDeadline, authTimeout, tlsHandshakeTimeout, inlineSend, idleReaders, maxMemoryBytes,
+                    maxHttpConnections, httpIdleTimeout, readIdle);
         }
     }
 
