@@ -3,6 +3,7 @@ package parley.http;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -23,10 +24,11 @@ import parley.server.ServerConfig;
  *
  * <p><b>Limits.</b> At most {@code --max-http-connections} connections are open at once (Helidon's
  * {@code maxTcpConnections}: further clients wait in the listen backlog, unaccepted, holding no
- * descriptor of the server). A connection that has not sent a whole request (request line and
- * headers) within {@code --http-idle-timeout}, or sits that long idle between requests, is closed
- * (Helidon's {@code idleConnectionTimeout}, checked every quarter of it); WebSockets are pinged
- * well within it, so a quiet browser stays.
+ * descriptor of the server). A connection that sits idle waiting for a request line for
+ * {@code --http-idle-timeout} is closed (Helidon's {@code idleConnectionTimeout}, checked every
+ * quarter of it; WebSockets are pinged well within it, so a quiet browser stays), and so is one
+ * whose headers have not all arrived that long after its request line ({@link HeaderTimeout}:
+ * Helidon has no header timeout of its own).
  *
  * <p><b>Survival.</b> Helidon's accept loop ends for good on an error such as running out of
  * descriptors ("this server socket is terminating now"). A watchdog looks every
@@ -52,12 +54,14 @@ public final class HttpFrontend implements AutoCloseable {
     private final ChatServer chat;
     private final String host;
     private final List<Routes> features;
+    private final HeaderTimeout headers;
     /** The port bound at start, which a restart binds again. */
     private final int port;
     private volatile WebServer server;
     private volatile boolean closed;
 
-    private HttpFrontend(ChatServer chat, String host, List<Routes> features, WebServer server) {
+    private HttpFrontend(ChatServer chat, String host, List<Routes> features, WebServer server, HeaderTimeout headers) {
+        this.headers = headers;
         this.chat = chat;
         this.host = host;
         this.features = features;
@@ -67,17 +71,19 @@ public final class HttpFrontend implements AutoCloseable {
 
     /** Starts listening on {@code address} (port 0 picks a free port) with the given features. */
     public static HttpFrontend start(InetSocketAddress address, ChatServer chat, List<Routes> features) {
+        HeaderTimeout headers = new HeaderTimeout(chat.config().httpIdleTimeout());
         List<Routes> all = new ArrayList<>();
         all.add(new HealthRoutes(chat));
-        all.add(new MetricsRoutes(chat));
+        all.add(new MetricsRoutes(chat, headers));
         all.addAll(features);
-        WebServer server = listen(address.getHostString(), address.getPort(), chat.config(), all);
-        HttpFrontend frontend = new HttpFrontend(chat, address.getHostString(), all, server);
+        WebServer server = listen(address.getHostString(), address.getPort(), chat.config(), all, headers);
+        HttpFrontend frontend = new HttpFrontend(chat, address.getHostString(), all, server, headers);
         Thread.ofVirtual().name("parley-http-watchdog").start(frontend::watch);
         return frontend;
     }
 
-    private static WebServer listen(String host, int port, ServerConfig config, List<Routes> all) {
+    private static WebServer listen(String host, int port, ServerConfig config, List<Routes> all,
+                                    HeaderTimeout headers) {
         Duration idle = config.httpIdleTimeout();
         Duration period = Duration.ofMillis(Math.clamp(idle.toMillis() / 4, 50, 5000));
         WebServerConfig.Builder builder = WebServer.builder()
@@ -87,6 +93,7 @@ public final class HttpFrontend implements AutoCloseable {
                 .idleConnectionTimeout(idle)
                 .idleConnectionPeriod(period)
                 .connectionOptions(o -> o.socketKeepAlive(true))
+                .addProtocol(Http1Config.builder().addReceiveListener(headers).build())
                 .routing(r -> all.forEach(f -> f.accept(r)));
         all.forEach(f -> f.configure(builder));
         WebServer server = builder.build().start();
@@ -98,13 +105,22 @@ public final class HttpFrontend implements AutoCloseable {
         return server;
     }
 
-    /** Until closed: restarts the listener when its port no longer listens. */
+    /**
+     * Until closed: closes requests whose headers are overdue (every quarter of the timeout, at
+     * most a second), and restarts the listener when its port no longer listens.
+     */
     private void watch() {
+        long sweepMs = Math.clamp(chat.config().httpIdleTimeout().toMillis() / 4, 25, 1000);
+        long lastCheck = System.nanoTime();
         try {
             while (!closed) {
-                Thread.sleep(WATCH_EVERY);
+                Thread.sleep(sweepMs);
                 if (closed) return;
-                if (!listening()) restart();
+                headers.sweep();
+                if (System.nanoTime() - lastCheck >= WATCH_EVERY.toNanos()) {
+                    lastCheck = System.nanoTime();
+                    if (!listening()) restart();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -138,13 +154,18 @@ public final class HttpFrontend implements AutoCloseable {
             // it is dead already
         }
         try {
-            server = listen(host, port, chat.config(), features);
+            server = listen(host, port, chat.config(), features, headers);
             chat.metrics().httpRestarted();
             Log.info("http.restarted", "port", server.port());
         } catch (RuntimeException e) {
             // the port may still be held, or descriptors still short: the next check tries again
             Log.warn("http.restart_failed", "port", port, "error", e.getMessage());
         }
+    }
+
+    /** Requests closed because their headers did not arrive within the timeout. */
+    public long headerTimeouts() {
+        return headers.closed();
     }
 
     /** Stops the listener as a death would, for tests of the watchdog. */

@@ -44,6 +44,7 @@ import parley.server.Metrics;
  * parley_max_connections                  gauge   the connection limit in force (after the open-files check)
  * parley_http_max_connections             gauge   the HTTP connection limit in force
  * parley_http_restarts_total              counter times the HTTP listener died and was started again
+ * parley_http_header_timeouts_total       counter HTTP requests closed: headers not whole within the timeout
  * </pre>
  * plus the JVM's memory, threads, CPU and uptime.
  */
@@ -53,8 +54,11 @@ final class MetricsRoutes implements HttpFrontend.Routes {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-    MetricsRoutes(ChatServer chat) {
+    MetricsRoutes(ChatServer chat, HeaderTimeout headers) {
         bind(registry, chat);
+        counter(registry, "parley.http.header.timeouts", null,
+                "HTTP requests closed because their headers did not arrive within the timeout", headers,
+                HeaderTimeout::closed);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);

@@ -1,0 +1,48 @@
+package parley.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import jdk.net.ExtendedSocketOptions;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import parley.server.ServerConfig;
+
+/** TCP keep-alive on accepted sockets, and the open-files reconciliation, without a server. */
+@DisplayName("keep-alive and descriptors")
+class KeepAliveTest {
+
+    @Test
+    @DisplayName("an accepted socket probes a silent peer")
+    void keepAlive() throws Exception {
+        try (ServerSocketChannel l = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             SocketChannel c = SocketChannel.open(l.getLocalAddress());
+             SocketChannel s = l.accept()) {
+            ChatServer.keepAlive(s);
+            assertThat(s.getOption(StandardSocketOptions.SO_KEEPALIVE)).isTrue();
+            if (s.supportedOptions().contains(ExtendedSocketOptions.TCP_KEEPIDLE)) {
+                assertThat(s.getOption(ExtendedSocketOptions.TCP_KEEPIDLE)).isEqualTo(ChatServer.KEEPALIVE_IDLE_SECONDS);
+                assertThat(s.getOption(ExtendedSocketOptions.TCP_KEEPINTERVAL)).isEqualTo(ChatServer.KEEPALIVE_INTERVAL_SECONDS);
+                assertThat(s.getOption(ExtendedSocketOptions.TCP_KEEPCOUNT)).isEqualTo(ChatServer.KEEPALIVE_COUNT);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("limits that fit the open-files limit are kept; others are lowered to fit")
+    void fitDescriptors() {
+        ServerConfig c = ServerConfig.builder().maxConnections(1000).maxHttpConnections(100).build();
+        assertThat(ChatServer.fitDescriptors(c, new long[] {5000, 5000})).isSameAs(c);
+        assertThat(ChatServer.fitDescriptors(c, null)).isSameAs(c);
+        // A hard limit equal to the soft one cannot be raised: 1256 descriptors, 1000 of them for connections.
+        ServerConfig fitted = ChatServer.fitDescriptors(c, new long[] {1256, 1256});
+        assertThat(fitted.maxHttpConnections()).isEqualTo(100);
+        assertThat(fitted.maxConnections()).isEqualTo(450);
+        assertThat(2L * fitted.maxConnections() + fitted.maxHttpConnections() + ChatServer.SPARE_DESCRIPTORS)
+                .isLessThanOrEqualTo(1256);
+    }
+}
