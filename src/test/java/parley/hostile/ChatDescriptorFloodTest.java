@@ -112,6 +112,8 @@ class ChatDescriptorFloodTest {
             }
         }
         assertThat(refused).isEqualTo(max);
+        System.out.println("descriptor flood: ulimit -n " + OPEN_FILES + ", max connections lowered to " + max
+                + "; " + refused + " silent connections over it refused with server full");
         // The HTTP side and the member are fine.
         assertThat(Scrape.get(httpPort, "/health").statusCode()).isEqualTo(200);
         member.join("room");

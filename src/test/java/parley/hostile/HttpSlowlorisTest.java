@@ -81,6 +81,8 @@ class HttpSlowlorisTest {
             // The attacker's own sockets are in this process too; the server's side of them is
             // bounded by the limit (unbounded, it would be one more per attacking socket).
             long during = openDescriptors();
+            System.out.println("slowloris: " + ATTACK + " half-sent requests, descriptors of this process " + before
+                    + " -> " + during + " (the attacker's own " + ATTACK + " included)");
             assertThat(during - before).as("descriptors during the attack")
                     .isLessThan(ATTACK + MAX_HTTP + 100);
 
@@ -107,8 +109,11 @@ class HttpSlowlorisTest {
 
             // The attacker leaves: /health answers again.
             for (Socket s : attack) s.close();
+            long left = System.nanoTime();
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                     .until(() -> Scrape.get(httpPort, "/health").statusCode() == 200);
+            System.out.println("slowloris: /health answered " + (System.nanoTime() - left) / 1_000_000
+                    + " ms after the attacker left");
             member.post("room", "after");
             assertThat(member.readLine()).contains("after");
             Scrape m = server.scrape();
