@@ -108,7 +108,7 @@ final class MetricsRoutes implements HttpFrontend.Routes {
         counter(r, "parley.accept.failures", null, "failed accepts on the chat port", m, Metrics::acceptFailures);
         counter(r, "parley.http.restarts", null, "times the HTTP listener died and was started again", m,
                 Metrics::httpRestarts);
-        gauge(r, "parley.max.connections", null, "the connection limit in force", chat, c -> c.config().maxConnections());
+        gauge(r, "parley.max.connections", null, "the connection limit in force", chat, c -> c.chat().maxConnections());
         gauge(r, "parley.http.max.connections", null, "the HTTP connection limit in force", chat,
                 c -> c.config().maxHttpConnections());
         for (Metrics.ErrorKind k : Metrics.ErrorKind.values()) {

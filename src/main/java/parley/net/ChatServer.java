@@ -108,6 +108,7 @@ public final class ChatServer implements AutoCloseable {
      */
     public static ChatServer start(ServerConfig config, GroupBus bus, SSLContext tls, AuthTokens auth)
             throws IOException {
+        ServerConfig given = config;
         config = fitDescriptors(config, Linux.openFilesLimit());
         ServerSocketChannel ch = ServerSocketChannel.open();
         try {
@@ -118,6 +119,11 @@ public final class ChatServer implements AutoCloseable {
             throw new IOException("cannot listen on " + config.address() + ": " + e.getMessage(), e);
         }
         ChatServer server = new ChatServer(Chat.start(config, bus, auth), ch, tls);
+        if (config.maxConnections() < given.maxConnections()) {
+            int httpInForce = config.maxHttpConnections();
+            server.chat.refitConnectionLimit(() -> connectionsThatFit(given.maxConnections(), httpInForce,
+                    Linux.openFilesLimit()));
+        }
         Thread.ofVirtual().name("parley-accept").start(server::acceptLoop);
         return server;
     }
@@ -202,6 +208,17 @@ public final class ChatServer implements AutoCloseable {
         return config.toBuilder().maxConnections(chat).maxHttpConnections(http).build();
     }
 
+    /**
+     * The chat connections that fit the open-files limit now ({@code soft, hard}; null: unknown),
+     * beside {@code http} HTTP connections, up to {@code max}: asked again at the limit, since
+     * the soft limit may have been raised while the server ran ({@code prlimit}, as the bench does).
+     */
+    static int connectionsThatFit(int max, int http, long[] limit) {
+        if (limit == null) return max;
+        long available = limit[0] - SPARE_DESCRIPTORS - http;
+        return (int) Math.max(1, Math.min(max, available / DESCRIPTORS_PER_CONNECTION));
+    }
+
     private void acceptLoop() {
         try {
             while (!chat.isStopping()) {
@@ -275,7 +292,7 @@ public final class ChatServer implements AutoCloseable {
             serve(s); // a descriptor came free meanwhile: this client may stay
             return true;
         }
-        int max = chat.config().maxConnections();
+        int max = chat.maxConnections();
         String text = "server full: at most " + max + (max == 1 ? " connection" : " connections")
                 + "; closing the connection";
         try (s) {

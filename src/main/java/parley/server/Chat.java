@@ -34,12 +34,20 @@ public final class Chat implements AutoCloseable {
     /** What clients may make the server hold, each a share of the configured maximum memory. */
     private final Budgets budgets;
     private volatile boolean stopping;
+    /** The connection limit in force: the configured one, or lower where the open-files limit is. */
+    private volatile int maxConnections;
+    /**
+     * Works the limit in force out again (the transport's: the open-files limit may have been
+     * raised since the start, as the bench does); asked only when a session would be refused.
+     */
+    private volatile java.util.function.IntSupplier refit;
 
     private Chat(ServerConfig config, GroupBus bus, AuthTokens auth) {
         this.config = config;
         this.groups = new GroupTable(config, bus);
         this.auth = auth;
         this.budgets = Budgets.of(config.maxMemoryBytes());
+        this.maxConnections = config.maxConnections();
     }
 
     /**
@@ -77,6 +85,19 @@ public final class Chat implements AutoCloseable {
     /** The tokens sessions must authenticate with, or null when authentication is off. */
     AuthTokens auth() {
         return auth;
+    }
+
+    /**
+     * Lets the transport work out the connection limit again when a session would be refused
+     * (never above the configured one): the open-files limit it was fitted to may have been raised.
+     */
+    public void refitConnectionLimit(java.util.function.IntSupplier limit) {
+        this.refit = limit;
+    }
+
+    /** The connection limit in force. */
+    public int maxConnections() {
+        return maxConnections;
     }
 
     /** Sessions open now, over every transport, not counting any being refused at the limit. */
@@ -164,15 +185,27 @@ public final class Chat implements AutoCloseable {
             session.stop("server shutting down");
             return;
         }
-        if (admitted.incrementAndGet() > config.maxConnections()) {
+        if (admitted.incrementAndGet() > maxConnections && !roomAfterRefit()) {
             admitted.decrementAndGet();
-            Log.debug("connection.refused", "peer", session.peer(), "limit", config.maxConnections());
-            int max = config.maxConnections();
+            int max = maxConnections;
+            Log.debug("connection.refused", "peer", session.peer(), "limit", max);
             session.refuse("server full: at most " + max + (max == 1 ? " connection" : " connections")
                     + "; closing the connection");
         } else {
             session.admit();
         }
+    }
+
+    /** At the limit: asks the transport for it again; true if the session just counted now fits. */
+    private boolean roomAfterRefit() {
+        java.util.function.IntSupplier r = refit;
+        if (r == null) return false;
+        int now = r.getAsInt();
+        if (now != maxConnections) {
+            Log.info("connections.limit", "max_connections", now, "was", maxConnections);
+            maxConnections = now;
+        }
+        return admitted.get() <= now;
     }
 
     /** Tells every session something as an Error packet, without waiting for any. */

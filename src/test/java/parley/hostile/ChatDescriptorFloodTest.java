@@ -129,6 +129,22 @@ class ChatDescriptorFloodTest {
         });
         Scrape m = Scrape.metrics(httpPort);
         assertThat(m.count("parley_max_connections")).isEqualTo(max);
+
+        // An open-files limit raised while the server runs (as the bench does with prlimit) is
+        // taken up at the next connection that would be refused (raising a hard limit needs root).
+        long pid = process.pid();
+        if (parley.net.Linux.setOpenFilesLimit(pid, 2 * OPEN_FILES, 2 * OPEN_FILES)) {
+            for (int i = 0; i < max; i++) clients.add(TestClient.connect(address));
+            try (TestClient extra = TestClient.hello(address, "extra")) {
+                extra.join("room");
+                extra.post("room", "room for more");
+                assertThat(extra.readLine()).contains("room for more");
+            }
+            long raised = Scrape.metrics(httpPort).count("parley_max_connections");
+            assertThat(raised).isGreaterThan(max);
+            System.out.println("descriptor flood: open-files limit raised to " + 2 * OPEN_FILES + " while running: "
+                    + "max connections " + max + " -> " + raised);
+        }
         assertThat(m.count("parley_connections_closed_total{reason=\"max_connections\"}")).isGreaterThanOrEqualTo(max);
         assertThat(process.isAlive()).isTrue();
         assertThat(stderr()).doesNotContain("terminating now");

@@ -44,5 +44,28 @@ class KeepAliveTest {
         assertThat(fitted.maxConnections()).isEqualTo(450);
         assertThat(2L * fitted.maxConnections() + fitted.maxHttpConnections() + ChatServer.SPARE_DESCRIPTORS)
                 .isLessThanOrEqualTo(1256);
+        // Asked again at the limit, after the soft limit was raised.
+        assertThat(ChatServer.connectionsThatFit(100_000, 1000, new long[] {20_000, 20_000})).isEqualTo(9372);
+        assertThat(ChatServer.connectionsThatFit(1000, 100, new long[] {1_000_000, 1_000_000})).isEqualTo(1000);
+        assertThat(ChatServer.connectionsThatFit(1000, 100, null)).isEqualTo(1000);
+    }
+
+    @Test
+    @DisplayName("at the limit the chat asks for it again, and admits the session if it has grown")
+    void refitAtTheLimit() throws Exception {
+        try (parley.testing.TestServer server = parley.testing.TestServer.start(ServerConfig.builder().maxConnections(1));
+             parley.testing.TestClient a = server.connect()) {
+            a.send("{\"List\":{}}");
+            a.readLine();
+            try (parley.testing.TestClient b = server.connect()) {
+                assertThat(b.readLine()).contains("server full: at most 1 connection;");
+            }
+            server.chat.chat().refitConnectionLimit(() -> 2);
+            try (parley.testing.TestClient c = server.connect()) {
+                c.send("{\"List\":{}}");
+                assertThat(c.readLine()).startsWith("{\"Groups\":");
+            }
+            assertThat(server.chat.chat().maxConnections()).isEqualTo(2);
+        }
     }
 }
