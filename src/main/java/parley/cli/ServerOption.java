@@ -44,7 +44,8 @@ enum ServerOption {
             "a member further behind gets `Dropped N messages from GROUP.` and carries on"),
     MAX_CONNECTIONS("max-connections", "N", Kind.INT, ServerConfig::maxConnections,
             set(ServerConfig.Builder::maxConnections),
-            "open connections, over every transport; one more gets an Error and is closed", null,
+            "open connections, over every transport; one more gets an Error and is closed; lowered at start "
+                    + "to what the open-files limit allows (2 descriptors each), with a warning", null,
             "`server full: at most N connections; ...`, then close"),
     MAX_HTTP_CONNECTIONS("max-http-connections", "N", Kind.INT, ServerConfig::maxHttpConnections,
             set(ServerConfig.Builder::maxHttpConnections),
