@@ -48,6 +48,30 @@ public final class HttpFrontend implements AutoCloseable {
         default void configure(WebServerConfig.Builder server) {}
     }
 
+    /**
+     * Helidon logs a request whose client hung up before sending it whole (or whose socket was
+     * closed under it) as a WARN "Internal server error", one line per request: under a slowloris
+     * that would be a line per attacking request. Those are dropped; other errors stay.
+     * Held here so that the logger and its filter are not collected.
+     */
+    private static final java.util.logging.Logger HTTP1_LOG = quietClosedSockets();
+
+    private static java.util.logging.Logger quietClosedSockets() {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.helidon.webserver.http1.Http1Connection");
+        log.setFilter(r -> !closedSocket(r.getThrown()));
+        return log;
+    }
+
+    static boolean closedSocket(Throwable t) {
+        for (int depth = 0; t != null && depth < 8; t = t.getCause(), depth++) {
+            if (t instanceof io.helidon.common.buffers.DataReader.InsufficientDataAvailableException
+                    || t instanceof java.nio.channels.ClosedChannelException || t instanceof java.net.SocketException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** How often the watchdog checks that the listener still listens. */
     static final Duration WATCH_EVERY = Duration.ofSeconds(2);
 
