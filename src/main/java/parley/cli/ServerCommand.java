@@ -150,7 +150,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);
-        logStarted(server, settings, tokens);
+        logStarted(server, server.config(), tokens); // the limits in force, after the open-files check
         stop.await();
         Log.info("server.stopping", "connections", server.connectionCount());
         server.close();

@@ -49,8 +49,23 @@ enum ServerOption {
             "a member further behind gets `Dropped N messages from GROUP.` and carries on"),
     MAX_CONNECTIONS("max-connections", "N", Kind.INT, ServerConfig::maxConnections,
             set(ServerConfig.Builder::maxConnections),
-            "open connections, over every transport; one more gets an Error and is closed", null,
+            "open connections, over every transport; one more gets an Error and is closed; lowered at start "
+                    + "to what the open-files limit allows (2 descriptors each), with a warning", null,
             "`server full: at most N connections; ...`, then close"),
+    MAX_HTTP_CONNECTIONS("max-http-connections", "N", Kind.INT, ServerConfig::maxHttpConnections,
+            set(ServerConfig.Builder::maxHttpConnections),
+            "open HTTP connections (pages, /health, /metrics, WebSockets); with --max-connections, reconciled "
+                    + "with the open-files limit at start", null,
+            "further connections wait unaccepted until one closes"),
+    HTTP_IDLE_TIMEOUT("http-idle-timeout", "DURATION", Kind.DURATION, ServerConfig::httpIdleTimeout,
+            set(ServerConfig.Builder::httpIdleTimeout),
+            "longest an HTTP connection may take to send a whole request (request line and headers), or sit "
+                    + "idle between requests; WebSockets are pinged often enough to stay", null,
+            "the connection is closed"),
+    READ_IDLE("read-idle", "DURATION", Kind.DURATION, ServerConfig::readIdle, set(ServerConfig.Builder::readIdle),
+            "a chat connection (TCP or WebSocket) that sends nothing for this long is closed; 0 means never "
+                    + "(TCP keep-alive still notices a peer that vanished)", null,
+            "`closing an idle connection: nothing received for D`, then close"),
     MAX_LINE("max-line", "BYTES", Kind.INT, ServerConfig::maxLineBytes, set(ServerConfig.Builder::maxLineBytes),
             "longest request line; a longer one gets an Error and the connection is closed", null,
             "Error, then close"),

@@ -25,7 +25,8 @@ import parley.server.Metrics;
  * parley_connections                      gauge   open connections (all transports)
  * parley_connections_opened_total         counter connections accepted, refused ones included
  * parley_connections_closed_total{reason} counter client, error, shutdown, max_connections, max_line,
- *                                                 write_deadline, auth_failed, auth_timeout, tls_handshake
+ *                                                 write_deadline, auth_failed, auth_timeout, tls_handshake,
+ *                                                 read_idle
  * parley_connections_idle                 gauge   connections waiting for input without a reader thread
  * parley_groups, parley_members           gauge   groups, and memberships over all groups
  * parley_posts_total                      counter posts accepted and sent to a group
@@ -39,6 +40,11 @@ import parley.server.Metrics;
  * parley_write_backlog_bytes              gauge   bytes queued for clients, not yet written
  * parley_write_backlog_messages           gauge   group messages members have yet to be sent
  * parley_backlog_pauses_total             counter reads paused by a full reply backlog
+ * parley_accept_failures_total            counter failed accepts on the chat port (out of descriptors)
+ * parley_max_connections                  gauge   the connection limit in force (after the open-files check)
+ * parley_http_max_connections             gauge   the HTTP connection limit in force
+ * parley_http_restarts_total              counter times the HTTP listener died and was started again
+ * parley_http_header_timeouts_total       counter HTTP requests closed: headers not whole within the timeout
  * </pre>
  * plus the JVM's memory, threads, CPU and uptime.
  */
@@ -48,8 +54,11 @@ final class MetricsRoutes implements HttpFrontend.Routes {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-    MetricsRoutes(ChatServer chat) {
+    MetricsRoutes(ChatServer chat, HeaderTimeout headers) {
         bind(registry, chat);
+        counter(registry, "parley.http.header.timeouts", null,
+                "HTTP requests closed because their headers did not arrive within the timeout", headers,
+                HeaderTimeout::closed);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -96,6 +105,12 @@ final class MetricsRoutes implements HttpFrontend.Routes {
         counter(r, "parley.lag.notices", null, "Dropped N messages notices sent", m, Metrics::lagNotices);
         counter(r, "parley.messages.dropped", null, "messages lagging members missed", m, Metrics::messagesDropped);
         counter(r, "parley.backlog.pauses", null, "reads paused by a full reply backlog", m, Metrics::backlogPauses);
+        counter(r, "parley.accept.failures", null, "failed accepts on the chat port", m, Metrics::acceptFailures);
+        counter(r, "parley.http.restarts", null, "times the HTTP listener died and was started again", m,
+                Metrics::httpRestarts);
+        gauge(r, "parley.max.connections", null, "the connection limit in force", chat, c -> c.chat().maxConnections());
+        gauge(r, "parley.http.max.connections", null, "the HTTP connection limit in force", chat,
+                c -> c.config().maxHttpConnections());
         for (Metrics.ErrorKind k : Metrics.ErrorKind.values()) {
             FunctionCounter.builder("parley.errors", m, x -> x.errors(k))
                     .description("Error packets sent, by kind").tag("kind", k.label()).register(r);

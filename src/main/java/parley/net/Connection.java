@@ -143,6 +143,8 @@ final class Connection implements Runnable {
                 activity.line(System.nanoTime());
                 if (!lines.lineIsBlank()) {
                     session.handle(lines.array(), lines.lineStart(), lines.lineLength(), lines.hasBufferedLine());
+                } else {
+                    session.heard();
                 }
             }
         } catch (LineTooLongException e) {

@@ -14,7 +14,7 @@ import java.util.Locale;
 /**
  * The Linux calls Parley makes through the FFM API, each bound once: the socket calls behind
  * inline sends ({@link NonBlockingSend}), the epoll set of idle readers ({@link IdleReaders}), and
- * the process calls of the bench ({@code prlimit}, {@code prctl}, {@code isatty}). Each group is
+ * the process calls of the bench and of the server's start ({@code prlimit}, {@code prctl}, {@code isatty}). Each group is
  * bound on first use, by a holder class of its own, so a server never binds the bench's calls and
  * the bench never binds epoll.
  *
@@ -150,6 +150,25 @@ public final class Linux {
             return rc == 0;
         } catch (Throwable t) {
             return false;
+        }
+    }
+
+    /**
+     * This process's open-files limit ({@code getrlimit(RLIMIT_NOFILE)}, asked through
+     * {@code prlimit(2)}): {soft, hard}, {@link Long#MAX_VALUE} standing for unlimited; null if it
+     * cannot be asked here.
+     */
+    public static long[] openFilesLimit() {
+        if (Process.PRLIMIT == null) return null;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment old = arena.allocate(16, 8);
+            int rc = (int) Process.PRLIMIT.invokeExact(0, RLIMIT_NOFILE, MemorySegment.NULL, old);
+            if (rc != 0) return null;
+            long soft = old.get(JAVA_LONG, 0);
+            long hard = old.get(JAVA_LONG, 8);
+            return new long[] {soft == RLIM_INFINITY ? Long.MAX_VALUE : soft, hard == RLIM_INFINITY ? Long.MAX_VALUE : hard};
+        } catch (Throwable t) {
+            return null;
         }
     }
 

@@ -19,7 +19,8 @@ import parley.server.Metrics.CloseReason;
  *
  * <p>Housekeeping is one thread, one sweep over the sessions at most once a second: idle writers
  * retire, a write blocked past the write deadline closes its session, groups empty for longer than
- * the group linger go, and a connection that has not authenticated in time is told so and closed.
+ * the group linger go, a connection that has not authenticated in time is told so and closed, and
+ * so is one that has sent nothing for the read-idle time, when that is set.
  */
 public final class Chat implements AutoCloseable {
     private final ServerConfig config;
@@ -35,12 +36,20 @@ public final class Chat implements AutoCloseable {
     /** What clients may make the server hold, each a share of the configured maximum memory. */
     private final Budgets budgets;
     private volatile boolean stopping;
+    /** The connection limit in force: the configured one, or lower where the open-files limit is. */
+    private volatile int maxConnections;
+    /**
+     * Works the limit in force out again (the transport's: the open-files limit may have been
+     * raised since the start, as the bench does); asked only when a session would be refused.
+     */
+    private volatile java.util.function.IntSupplier refit;
 
     private Chat(ServerConfig config, GroupBus bus, AuthTokens auth) {
         this.config = config;
         this.budgets = Budgets.of(config.maxMemoryBytes());
         this.groups = new GroupTable(config, bus, budgets.rings());
         this.auth = auth;
+        this.maxConnections = config.maxConnections();
     }
 
     /**
@@ -84,6 +93,19 @@ public final class Chat implements AutoCloseable {
         return authThrottle;
     }
 
+    /**
+     * Lets the transport work out the connection limit again when a session would be refused
+     * (never above the configured one): the open-files limit it was fitted to may have been raised.
+     */
+    public void refitConnectionLimit(java.util.function.IntSupplier limit) {
+        this.refit = limit;
+    }
+
+    /** The connection limit in force. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
     /** Sessions open now, over every transport, not counting any being refused at the limit. */
     public int connectionCount() {
         return admitted.get();
@@ -111,12 +133,14 @@ public final class Chat implements AutoCloseable {
     }
 
     /**
-     * Retires idle writers, enforces the write deadline and the auth timeout. The period is a
+     * Retires idle writers, enforces the write deadline, the auth timeout and the read-idle time. The period is a
      * quarter of the shortest of these (so each is enforced within 25%), between 50 ms and 1 s.
      */
     private void housekeeping() {
         long shortest = Math.min(config.writerLinger().toMillis(),
                 Math.min(config.writeDeadline().toMillis(), config.authTimeout().toMillis()));
+        long readIdle = config.readIdle().toNanos();
+        if (readIdle > 0) shortest = Math.min(shortest, config.readIdle().toMillis());
         long period = Math.max(50, Math.min(1000, shortest / 4));
         try {
             while (!stopping) {
@@ -126,6 +150,7 @@ public final class Chat implements AutoCloseable {
                     s.outbound().retireIfIdle(now);
                     s.checkWriteDeadline(now);
                     if (auth != null) s.checkAuthTimeout(now);
+                    if (readIdle > 0) s.checkReadIdle(now, readIdle);
                 }
                 groups.expire(now);
             }
@@ -166,15 +191,27 @@ public final class Chat implements AutoCloseable {
             session.stop("server shutting down");
             return;
         }
-        if (admitted.incrementAndGet() > config.maxConnections()) {
+        if (admitted.incrementAndGet() > maxConnections && !roomAfterRefit()) {
             admitted.decrementAndGet();
-            Log.debug("connection.refused", "peer", session.peer(), "limit", config.maxConnections());
-            int max = config.maxConnections();
+            int max = maxConnections;
+            Log.debug("connection.refused", "peer", session.peer(), "limit", max);
             session.refuse("server full: at most " + max + (max == 1 ? " connection" : " connections")
                     + "; closing the connection");
         } else {
             session.admit();
         }
+    }
+
+    /** At the limit: asks the transport for it again; true if the session just counted now fits. */
+    private boolean roomAfterRefit() {
+        java.util.function.IntSupplier r = refit;
+        if (r == null) return false;
+        int now = r.getAsInt();
+        if (now != maxConnections) {
+            Log.info("connections.limit", "max_connections", now, "was", maxConnections);
+            maxConnections = now;
+        }
+        return admitted.get() <= now;
     }
 
     /** Tells every session something as an Error packet, without waiting for any. */

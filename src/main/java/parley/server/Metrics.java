@@ -38,7 +38,9 @@ public final class Metrics {
         LINE_TIMEOUT,
         /** An Auth refused unread: its address failed too often lately (see AuthThrottle). */
         AUTH_THROTTLED,
-        SHUTDOWN;
+        SHUTDOWN,
+        /** Nothing received for the read-idle time. */
+        READ_IDLE;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -61,7 +63,9 @@ public final class Metrics {
         /** A memory budget had no room for what the client sent. */
         MEMORY,
         /** A line (a WebSocket message) left unfinished too long. */
-        LINE_TIMEOUT;
+        LINE_TIMEOUT,
+        /** Nothing received for the read-idle time. */
+        READ_IDLE;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -77,6 +81,8 @@ public final class Metrics {
     private final LongAdder lagNotices = new LongAdder();
     private final LongAdder messagesDropped = new LongAdder();
     private final LongAdder backlogPauses = new LongAdder();
+    private final LongAdder acceptFailures = new LongAdder();
+    private final LongAdder httpRestarts = new LongAdder();
     private final LongAdder[] errors = adders(ErrorKind.values().length);
     private final LongAdder[] closes = adders(CloseReason.values().length);
 
@@ -112,6 +118,26 @@ public final class Metrics {
 
     void backlogPaused() {
         backlogPauses.increment();
+    }
+
+    /** A listener's accept failed (out of descriptors, typically); the loop backs off and goes on. */
+    public void acceptFailed() {
+        acceptFailures.increment();
+    }
+
+    /** The HTTP listener was found dead and started again. */
+    public void httpRestarted() {
+        httpRestarts.increment();
+    }
+
+    /** Failed accepts on the chat listener. */
+    public long acceptFailures() {
+        return acceptFailures.sum();
+    }
+
+    /** Times the HTTP listener was started again after it died. */
+    public long httpRestarts() {
+        return httpRestarts.sum();
     }
 
     void countError(ErrorKind kind) {

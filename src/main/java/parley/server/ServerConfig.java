@@ -68,6 +68,14 @@ import java.time.Duration;
  *                          behind than this gets a {@code Dropped N messages} notice, as when it is
  *                          more than {@code groupCapacity} messages behind. A single message larger
  *                          than this is still delivered, alone in the window
+ * @param maxHttpConnections HTTP connections open at once (pages, /health, /metrics, WebSockets);
+ *                          more wait unaccepted until one closes, holding no descriptor of the server
+ * @param httpIdleTimeout   how long an HTTP connection may go without completing a request (its request
+ *                          line and headers) or sit idle between requests before it is closed: the
+ *                          header timeout and the keep-alive timeout in one; WebSockets are pinged
+ *                          often enough to stay
+ * @param readIdle          a connection that sends nothing for this long is closed; zero (the default)
+ *                          never closes a silent connection (TCP keep-alive still notices a vanished peer)
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -96,7 +104,10 @@ public record ServerConfig(
         boolean inlineSend,
         boolean idleReaders,
         long maxMemoryBytes,
-        long groupCapacityBytes) {
+        long groupCapacityBytes,
+        int maxHttpConnections,
+        Duration httpIdleTimeout,
+        Duration readIdle) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7878;
@@ -167,6 +178,20 @@ public record ServerConfig(
      * quarter of whatever machine it lands on.
      */
     public static final long DEFAULT_MAX_MEMORY_BYTES = 1L << 30;
+    /**
+     * Far more than browsers, probes and scrapers need at once, few enough that they cannot take the
+     * process's descriptors (each holds one).
+     */
+    public static final int DEFAULT_MAX_HTTP_CONNECTIONS = 1000;
+    /**
+     * A request that has not arrived whole in 20 s is a slow client or a slowloris; a browser's
+     * keep-alive connection idle that long is cheap to open again.
+     */
+    public static final String DEFAULT_HTTP_IDLE_TIMEOUT_TEXT = "20s";
+    public static final Duration DEFAULT_HTTP_IDLE_TIMEOUT = DurationConverter.parse(DEFAULT_HTTP_IDLE_TIMEOUT_TEXT);
+    /** Off: a chat member may rightly listen for hours without a word. */
+    public static final String DEFAULT_READ_IDLE_TEXT = "0s";
+    public static final Duration DEFAULT_READ_IDLE = DurationConverter.parse(DEFAULT_READ_IDLE_TEXT);
     /** Below this the budgets would refuse ordinary traffic: one 1 MiB line needs room. */
     public static final long MIN_MAX_MEMORY_BYTES = 64L << 20;
     /**
@@ -212,6 +237,12 @@ public record ServerConfig(
             throw new InvalidSettingException("max-memory", "max-memory must be at least "
                     + Sizes.format(MIN_MAX_MEMORY_BYTES) + ", got " + Sizes.format(maxMemoryBytes));
         }
+        atLeast("max-http-connections", maxHttpConnections, 1);
+        if (httpIdleTimeout.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new InvalidSettingException("http-idle-timeout", "http-idle-timeout must be at least 100ms, got "
+                    + DurationConverter.format(httpIdleTimeout));
+        }
+        notNegative("read-idle", readIdle);
     }
 
     public static ServerConfig defaults() {
@@ -287,6 +318,9 @@ public record ServerConfig(
         private boolean idleReaders = DEFAULT_IDLE_READERS;
         private long maxMemoryBytes = DEFAULT_MAX_MEMORY_BYTES;
         private long groupCapacityBytes = DEFAULT_GROUP_CAPACITY_BYTES;
+        private int maxHttpConnections = DEFAULT_MAX_HTTP_CONNECTIONS;
+        private Duration httpIdleTimeout = DEFAULT_HTTP_IDLE_TIMEOUT;
+        private Duration readIdle = DEFAULT_READ_IDLE;
 
         private Builder() {}
 
@@ -318,6 +352,9 @@ public record ServerConfig(
             idleReaders = c.idleReaders;
             maxMemoryBytes = c.maxMemoryBytes;
             groupCapacityBytes = c.groupCapacityBytes;
+            maxHttpConnections = c.maxHttpConnections;
+            httpIdleTimeout = c.httpIdleTimeout;
+            readIdle = c.readIdle;
         }
 
         public Builder address(InetSocketAddress v) { address = v; return this; }
@@ -347,6 +384,9 @@ public record ServerConfig(
         public Builder idleReaders(boolean v) { idleReaders = v; return this; }
         public Builder maxMemoryBytes(long v) { maxMemoryBytes = v; return this; }
         public Builder groupCapacityBytes(long v) { groupCapacityBytes = v; return this; }
+        public Builder maxHttpConnections(int v) { maxHttpConnections = v; return this; }
+        public Builder httpIdleTimeout(Duration v) { httpIdleTimeout = v; return this; }
+        public Builder readIdle(Duration v) { readIdle = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(address, groupCapacity, maxLineBytes, maxGroupNameChars, maxGroupsPerConnection,
@@ -356,7 +396,7 @@ public record ServerConfig(
                     historyBytes, maxNameChars, maxConnections, maxMessageBytes, postRate,
                     postBurst != null ? postBurst : Math.max(DEFAULT_POST_BURST, postRate), requestRate,
                     writeDeadline, authTimeout, tlsHandshakeTimeout, inlineSend, idleReaders, maxMemoryBytes,
-                    groupCapacityBytes);
+                    groupCapacityBytes, maxHttpConnections, httpIdleTimeout, readIdle);
         }
     }
 

@@ -29,6 +29,14 @@ public final class Session {
     private final String peer;
     private final Metrics metrics;
     private final long openedAt = System.nanoTime();
+    /**
+     * Lines received (wrapping is harmless): written by the reader alone, read by housekeeping,
+     * which only asks whether it moved since its last sweep.
+     */
+    private int heard;
+    /** Housekeeping's: the count at its last sweep, and since when it has not moved. */
+    private int heardAtSweep;
+    private long quietSince = openedAt;
     private final Identity identity;
     private final Memberships memberships = new Memberships();
     /** The request rate's bucket, made by the first request other than a post; null with no limit. Reader thread only. */
@@ -141,6 +149,7 @@ public final class Session {
      * held), so each gets everything posted meanwhile in one write (see {@link PendingWakes}).
      */
     public void handle(byte[] buf, int off, int len, boolean moreLines) {
+        heard++;
         try {
             if (!stopping) Requests.handle(this, buf, off, len, moreLines);
         } finally {
@@ -175,6 +184,33 @@ public final class Session {
     /** The error for a group that does not exist, counted. */
     String noSuchGroup(String group) {
         return fail(ErrorKind.NO_SUCH_GROUP, "Group '" + group + "' does not exist");
+    }
+
+    /**
+     * Input that is not a request (a blank line) still shows the client is there, for the read-idle
+     * check. Reader thread only.
+     */
+    public void heard() {
+        heard++;
+    }
+
+    /**
+     * Housekeeping: closes a session that has sent no line for the read-idle time. The reader only
+     * counts lines (no clock on the data path); each sweep notes when the count last moved, so the
+     * time is kept within one sweep period. Housekeeping thread only.
+     */
+    void checkReadIdle(long now, long limitNanos) {
+        int h = heard;
+        if (h != heardAtSweep) {
+            heardAtSweep = h;
+            quietSince = now;
+            return;
+        }
+        if (now - quietSince > limitNanos && !stopping) {
+            Log.info("connection.read_idle", "peer", peer, "seconds", (now - quietSince) / 1_000_000_000L);
+            stopFor(CloseReason.READ_IDLE, ErrorKind.READ_IDLE, "closing an idle connection: nothing received for "
+                    + parley.options.DurationConverter.format(server.config().readIdle()));
+        }
     }
 
     /** Housekeeping: ends a session that has not authenticated within the auth timeout. */

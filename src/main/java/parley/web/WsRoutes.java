@@ -49,8 +49,17 @@ public final class WsRoutes implements HttpFrontend.Routes {
     private final Set<WsBridge> live = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean heartbeatStarted = new AtomicBoolean();
 
+    /**
+     * Pings every {@link #PING_EVERY}, or every third of the HTTP idle timeout if that is shorter,
+     * so that the answers keep a quiet browser from Helidon's idle timeout.
+     */
     public WsRoutes(Chat chat, OriginPolicy origins) {
-        this(chat, origins, PING_EVERY, SILENT_LIMIT, UNFINISHED_LIMIT);
+        this(chat, origins, pingEvery(chat.config().httpIdleTimeout()), SILENT_LIMIT, UNFINISHED_LIMIT);
+    }
+
+    static Duration pingEvery(Duration httpIdleTimeout) {
+        Duration third = httpIdleTimeout.dividedBy(3);
+        return third.compareTo(PING_EVERY) < 0 ? third : PING_EVERY;
     }
 
     WsRoutes(Chat chat, OriginPolicy origins, Duration pingEvery, Duration silentLimit) {
