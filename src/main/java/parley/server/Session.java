@@ -51,7 +51,7 @@ public final class Session {
         this.sink = sink;
         this.stopInput = stopInput;
         this.metrics = server.metrics();
-        this.outbound = new Outbound(sink, server.config(), metrics, this::abort);
+        this.outbound = new Outbound(sink, server.config(), metrics, this::abort, server.budgets().replies());
         this.peer = peer;
         this.identity = new Identity(this);
     }
