@@ -30,7 +30,11 @@ public final class Metrics {
         MAX_LINE,
         MAX_CONNECTIONS,
         AUTH,
-        SHUTDOWN;
+        SHUTDOWN,
+        /** A line had to grow while the partial-line budget was full. */
+        LINE_BUDGET,
+        /** A line not finished within the line timeout. */
+        LINE_TIMEOUT;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -49,7 +53,9 @@ public final class Metrics {
         WRITE_DEADLINE,
         AUTH_FAILED,
         AUTH_TIMEOUT,
-        TLS_HANDSHAKE;
+        TLS_HANDSHAKE,
+        LINE_BUDGET,
+        LINE_TIMEOUT;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);

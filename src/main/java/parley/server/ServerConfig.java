@@ -58,6 +58,8 @@ import java.time.Duration;
  *                          in one epoll set (Linux); false keeps a reader thread parked per connection
  * @param maxMemoryBytes    the heap the server runs in (the launcher gives it to the JVM as -Xmx); every
  *                          memory budget is a share of it ({@code parley.budget.Budgets})
+ * @param lineTimeout       longest a request line may take to arrive whole: a connection with an
+ *                          unfinished line older than this gets an Error and is closed
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -84,7 +86,8 @@ public record ServerConfig(
         Duration tlsHandshakeTimeout,
         boolean inlineSend,
         boolean idleReaders,
-        long maxMemoryBytes) {
+        long maxMemoryBytes,
+        Duration lineTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7878;
@@ -146,6 +149,12 @@ public record ServerConfig(
      * quarter of whatever machine it lands on.
      */
     public static final long DEFAULT_MAX_MEMORY_BYTES = 1L << 30;
+    /**
+     * 30 s: a whole 1 MiB line arrives in well under a second on any working link; a line held
+     * open longer than this only holds memory (issue 18's unfinished-line attack).
+     */
+    public static final String DEFAULT_LINE_TIMEOUT_TEXT = "30s";
+    public static final Duration DEFAULT_LINE_TIMEOUT = DurationConverter.parse(DEFAULT_LINE_TIMEOUT_TEXT);
     /** Below this the budgets would refuse ordinary traffic: one 1 MiB line needs room. */
     public static final long MIN_MAX_MEMORY_BYTES = 64L << 20;
 
@@ -181,6 +190,7 @@ public record ServerConfig(
         positive("auth-timeout", authTimeout);
         positive("tls-handshake-timeout", tlsHandshakeTimeout);
         atLeast("max-memory", maxMemoryBytes, MIN_MAX_MEMORY_BYTES);
+        positive("line-timeout", lineTimeout);
     }
 
     public static ServerConfig defaults() {
@@ -254,6 +264,7 @@ public record ServerConfig(
         private boolean inlineSend = DEFAULT_INLINE_SEND;
         private boolean idleReaders = DEFAULT_IDLE_READERS;
         private long maxMemoryBytes = DEFAULT_MAX_MEMORY_BYTES;
+        private Duration lineTimeout = DEFAULT_LINE_TIMEOUT;
 
         private Builder() {}
 
@@ -283,6 +294,7 @@ public record ServerConfig(
             inlineSend = c.inlineSend;
             idleReaders = c.idleReaders;
             maxMemoryBytes = c.maxMemoryBytes;
+            lineTimeout = c.lineTimeout;
         }
 
         public Builder address(InetSocketAddress v) { address = v; return this; }
@@ -310,6 +322,7 @@ public record ServerConfig(
         public Builder inlineSend(boolean v) { inlineSend = v; return this; }
         public Builder idleReaders(boolean v) { idleReaders = v; return this; }
         public Builder maxMemoryBytes(long v) { maxMemoryBytes = v; return this; }
+        public Builder lineTimeout(Duration v) { lineTimeout = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(address, groupCapacity, maxLineBytes, maxGroupNameChars, maxGroupsPerConnection,
@@ -318,7 +331,8 @@ public record ServerConfig(
                     historyMessages != null ? historyMessages : Math.max(groupCapacity, DEFAULT_HISTORY_MESSAGES),
                     historyBytes, maxNameChars, maxConnections, maxMessageBytes, postRate,
                     postBurst != null ? postBurst : Math.max(DEFAULT_POST_BURST, postRate),
-                    writeDeadline, authTimeout, tlsHandshakeTimeout, inlineSend, idleReaders, maxMemoryBytes);
+                    writeDeadline, authTimeout, tlsHandshakeTimeout, inlineSend, idleReaders, maxMemoryBytes,
+                    lineTimeout);
         }
     }
 
