@@ -158,6 +158,7 @@ final class Connection implements Runnable {
         } catch (LineTooLongException e) {
             session.endFor(CloseReason.MAX_LINE, ErrorKind.MAX_LINE, "line too long: the limit is " + e.limit()
                     + " bytes; closing the connection");
+            lines.close(); // give its share back now, not after the clean close's wait
             if (tls == null) closeCleanly();
         } catch (LineBudgetException e) {
             session.endFor(CloseReason.LINE_BUDGET, ErrorKind.LINE_BUDGET,
