@@ -78,9 +78,13 @@ class ChurnRssTest {
                     c.join("churn").post("churn", message);
                     c.abort();
                 }
-                // Let the collector's periodic cycle see the server idle, as it would between bursts.
-                Thread.sleep(12_000);
-                rss[round] = rssMb(process.pid());
+                // Let the collector's periodic cycle see the server idle, as it would between bursts:
+                // the lowest RSS of the next 15 s, once a second.
+                rss[round] = Long.MAX_VALUE;
+                for (int t = 0; t < 15; t++) {
+                    Thread.sleep(1000);
+                    rss[round] = Math.min(rss[round], rssMb(process.pid()));
+                }
                 System.out.println("ChurnRssTest: round " + round + " RSS " + rss[round] + " MB");
             }
         }
