@@ -26,8 +26,12 @@ import parley.tls.Tls;
 
 /**
  * A TCP client, plain or TLS, served by its own virtual thread: read a line, hand it to the
- * {@link Session} (the seed's {@code serve} loop). Only a line over the length limit ends the
- * connection from this side, because the stream cannot be re-synchronised without buffering it.
+ * {@link Session} (the seed's {@code serve} loop). Only a line over the length limit (4 KiB until
+ * the client has authenticated, when authentication is on), or one that would have to grow the
+ * read buffer while the server's lines budget is full, ends the connection from this side, because
+ * the stream cannot be re-synchronised without buffering it. (A line left unfinished past the line
+ * timeout is the chat's housekeeping to end.) The read buffer's growth is reserved from that
+ * budget and given back when the connection ends.
  *
  * <p>TLS uses a blocking {@link SSLSocket} layered on the accepted channel: with virtual threads
  * blocking is cheap, and the handshake runs here, on the connection's own thread, so a slow or
