@@ -67,7 +67,8 @@ enum ServerOption {
                     + "(TCP keep-alive still notices a peer that vanished)", null,
             "`closing an idle connection: nothing received for D`, then close"),
     MAX_LINE("max-line", "BYTES", Kind.INT, ServerConfig::maxLineBytes, set(ServerConfig.Builder::maxLineBytes),
-            "longest request line; a longer one gets an Error and the connection is closed", null,
+            "longest request line; a longer one gets an Error and the connection is closed (4096 bytes until "
+                    + "a connection has authenticated, with --auth-tokens)", null,
             "Error, then close"),
     MAX_MESSAGE("max-message", "BYTES", Kind.INT, ServerConfig::maxMessageBytes,
             set(ServerConfig.Builder::maxMessageBytes),
@@ -106,11 +107,14 @@ enum ServerOption {
     READ_BUFFER("read-buffer", "BYTES", Kind.INT, ServerConfig::readBufferBytes,
             set(ServerConfig.Builder::readBufferBytes),
             "read buffer per idle connection; it grows only while a long line arrives, never past the max "
-                    + "line, and shrinks back", null, null),
+                    + "line, and shrinks back; all connections' growth shares the lines budget (a share of --max-memory)",
+            null, "a line that must grow when the budget is full: `server busy: too many long lines in progress; "
+                    + "closing the connection`"),
     MAX_REPLY_BACKLOG("max-reply-backlog", "BYTES", Kind.INT, ServerConfig::maxReplyBacklogBytes,
             set(ServerConfig.Builder::maxReplyBacklogBytes),
-            "replies queued for a client that does not read them", null,
-            "the server stops reading that client until they drain"),
+            "memory held by replies queued for a client that does not read them (each reply's line, queue entry "
+                    + "and ordering snapshot); all connections' replies share the replies budget (a share of --max-memory)",
+            null, "the server stops reading that client until they drain (and any client while the budget is full)"),
     CLOSE_FLUSH_TIMEOUT("close-flush-timeout", "DURATION", Kind.DURATION, ServerConfig::closeFlushTimeout,
             set(ServerConfig.Builder::closeFlushTimeout),
             "time a closing connection (or the whole server, on SIGTERM) gets to send what is queued", null,
@@ -167,6 +171,10 @@ enum ServerOption {
     AUTH_TIMEOUT("auth-timeout", "DURATION", Kind.DURATION, ServerConfig::authTimeout,
             set(ServerConfig.Builder::authTimeout),
             "with --auth-tokens, time a new connection has to authenticate", null, "Error, then close"),
+    LINE_TIMEOUT("line-timeout", "DURATION", Kind.DURATION, ServerConfig::lineTimeout,
+            set(ServerConfig.Builder::lineTimeout),
+            "longest a request line may take to arrive whole (an unfinished line holds memory)", null,
+            "Error, then close"),
 
     // ------------------------------------------------------------------ operations
     HTTP("http", "ADDRESS", Kind.TEXT, null, null,

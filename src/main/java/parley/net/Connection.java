@@ -16,6 +16,8 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import parley.budget.Budgets;
+import parley.protocol.LineBudgetException;
 import parley.protocol.LineReader;
 import parley.protocol.LineTooLongException;
 import parley.server.Metrics.CloseReason;
@@ -24,8 +26,12 @@ import parley.tls.Tls;
 
 /**
  * A TCP client, plain or TLS, served by its own virtual thread: read a line, hand it to the
- * {@link Session} (the seed's {@code serve} loop). Only a line over the length limit ends the
- * connection from this side, because the stream cannot be re-synchronised without buffering it.
+ * {@link Session} (the seed's {@code serve} loop). Only a line over the length limit (4 KiB until
+ * the client has authenticated, when authentication is on), or one that would have to grow the
+ * read buffer while the server's lines budget is full, ends the connection from this side, because
+ * the stream cannot be re-synchronised without buffering it. (A line left unfinished past the line
+ * timeout is the chat's housekeeping to end.) The read buffer's growth is reserved from that
+ * budget and given back when the connection ends.
  *
  * <p>TLS uses a blocking {@link SSLSocket} layered on the accepted channel: with virtual threads
  * blocking is cheap, and the handshake runs here, on the connection's own thread, so a slow or
@@ -65,6 +71,7 @@ final class Connection implements Runnable {
     /** The line framing; handed from one reader thread to the next through the idle set. */
     private LineReader lines;
     private final ServerConfig config;
+    private final Budgets budgets;
     private final Session session;
     private final String peer;
     /** Set when the server stops this connection's input: a read error after it is an orderly end. */
@@ -75,6 +82,7 @@ final class Connection implements Runnable {
     Connection(Chat chat, SocketChannel socket, SSLContext tlsContext, IdleReaders idleReaders) throws IOException {
         this.socket = socket;
         this.config = chat.config();
+        this.budgets = chat.budgets();
         this.peer = peerOf(socket);
         Sink sink;
         if (tlsContext == null) {
@@ -121,7 +129,10 @@ final class Connection implements Runnable {
         try {
             if (first) {
                 if (tls != null) handshake();
-                lines = new LineReader(in, config.readBufferBytes(), config.maxLineBytes());
+                lines = new LineReader(in, config.readBufferBytes(), config.maxLineBytes(), budgets.lines());
+                // Until it authenticates, a connection may hold no more than a small line.
+                if (session.awaitingAuth()) lines.limitTo(Session.UNAUTHENTICATED_MAX_LINE);
+                session.watchUnfinishedLines(lines::unfinishedSince);
             }
             // A resumed reader reads what woke it before it may wait without a thread again.
             boolean mayPark = first;
@@ -143,6 +154,9 @@ final class Connection implements Runnable {
                 activity.line(System.nanoTime());
                 if (!lines.lineIsBlank()) {
                     session.handle(lines.array(), lines.lineStart(), lines.lineLength(), lines.hasBufferedLine());
+                    if (lines.limit() < config.maxLineBytes() && !session.awaitingAuth()) {
+                        lines.limitTo(config.maxLineBytes());
+                    }
                 } else {
                     session.heard();
                 }
@@ -150,6 +164,12 @@ final class Connection implements Runnable {
         } catch (LineTooLongException e) {
             session.endFor(CloseReason.MAX_LINE, ErrorKind.MAX_LINE, "line too long: the limit is " + e.limit()
                     + " bytes; closing the connection");
+            lines.close(); // give its share back now, not after the clean close's wait
+            if (tls == null) closeCleanly();
+        } catch (LineBudgetException e) {
+            session.endFor(CloseReason.LINE_BUDGET, ErrorKind.LINE_BUDGET,
+                    "server busy: too many long lines in progress; closing the connection");
+            lines.close(); // give its share back now, not after the clean close's wait
             if (tls == null) closeCleanly();
         } catch (ClosedChannelException e) {
             graceful = false; // closed by us: shutdown, or the writer found the socket dead
@@ -161,7 +181,10 @@ final class Connection implements Runnable {
             graceful = false;
             Log.error("connection.failed", e, "peer", peer);
         } finally {
-            if (!parked) session.end(graceful);
+            if (!parked) {
+                if (lines != null) lines.close();
+                session.end(graceful);
+            }
         }
     }
 

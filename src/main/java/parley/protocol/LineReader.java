@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.util.Arrays;
+import parley.budget.MemoryBudget;
 
 /**
  * Frames a byte stream into lines ending in LF or CRLF, with a hard limit on a line's length.
@@ -14,12 +15,26 @@ import java.util.Arrays;
  * The line is handed out as a view of the buffer (valid until the next call), so framing
  * allocates nothing per line.
  *
- * <p>Not thread-safe: one reader per stream.
+ * <p>Memory: growth past {@code initialSize} is reserved from a {@link MemoryBudget} before the
+ * buffer grows and released when it shrinks back or the reader is {@link #close closed}; a line
+ * that must grow when the budget has no room ends with a {@link LineBudgetException}. The limit
+ * may be lowered for a while ({@link #limitTo}, for a connection that has not authenticated yet).
+ *
+ * <p>Not thread-safe: one reader per stream; only {@link #unfinishedSince} may be asked from
+ * another thread.
  */
 public final class LineReader {
     private final ReadableByteChannel in;
     private final int initialSize;
     private final int maxLine;
+    /** The limit now: {@link #maxLine}, or less while {@link #limitTo} says so. */
+    private int limit;
+    /** What the buffer's growth past {@code initialSize} is reserved from, or null for no bound. */
+    private final MemoryBudget budget;
+    /** Bytes reserved from the budget now: the buffer's size past {@code initialSize}. */
+    private long reserved;
+    /** When the reader first waited for the rest of the line it holds (System.nanoTime), or 0. */
+    private volatile long unfinishedSince;
     private byte[] buf;
     private ByteBuffer window;
     private int start;   // first byte not yet handed out
@@ -30,10 +45,50 @@ public final class LineReader {
     private int lineLength;
 
     public LineReader(ReadableByteChannel in, int initialSize, int maxLine) {
+        this(in, initialSize, maxLine, null);
+    }
+
+    /** @param budget what growing the buffer past {@code initialSize} draws from; null for no bound */
+    public LineReader(ReadableByteChannel in, int initialSize, int maxLine, MemoryBudget budget) {
         this.in = in;
         this.maxLine = maxLine;
+        this.limit = maxLine;
+        this.budget = budget;
         this.initialSize = Math.min(Math.max(16, initialSize), maxLine + 2);
         setBuffer(new byte[this.initialSize]);
+    }
+
+    /**
+     * Sets the line limit to {@code max} (at most the limit given at construction), from the next
+     * read on. A lower limit is for a while, e.g. until the peer has authenticated.
+     */
+    public void limitTo(int max) {
+        limit = Math.min(max, maxLine);
+    }
+
+    /** The line limit now. */
+    public int limit() {
+        return limit;
+    }
+
+    /**
+     * When the reader started waiting for the rest of the line it holds part of (a
+     * {@link System#nanoTime} value), or 0 if it holds no unfinished line. Any thread.
+     */
+    public long unfinishedSince() {
+        return unfinishedSince;
+    }
+
+    /**
+     * Lets go of the buffer and gives back what its growth had reserved; the reader must not be
+     * used again. Safe to call more than once.
+     */
+    public void close() {
+        start = end = scanned = 0;
+        buf = null;
+        window = null;
+        giveBack();
+        unfinishedSince = 0;
     }
 
     /**
@@ -58,14 +113,15 @@ public final class LineReader {
                 emit(nl, nl + 1);
                 return true;
             }
-            if (end - start > maxLine + 1) {
-                throw new LineTooLongException(maxLine);
+            if (end - start > limit + 1) {
+                throw new LineTooLongException(limit);
             }
             if (eof) {
                 if (start == end) return false;
                 emit(end, end);
                 return true;
             }
+            if (start != end) waitingForRest();
             fill();
         }
     }
@@ -79,6 +135,7 @@ public final class LineReader {
         start = end = scanned = 0;
         buf = null;
         window = null;
+        giveBack();
         return true;
     }
 
@@ -90,8 +147,14 @@ public final class LineReader {
      * @throws LineTooLongException when the line being read is already over the limit
      */
     public void readOnce() throws IOException {
-        if (end - start > maxLine + 1) throw new LineTooLongException(maxLine);
+        if (end - start > limit + 1) throw new LineTooLongException(limit);
+        if (start != end) waitingForRest();
         if (!eof) fill();
+    }
+
+    /** About to wait for more of a line: the first such wait dates it (honest reads never get here). */
+    private void waitingForRest() {
+        if (unfinishedSince == 0) unfinishedSince = System.nanoTime();
     }
 
     /** True once the stream has ended (lines may still be buffered). */
@@ -131,13 +194,14 @@ public final class LineReader {
     private void emit(int lineEnd, int next) throws LineTooLongException {
         int e = lineEnd;
         if (e > start && buf[e - 1] == '\r') e--;
-        if (e - start > maxLine) {
-            throw new LineTooLongException(maxLine);
+        if (e - start > limit) {
+            throw new LineTooLongException(limit);
         }
         lineStart = start;
         lineLength = e - start;
         start = next;
         scanned = next;
+        if (unfinishedSince != 0) unfinishedSince = 0;
     }
 
     private void fill() throws IOException {
@@ -152,10 +216,13 @@ public final class LineReader {
     }
 
     /** Compacts, shrinks back after a long line, or grows (never past the limit's needs). */
-    private void makeRoom() {
+    private void makeRoom() throws LineBudgetException {
         if (start == end) {
             start = end = scanned = 0;
-            if (buf == null || buf.length > initialSize) setBuffer(new byte[initialSize]);
+            if (buf == null || buf.length > initialSize) {
+                setBuffer(new byte[initialSize]);
+                giveBack();
+            }
             return;
         }
         if (end < buf.length) return;
@@ -167,8 +234,18 @@ public final class LineReader {
             end = pending;
             return;
         }
-        int cap = maxLine + 2;
-        setBuffer(Arrays.copyOf(buf, (int) Math.min(cap, buf.length * 2L)));
+        int cap = limit + 2;
+        int size = (int) Math.max(buf.length, Math.min(cap, buf.length * 2L));
+        if (size == buf.length) return; // over the limit: the caller's check throws
+        long more = size - buf.length;
+        if (budget != null && !budget.tryReserve(more)) throw new LineBudgetException(more);
+        reserved += more;
+        setBuffer(Arrays.copyOf(buf, size));
+    }
+
+    private void giveBack() {
+        if (reserved > 0 && budget != null) budget.release(reserved);
+        reserved = 0;
     }
 
     private void setBuffer(byte[] b) {

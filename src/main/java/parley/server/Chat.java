@@ -19,8 +19,9 @@ import parley.server.Metrics.CloseReason;
  *
  * <p>Housekeeping is one thread, one sweep over the sessions at most once a second: idle writers
  * retire, a write blocked past the write deadline closes its session, groups empty for longer than
- * the group linger go, a connection that has not authenticated in time is told so and closed, and
- * so is one that has sent nothing for the read-idle time, when that is set.
+ * the group linger go, a connection whose line is unfinished after the line timeout and one that
+ * has not authenticated in time are told so and closed, and so is one that has sent nothing for
+ * the read-idle time, when that is set.
  */
 public final class Chat implements AutoCloseable {
     private final ServerConfig config;
@@ -133,11 +134,11 @@ public final class Chat implements AutoCloseable {
     }
 
     /**
-     * Retires idle writers, enforces the write deadline, the auth timeout and the read-idle time. The period is a
+     * Retires idle writers, enforces the write deadline, the line timeout, the auth timeout and the read-idle time. The period is a
      * quarter of the shortest of these (so each is enforced within 25%), between 50 ms and 1 s.
      */
     private void housekeeping() {
-        long shortest = Math.min(config.writerLinger().toMillis(),
+        long shortest = Math.min(Math.min(config.writerLinger().toMillis(), config.lineTimeout().toMillis()),
                 Math.min(config.writeDeadline().toMillis(), config.authTimeout().toMillis()));
         long readIdle = config.readIdle().toNanos();
         if (readIdle > 0) shortest = Math.min(shortest, config.readIdle().toMillis());
@@ -149,6 +150,7 @@ public final class Chat implements AutoCloseable {
                 for (Session s : sessions) {
                     s.outbound().retireIfIdle(now);
                     s.checkWriteDeadline(now);
+                    s.checkLineTimeout(now);
                     if (auth != null) s.checkAuthTimeout(now);
                     if (readIdle > 0) s.checkReadIdle(now, readIdle);
                 }

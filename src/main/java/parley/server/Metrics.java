@@ -34,13 +34,15 @@ public final class Metrics {
         AUTH,
         /** A memory budget had no room for what the client sent (a WebSocket message, a post no ring could keep). */
         MEMORY,
-        /** A line (a WebSocket message) left unfinished too long. */
+        /** A line (a TCP line or a WebSocket message) left unfinished too long. */
         LINE_TIMEOUT,
         /** An Auth refused unread: its address failed too often lately (see AuthThrottle). */
         AUTH_THROTTLED,
         SHUTDOWN,
         /** Nothing received for the read-idle time. */
-        READ_IDLE;
+        READ_IDLE,
+        /** A line had to grow while the partial-line budget was full. */
+        LINE_BUDGET;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -65,7 +67,8 @@ public final class Metrics {
         /** A line (a WebSocket message) left unfinished too long. */
         LINE_TIMEOUT,
         /** Nothing received for the read-idle time. */
-        READ_IDLE;
+        READ_IDLE,
+        LINE_BUDGET;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);

@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import parley.broadcast.Wakeable;
+import parley.budget.MemoryBudget;
 import parley.server.outbound.WriteDeadline;
 import parley.server.outbound.WriterRole;
 
@@ -30,7 +31,8 @@ import parley.server.outbound.WriterRole;
  *
  * <p>Memory: what a connection is behind on stays in its groups' rings (bounded by their capacity);
  * what it owns is at most one borrowed write buffer plus the reply queue, which is bounded by
- * making the connection's own reader wait when it is full.
+ * making the connection's own reader wait when it is full (counting what each reply really holds)
+ * or when the server's replies budget is.
  */
 final class Outbound implements Wakeable {
     /** Writer threads, named so a thread dump (or a test) can count them; thread-safe, no name built per thread. */
@@ -63,11 +65,16 @@ final class Outbound implements Wakeable {
     private volatile long lastActive;
 
     Outbound(Sink sink, ServerConfig config, Metrics metrics, Runnable onWriteFailure) {
+        this(sink, config, metrics, onWriteFailure, MemoryBudget.unlimited("replies"));
+    }
+
+    /** @param replyBudget what this connection's queued replies draw from, with every other connection's */
+    Outbound(Sink sink, ServerConfig config, Metrics metrics, Runnable onWriteFailure, MemoryBudget replyBudget) {
         this.sink = sink;
         this.metrics = metrics;
         this.lingerNanos = config.writerLinger().toNanos();
         this.onWriteFailure = onWriteFailure;
-        this.replies = new ReplyQueue(config.maxReplyBacklogBytes());
+        this.replies = new ReplyQueue(config.maxReplyBacklogBytes(), replyBudget);
         this.drain = new Drain(subs, replies, metrics);
         this.batch = new WriteBatch(sink, config.writeBufferBytes(), metrics, deadline);
         this.inline = new InlineBatch(sink, metrics);
@@ -78,11 +85,13 @@ final class Outbound implements Wakeable {
 
     /**
      * Queues a reply for this client. If the client lets replies pile up beyond the limit, the
-     * calling reader waits until they drain: the client is slowed by its own backlog. Only the
-     * session's reader thread may call this; anyone else uses {@link #notice}.
+     * calling reader waits until they drain: the client is slowed by its own backlog. So it does,
+     * before queuing, while the server's replies budget is full. Only the session's reader thread
+     * may call this; anyone else uses {@link #notice}.
      */
     void reply(byte[] line) {
-        notice(line);
+        if (!replies.addWaiting(line, subs.now(), metrics)) return; // the session is ending
+        wake();
         if (replies.overLimit()) {
             metrics.backlogPaused();
             replies.awaitRoom();

@@ -76,6 +76,8 @@ import java.time.Duration;
  *                          often enough to stay
  * @param readIdle          a connection that sends nothing for this long is closed; zero (the default)
  *                          never closes a silent connection (TCP keep-alive still notices a vanished peer)
+ * @param lineTimeout       longest a request line may take to arrive whole: a connection with an
+ *                          unfinished line older than this gets an Error and is closed
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -107,7 +109,8 @@ public record ServerConfig(
         long groupCapacityBytes,
         int maxHttpConnections,
         Duration httpIdleTimeout,
-        Duration readIdle) {
+        Duration readIdle,
+        Duration lineTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7878;
@@ -192,6 +195,12 @@ public record ServerConfig(
     /** Off: a chat member may rightly listen for hours without a word. */
     public static final String DEFAULT_READ_IDLE_TEXT = "0s";
     public static final Duration DEFAULT_READ_IDLE = DurationConverter.parse(DEFAULT_READ_IDLE_TEXT);
+    /**
+     * 30 s: a whole 1 MiB line arrives in well under a second on any working link; a line held
+     * open longer than this only holds memory (issue 18's unfinished-line attack).
+     */
+    public static final String DEFAULT_LINE_TIMEOUT_TEXT = "30s";
+    public static final Duration DEFAULT_LINE_TIMEOUT = DurationConverter.parse(DEFAULT_LINE_TIMEOUT_TEXT);
     /** Below this the budgets would refuse ordinary traffic: one 1 MiB line needs room. */
     public static final long MIN_MAX_MEMORY_BYTES = 64L << 20;
     /**
@@ -243,6 +252,7 @@ public record ServerConfig(
                     + DurationConverter.format(httpIdleTimeout));
         }
         notNegative("read-idle", readIdle);
+        positive("line-timeout", lineTimeout);
     }
 
     public static ServerConfig defaults() {
@@ -321,6 +331,7 @@ public record ServerConfig(
         private int maxHttpConnections = DEFAULT_MAX_HTTP_CONNECTIONS;
         private Duration httpIdleTimeout = DEFAULT_HTTP_IDLE_TIMEOUT;
         private Duration readIdle = DEFAULT_READ_IDLE;
+        private Duration lineTimeout = DEFAULT_LINE_TIMEOUT;
 
         private Builder() {}
 
@@ -355,6 +366,7 @@ public record ServerConfig(
             maxHttpConnections = c.maxHttpConnections;
             httpIdleTimeout = c.httpIdleTimeout;
             readIdle = c.readIdle;
+            lineTimeout = c.lineTimeout;
         }
 
         public Builder address(InetSocketAddress v) { address = v; return this; }
@@ -387,6 +399,7 @@ public record ServerConfig(
         public Builder maxHttpConnections(int v) { maxHttpConnections = v; return this; }
         public Builder httpIdleTimeout(Duration v) { httpIdleTimeout = v; return this; }
         public Builder readIdle(Duration v) { readIdle = v; return this; }
+        public Builder lineTimeout(Duration v) { lineTimeout = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(address, groupCapacity, maxLineBytes, maxGroupNameChars, maxGroupsPerConnection,
@@ -396,7 +409,7 @@ public record ServerConfig(
                     historyBytes, maxNameChars, maxConnections, maxMessageBytes, postRate,
                     postBurst != null ? postBurst : Math.max(DEFAULT_POST_BURST, postRate), requestRate,
                     writeDeadline, authTimeout, tlsHandshakeTimeout, inlineSend, idleReaders, maxMemoryBytes,
-                    groupCapacityBytes, maxHttpConnections, httpIdleTimeout, readIdle);
+                    groupCapacityBytes, maxHttpConnections, httpIdleTimeout, readIdle, lineTimeout);
         }
     }
 

@@ -1,6 +1,9 @@
 package parley.server;
 
+import java.time.Duration;
+import java.util.function.LongSupplier;
 import parley.log.Log;
+import parley.options.DurationConverter;
 import parley.protocol.Codec;
 import parley.server.Metrics.CloseReason;
 import parley.server.Metrics.ErrorKind;
@@ -50,6 +53,15 @@ public final class Session {
     private volatile CloseReason closeReason;
     /** True once the session counts toward the connection limit; refused ones never do. */
     private volatile boolean admitted;
+    /** When its transport's unfinished line began to wait (nanoTime), or 0; null if it has no lines. */
+    private volatile LongSupplier unfinishedLine;
+
+    /**
+     * The longest line a connection may send before it has authenticated (with authentication
+     * on): enough for an Auth request, so a connection that never authenticates holds no more
+     * than this.
+     */
+    public static final int UNAUTHENTICATED_MAX_LINE = 4096;
 
     /**
      * @param sink      the transport's writing side
@@ -61,7 +73,7 @@ public final class Session {
         this.sink = sink;
         this.stopInput = stopInput;
         this.metrics = server.metrics();
-        this.outbound = new Outbound(sink, server.config(), metrics, this::abort);
+        this.outbound = new Outbound(sink, server.config(), metrics, this::abort, server.budgets().replies());
         this.peer = peer;
         this.identity = new Identity(this);
     }
@@ -210,6 +222,35 @@ public final class Session {
             Log.info("connection.read_idle", "peer", peer, "seconds", (now - quietSince) / 1_000_000_000L);
             stopFor(CloseReason.READ_IDLE, ErrorKind.READ_IDLE, "closing an idle connection: nothing received for "
                     + parley.options.DurationConverter.format(server.config().readIdle()));
+        }
+    }
+
+    /** True while authentication is on and this session has not passed it yet. Reader thread. */
+    public boolean awaitingAuth() {
+        return identity.awaitingAuth();
+    }
+
+    /**
+     * The transport says where to look for its unfinished line: {@code since} gives when it began
+     * to wait for the rest of a line (a {@link System#nanoTime} value), or 0; any thread may ask.
+     * Housekeeping closes the session when that is older than the line timeout.
+     */
+    public void watchUnfinishedLines(LongSupplier since) {
+        unfinishedLine = since;
+    }
+
+    /**
+     * Housekeeping: a line left unfinished for longer than the line timeout ends the session with
+     * an Error. Works whether or not the connection has a reader thread (the idle set's too).
+     */
+    void checkLineTimeout(long now) {
+        LongSupplier u = unfinishedLine;
+        if (u == null || stopping || closed) return;
+        long since = u.getAsLong();
+        Duration timeout = server.config().lineTimeout();
+        if (since != 0 && now - since > timeout.toNanos()) {
+            stopFor(CloseReason.LINE_TIMEOUT, ErrorKind.LINE_TIMEOUT,
+                    "line not finished within " + DurationConverter.format(timeout) + "; closing the connection");
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import parley.budget.MemoryBudget;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -500,5 +501,94 @@ class LineReaderTest {
         LineReader twoEnds = reader("x\n\ny", whole(), 64, 1024);
         assertThat(twoEnds.next()).isTrue();
         assertThat(twoEnds.hasBufferedLine()).as("the empty line is whole").isTrue();
+    }
+
+    // ------------------------------------------------------------------ memory budget, limit, age
+
+    @Test
+    @DisplayName("budget: growth past the initial size is reserved before growing and given back when it shrinks")
+    void growthDrawsFromTheBudget() throws IOException {
+        MemoryBudget budget = new MemoryBudget("lines", 1 << 20);
+        String longLine = "x".repeat(5000);
+        LineReader r = new LineReader(new ChunkedChannel((longLine + "\nok\n").getBytes(UTF_8), () -> 1000), 64, 8192, budget);
+        assertThat(r.next()).isTrue();
+        assertThat(r.lineLength()).isEqualTo(5000);
+        assertThat(budget.used()).as("grown from 64 to 8192 bytes").isEqualTo(8192 - 64);
+        assertThat(r.next()).isTrue(); // "ok", already in the big buffer
+        assertThat(r.next()).isFalse(); // shrinks back before reading on
+        assertThat(budget.used()).isZero();
+        r.close();
+        assertThat(budget.used()).isZero();
+    }
+
+    @Test
+    @DisplayName("budget: a line that must grow when the budget is full is refused before it is exceeded")
+    void fullBudgetRefusesGrowth() throws IOException {
+        MemoryBudget budget = new MemoryBudget("lines", 1000);
+        LineReader r = new LineReader(new ChunkedChannel("y".repeat(5000).getBytes(UTF_8), () -> 1000), 64, 8192, budget);
+        assertThatThrownBy(r::next).isInstanceOf(LineBudgetException.class);
+        assertThat(budget.used()).isLessThanOrEqualTo(1000).isPositive();
+        assertThat(budget.refusals()).isEqualTo(1);
+        r.close();
+        assertThat(budget.used()).isZero();
+        r.close(); // twice is harmless
+        assertThat(budget.used()).isZero();
+    }
+
+    @Test
+    @DisplayName("releaseBuffer gives back a grown buffer's reservation")
+    void releaseBufferGivesBack() throws IOException {
+        MemoryBudget budget = new MemoryBudget("lines", 1 << 20);
+        LineReader r = new LineReader(new ChunkedChannel(("z".repeat(3000) + "\n").getBytes(UTF_8), whole()), 64, 8192, budget);
+        assertThat(r.next()).isTrue();
+        assertThat(budget.used()).isPositive();
+        assertThat(r.releaseBuffer()).isTrue();
+        assertThat(budget.used()).isZero();
+    }
+
+    @Test
+    @DisplayName("limitTo: a lower limit until raised again")
+    void temporaryLimit() throws IOException {
+        LineReader r = new LineReader(new ChunkedChannel(("a".repeat(100) + "\n" + "b".repeat(300) + "\n").getBytes(UTF_8), () -> 50), 16, 1024);
+        r.limitTo(128);
+        assertThat(r.limit()).isEqualTo(128);
+        assertThat(r.next()).isTrue();
+        assertThat(r.lineLength()).isEqualTo(100);
+        r.limitTo(1 << 20); // never past the limit given at construction
+        assertThat(r.limit()).isEqualTo(1024);
+        assertThat(r.next()).isTrue();
+        assertThat(r.lineLength()).isEqualTo(300);
+        LineReader small = new LineReader(new ChunkedChannel("c".repeat(300).getBytes(UTF_8), () -> 50), 16, 1024);
+        small.limitTo(128);
+        assertThatThrownBy(small::next).isInstanceOf(LineTooLongException.class)
+                .satisfies(e -> assertThat(((LineTooLongException) e).limit()).isEqualTo(128));
+    }
+
+    @Test
+    @DisplayName("unfinishedSince: dated when the reader waits for the rest of a line, cleared when it ends")
+    void unfinishedLineAge() throws IOException {
+        java.util.ArrayDeque<byte[]> chunks = new java.util.ArrayDeque<>();
+        chunks.add("whole\npart".getBytes(UTF_8));
+        chunks.add("ial\n".getBytes(UTF_8));
+        ReadableByteChannel in = new ReadableByteChannel() {
+            @Override public int read(ByteBuffer dst) {
+                byte[] c = chunks.poll();
+                if (c == null) return -1;
+                dst.put(c);
+                return c.length;
+            }
+            @Override public boolean isOpen() { return true; }
+            @Override public void close() {}
+        };
+        LineReader r = new LineReader(in, 64, 1024);
+        assertThat(r.unfinishedSince()).isZero();
+        assertThat(r.next()).isTrue(); // "whole"; "part" waits for the rest
+        assertThat(r.unfinishedSince()).isZero();
+        long before = System.nanoTime();
+        r.readOnce(); // waits for the rest of "part..."
+        assertThat(r.unfinishedSince()).isBetween(before, System.nanoTime());
+        assertThat(r.next()).isTrue();
+        assertThat(new String(r.array(), r.lineStart(), r.lineLength(), UTF_8)).isEqualTo("partial");
+        assertThat(r.unfinishedSince()).isZero();
     }
 }

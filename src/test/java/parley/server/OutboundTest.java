@@ -277,6 +277,28 @@ class OutboundTest {
     }
 
     @Test
+    void repliesSharingASnapshotKeepTheirOrderAndGiveTheBudgetBack() throws Exception {
+        sink.hold();
+        parley.budget.MemoryBudget budget = new parley.budget.MemoryBudget("replies", 1 << 20);
+        ServerConfig c = ServerConfig.defaults();
+        Outbound o = out = new Outbound(sink, c, metrics, failures::incrementAndGet, budget);
+        Group a = group("a", c);
+        join(o, a);
+        post(a, "a1");
+        o.wake();
+        assertThat(sink.waiting.await(10, TimeUnit.SECONDS)).isTrue(); // the writer is stuck writing a1
+        post(a, "a2");
+        o.reply(bytes(err("e1")));
+        o.reply(bytes(err("e2"))); // nothing moved: shares e1's snapshot
+        post(a, "a3");
+        o.reply(bytes(err("e3"))); // a moved: a snapshot of its own, after a3
+        assertThat(budget.used()).isPositive();
+        sink.open();
+        awaitText(msg("a", "a1") + msg("a", "a2") + err("e1") + err("e2") + msg("a", "a3") + err("e3"));
+        await().atMost(WAIT).until(() -> budget.used() == 0);
+    }
+
+    @Test
     void extendedClientsGetTheExtendedForm() {
         Outbound o = outbound();
         Group g = group("g", ServerConfig.defaults());
