@@ -88,7 +88,9 @@ class ChurnRssTest {
                 System.out.println("ChurnRssTest: round " + round + " RSS " + rss[round] + " MB");
             }
         }
-        assertThat(Math.abs(rss[5] - rss[3])).as("RSS after round 5 (%d MB) against round 3 (%d MB)", rss[5], rss[3])
+        // Growth is what a leak looks like; a fifth round that ends lower than the third (the
+        // collector gave back more this time: CI saw 179 then 133 MB) is no leak.
+        assertThat(rss[5] - rss[3]).as("RSS growth from round 3 (%d MB) to round 5 (%d MB)", rss[3], rss[5])
                 .isLessThanOrEqualTo(TOLERANCE_MB);
     }
 
