@@ -358,6 +358,16 @@ public final class Broadcast<T> {
     private void dropOldest(Entry<T>[] r, long tail) {
         long s = retainedFrom;
         if (s >= windowFrom) advanceLive(r, s + 1, tail, true);
+        clearRetained(r, s);
+        retainedFrom = s + 1;
+    }
+
+    /**
+     * Empties the slot of value {@code s} if it still holds that value (a slot already reused by a
+     * later value is left alone), taking its weight off the retained weight and giving it back to
+     * the budget. Under the lock.
+     */
+    private void clearRetained(Entry<T>[] r, long s) {
         int slot = (int) (s & (r.length - 1));
         Entry<T> e = r[slot];
         if (e != null && e.seq() == s) {
@@ -366,7 +376,6 @@ public final class Broadcast<T> {
             if (budget != null) budget.release(w);
             SLOT.setRelease(r, slot, null);
         }
-        retainedFrom = s + 1;
     }
 
     /**
@@ -378,14 +387,7 @@ public final class Broadcast<T> {
         long byCount = newTail - retain;
         long floor = windowFrom;
         while (from < floor && (from < byCount || retainedWeight > retainBytes)) {
-            int slot = (int) (from & (r.length - 1));
-            Entry<T> e = r[slot];
-            if (e != null && e.seq() == from) {
-                int w = weigher.applyAsInt(e.value());
-                retainedWeight -= w;
-                if (budget != null) budget.release(w);
-                SLOT.setRelease(r, slot, null);
-            }
+            clearRetained(r, from);
             from++;
         }
         retainedFrom = from;
@@ -406,14 +408,7 @@ public final class Broadcast<T> {
             windowFrom = t;
             liveWeight = 0;
             for (long s = retainedFrom; s < t; s++) {
-                int slot = (int) (s & (r.length - 1));
-                Entry<T> e = r[slot];
-                if (e != null && e.seq() == s) {
-                    int w = weigher.applyAsInt(e.value());
-                    retainedWeight -= w;
-                    if (budget != null) budget.release(w);
-                    SLOT.setRelease(r, slot, null);
-                }
+                clearRetained(r, s);
             }
             retainedFrom = t;
         } finally {
