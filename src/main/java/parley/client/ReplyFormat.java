@@ -31,6 +31,10 @@ public final class ReplyFormat {
                     : "members of " + m.groupName() + ": " + String.join(", ", m.names());
             // The client follows a page's summary itself; it shows one only when it cannot (input ended).
             case FromServer.Listed l -> l.more() ? "(more)" : "(end)";
+            case FromServer.Posted p -> "posted to " + p.groupName() + " (" + p.id() + ", seq " + p.seq() + ")";
+            case FromServer.Fetched f -> f.count() == 0
+                    ? "no earlier messages in " + f.groupName()
+                    : f.count() + (f.count() == 1 ? " message" : " messages") + " from " + f.groupName();
         };
     }
 }

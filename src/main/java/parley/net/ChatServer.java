@@ -18,6 +18,7 @@ import parley.log.Log;
 import parley.protocol.Codec;
 import parley.server.Chat;
 import parley.server.GroupBus;
+import parley.server.Store;
 import parley.server.GroupTable;
 import parley.server.Metrics;
 import parley.server.ServerConfig;
@@ -108,6 +109,15 @@ public final class ChatServer implements AutoCloseable {
      */
     public static ChatServer start(ServerConfig config, GroupBus bus, SSLContext tls, AuthTokens auth)
             throws IOException {
+        return start(config, bus, Store.NONE, tls, auth);
+    }
+
+    /**
+     * As {@link #start(ServerConfig, GroupBus, SSLContext, AuthTokens)}, keeping messages in
+     * {@code store} (which the server closes when it stops).
+     */
+    public static ChatServer start(ServerConfig config, GroupBus bus, Store store, SSLContext tls, AuthTokens auth)
+            throws IOException {
         ServerConfig given = config;
         config = fitDescriptors(config, Linux.openFilesLimit());
         ServerSocketChannel ch = ServerSocketChannel.open();
@@ -118,7 +128,7 @@ public final class ChatServer implements AutoCloseable {
             ch.close();
             throw new IOException("cannot listen on " + config.address() + ": " + e.getMessage(), e);
         }
-        ChatServer server = new ChatServer(Chat.start(config, bus, auth), ch, tls);
+        ChatServer server = new ChatServer(Chat.start(config, bus, store, auth), ch, tls);
         if (config.maxConnections() < given.maxConnections()) {
             int httpInForce = config.maxHttpConnections();
             server.chat.refitConnectionLimit(() -> connectionsThatFit(given.maxConnections(), httpInForce,

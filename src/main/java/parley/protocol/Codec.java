@@ -41,14 +41,30 @@ public final class Codec {
                 .raw("}}").newline().toByteArray();
     }
 
-    /** The extended {@code Message} line: the book's fields, then {@code from} (if known) and {@code seq}. */
+    /** The extended {@code Message} line without a time (see the five-argument form). */
     public static byte[] encodeMessage(String groupName, String message, String from, long seq) {
-        JsonOut out = new JsonOut(72 + groupName.length() + message.length())
+        return encodeMessage(groupName, message, from, seq, 0);
+    }
+
+    /**
+     * The extended {@code Message} line: the book's fields, then {@code from} (if known),
+     * {@code seq} and {@code ts} (each if above 0).
+     */
+    public static byte[] encodeMessage(String groupName, String message, String from, long seq, long ts) {
+        JsonOut out = new JsonOut(96 + groupName.length() + message.length())
                 .raw("{\"Message\":{\"group_name\":").string(groupName)
                 .raw(",\"message\":").string(message);
         if (from != null) out.raw(",\"from\":").string(from);
         if (seq > 0) out.raw(",\"seq\":").number(seq);
+        if (ts > 0) out.raw(",\"ts\":").number(ts);
         return out.raw("}}").newline().toByteArray();
+    }
+
+    /** The {@code Posted} acknowledgement of a post that carried an id. */
+    public static byte[] encodePosted(String groupName, String id, long seq, long ts) {
+        return new JsonOut(64 + groupName.length() + id.length()).raw("{\"Posted\":{\"group_name\":").string(groupName)
+                .raw(",\"id\":").string(id).raw(",\"seq\":").number(seq).raw(",\"ts\":").number(ts)
+                .raw("}}").newline().toByteArray();
     }
 
     public static byte[] encodeError(String text) {
@@ -57,12 +73,20 @@ public final class Codec {
 
     public static byte[] encode(FromServer packet) {
         return switch (packet) {
-            case FromServer.Message m -> m.from() == null && m.seq() == 0
+            case FromServer.Message m -> m.from() == null && m.seq() == 0 && m.ts() == 0
                     ? encodeMessage(m.groupName(), m.message())
-                    : encodeMessage(m.groupName(), m.message(), m.from(), m.seq());
+                    : encodeMessage(m.groupName(), m.message(), m.from(), m.seq(), m.ts());
             case FromServer.Error e -> encodeError(e.text());
-            case FromServer.Welcome w -> new JsonOut(64).raw("{\"Welcome\":{\"name\":").string(w.name())
-                    .raw(",\"server\":").string(w.server()).raw("}}").newline().toByteArray();
+            case FromServer.Welcome w -> {
+                JsonOut out = new JsonOut(96).raw("{\"Welcome\":{\"name\":").string(w.name())
+                        .raw(",\"server\":").string(w.server());
+                if (w.epoch() != null) out.raw(",\"epoch\":").string(w.epoch());
+                yield out.raw("}}").newline().toByteArray();
+            }
+            case FromServer.Posted p -> encodePosted(p.groupName(), p.id(), p.seq(), p.ts());
+            case FromServer.Fetched f -> new JsonOut(96).raw("{\"Fetched\":{\"group_name\":").string(f.groupName())
+                    .raw(",\"count\":").number(f.count()).raw(",\"oldest\":").number(f.oldest())
+                    .raw(",\"newest\":").number(f.newest()).raw("}}").newline().toByteArray();
             case FromServer.Groups g -> {
                 JsonOut out = new JsonOut(32 + 32 * g.groups().size()).raw("{\"Groups\":[");
                 String sep = "";
@@ -99,8 +123,11 @@ public final class Codec {
                 if (j.history() > 0) out.raw(",\"history\":").number(j.history());
                 out.raw("}}");
             }
-            case FromClient.Post p -> out.raw("{\"Post\":{\"group_name\":").string(p.groupName())
-                    .raw(",\"message\":").string(p.message()).raw("}}");
+            case FromClient.Post p -> {
+                out.raw("{\"Post\":{\"group_name\":").string(p.groupName()).raw(",\"message\":").string(p.message());
+                if (p.id() != null) out.raw(",\"id\":").string(p.id());
+                out.raw("}}");
+            }
             case FromClient.Hello h -> out.raw("{\"Hello\":{\"name\":").string(h.name()).raw("}}");
             case FromClient.Leave l -> out.raw("{\"Leave\":{\"group_name\":").string(l.groupName()).raw("}}");
             case FromClient.ListGroups l -> {
@@ -122,6 +149,7 @@ public final class Codec {
             case FromClient.Fetch f -> {
                 out.raw("{\"Fetch\":{\"group_name\":").string(f.groupName());
                 if (f.after().isPresent()) out.raw(",\"after\":").number(f.after().getAsLong());
+                if (f.before().isPresent()) out.raw(",\"before\":").number(f.before().getAsLong());
                 out.raw(",\"limit\":").number(f.limit()).raw("}}");
             }
             case FromClient.Auth a -> out.raw("{\"Auth\":{\"token\":").string(a.token()).raw("}}");
@@ -203,8 +231,8 @@ public final class Codec {
                 yield new FromClient.Join(b.string(GROUP_NAME), b.count(HISTORY, 0));
             }
             case "Post" -> {
-                Body b = body(name, p, GROUP_NAME, MESSAGE);
-                yield new FromClient.Post(b.string(GROUP_NAME), b.string(MESSAGE));
+                Body b = body(name, p, GROUP_NAME, MESSAGE, ID);
+                yield new FromClient.Post(b.string(GROUP_NAME), b.string(MESSAGE), b.has(ID) ? postId(b.string(ID)) : null);
             }
             case "Hello" -> new FromClient.Hello(body(name, p, NAME).string(NAME));
             case "Leave" -> new FromClient.Leave(body(name, p, GROUP_NAME).string(GROUP_NAME));
@@ -219,9 +247,13 @@ public final class Codec {
             }
             case "Auth" -> new FromClient.Auth(body(name, p, TOKEN).string(TOKEN));
             case "Fetch" -> {
-                Body b = body(name, p, GROUP_NAME, AFTER, LIMIT);
+                Body b = body(name, p, GROUP_NAME, AFTER, BEFORE, LIMIT);
+                if (b.has(AFTER) && b.has(BEFORE)) {
+                    throw new ProtocolException("fields 'after' and 'before' of Fetch cannot be given together");
+                }
                 yield new FromClient.Fetch(b.string(GROUP_NAME),
                         b.has(AFTER) ? OptionalLong.of(b.count(AFTER, 0)) : OptionalLong.empty(),
+                        b.has(BEFORE) ? OptionalLong.of(b.count(BEFORE, 0)) : OptionalLong.empty(),
                         b.count(LIMIT, DEFAULT_FETCH_LIMIT));
             }
             default -> throw new ProtocolException("unknown request '" + name + "'; expected one of " + REQUESTS);
@@ -231,9 +263,9 @@ public final class Codec {
     private static FromServer reply(String name, JsonParser p) throws IOException, ProtocolException {
         return switch (name) {
             case "Message" -> {
-                Body b = body(name, p, GROUP_NAME, MESSAGE, FROM, SEQ);
+                Body b = body(name, p, GROUP_NAME, MESSAGE, FROM, SEQ, TS);
                 yield new FromServer.Message(b.string(GROUP_NAME), b.string(MESSAGE),
-                        b.has(FROM) ? b.string(FROM) : null, b.count(SEQ, 0));
+                        b.has(FROM) ? b.string(FROM) : null, b.count(SEQ, 0), b.count(TS, 0));
             }
             case "Error" -> {
                 if (p.currentToken() != JsonToken.VALUE_STRING) {
@@ -242,8 +274,18 @@ public final class Codec {
                 yield new FromServer.Error(text(p));
             }
             case "Welcome" -> {
-                Body b = body(name, p, NAME, SERVER);
-                yield new FromServer.Welcome(b.string(NAME), b.string(SERVER));
+                Body b = body(name, p, NAME, SERVER, EPOCH);
+                yield new FromServer.Welcome(b.string(NAME), b.string(SERVER), b.has(EPOCH) ? b.string(EPOCH) : null);
+            }
+            case "Posted" -> {
+                Body b = body(name, p, GROUP_NAME, ID, SEQ_REQUIRED, TS_REQUIRED);
+                yield new FromServer.Posted(b.string(GROUP_NAME), b.string(ID), b.count(SEQ_REQUIRED, 0),
+                        b.count(TS_REQUIRED, 0));
+            }
+            case "Fetched" -> {
+                Body b = body(name, p, GROUP_NAME, COUNT, OLDEST, NEWEST);
+                yield new FromServer.Fetched(b.string(GROUP_NAME), b.count(COUNT, 0), b.count(OLDEST, 0),
+                        b.count(NEWEST, 0));
             }
             case "Groups" -> new FromServer.Groups(groups(p));
             case "Members" -> {
@@ -285,6 +327,23 @@ public final class Codec {
         return limit;
     }
 
+    /** The longest post id a client may give. */
+    public static final int MAX_ID_CHARS = 64;
+
+    /** A post's id as given: 1 to {@link #MAX_ID_CHARS} printable ASCII characters (space to tilde). */
+    private static String postId(String id) throws ProtocolException {
+        boolean ok = !id.isEmpty() && id.length() <= MAX_ID_CHARS;
+        for (int i = 0; ok && i < id.length(); i++) {
+            char c = id.charAt(i);
+            ok = c >= 0x20 && c <= 0x7E;
+        }
+        if (!ok) {
+            throw new ProtocolException("field 'id' of Post must be 1 to " + MAX_ID_CHARS
+                    + " printable ASCII characters");
+        }
+        return id;
+    }
+
     private enum Kind { STRING, COUNT, STRINGS, BOOLEAN }
 
     /** A field a packet body may carry; {@code required} fields are reported when missing. */
@@ -299,6 +358,14 @@ public final class Codec {
     private static final Field SEQ = new Field("seq", Kind.COUNT, false);
     private static final Field HISTORY = new Field("history", Kind.COUNT, false);
     private static final Field AFTER = new Field("after", Kind.COUNT, false);
+    private static final Field BEFORE = new Field("before", Kind.COUNT, false);
+    private static final Field ID = new Field("id", Kind.STRING, false);
+    private static final Field TS = new Field("ts", Kind.COUNT, false);
+    private static final Field SEQ_REQUIRED = new Field("seq", Kind.COUNT, true);
+    private static final Field TS_REQUIRED = new Field("ts", Kind.COUNT, true);
+    private static final Field EPOCH = new Field("epoch", Kind.STRING, false);
+    private static final Field OLDEST = new Field("oldest", Kind.COUNT, true);
+    private static final Field NEWEST = new Field("newest", Kind.COUNT, true);
     private static final Field LIMIT = new Field("limit", Kind.COUNT, false);
     /** The name a page of List or Members starts after. */
     private static final Field AFTER_NAME = new Field("after", Kind.STRING, false);

@@ -29,8 +29,17 @@ public sealed interface FromClient {
         }
     }
 
-    /** Send a message to every current member of a group. */
-    record Post(String groupName, String message) implements FromClient {}
+    /**
+     * Send a message to every current member of a group. {@code id} (an extension; null in the
+     * book's form) is the client's name for this post, 1 to 64 printable ASCII characters: the
+     * server answers {@link FromServer.Posted} once the post is durable, and the same group and id
+     * again within the dedup window is not delivered twice but answered the same way.
+     */
+    record Post(String groupName, String message, String id) implements FromClient {
+        public Post(String groupName, String message) {
+            this(groupName, message, null);
+        }
+    }
 
     /** Opt into the extended protocol under a name. */
     record Hello(String name) implements FromClient {}
@@ -70,8 +79,13 @@ public sealed interface FromClient {
     }
 
     /**
-     * Ask for retained messages of a group: those with {@code seq > after}, oldest first, at most
-     * {@code limit}; without {@code after}, the newest {@code limit}.
+     * Ask for retained messages of a group, oldest first, at most {@code limit}: those with
+     * {@code seq > after}; or the newest {@code limit} with {@code seq < before}; or, with neither,
+     * the newest {@code limit}. {@code after} and {@code before} never come together.
      */
-    record Fetch(String groupName, OptionalLong after, long limit) implements FromClient {}
+    record Fetch(String groupName, OptionalLong after, OptionalLong before, long limit) implements FromClient {
+        public Fetch(String groupName, OptionalLong after, long limit) {
+            this(groupName, after, OptionalLong.empty(), limit);
+        }
+    }
 }

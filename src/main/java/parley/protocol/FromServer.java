@@ -9,21 +9,47 @@ import java.util.List;
 public sealed interface FromServer {
 
     /**
-     * A message posted to a group. {@code from} and {@code seq} are extensions: absent (null and
-     * 0) in the book's form; for a Hello'd client {@code seq} is the message's number in its group
-     * and {@code from} the poster's name, absent if the poster never said Hello.
+     * A message posted to a group. {@code from}, {@code seq} and {@code ts} are extensions: absent
+     * (null, 0 and 0) in the book's form; for a Hello'd client {@code seq} is the message's number
+     * in its group (comparable within one store epoch), {@code from} the poster's name, absent if the
+     * poster never said Hello, and {@code ts} the server's time when it accepted the post, in
+     * milliseconds since the Unix epoch.
      */
-    record Message(String groupName, String message, String from, long seq) implements FromServer {
+    record Message(String groupName, String message, String from, long seq, long ts) implements FromServer {
         public Message(String groupName, String message) {
-            this(groupName, message, null, 0);
+            this(groupName, message, null, 0, 0);
+        }
+
+        public Message(String groupName, String message, String from, long seq) {
+            this(groupName, message, from, seq, 0);
         }
     }
 
     /** Anything the server wants to tell the client in words: a failed request, a lag notice. */
     record Error(String text) implements FromServer {}
 
-    /** The answer to Hello. */
-    record Welcome(String name, String server) implements FromServer {}
+    /**
+     * The answer to Hello. {@code epoch} (null when the server does not say) names the store the
+     * seqs come from: it changes only when the store is new, and seqs compare only within one.
+     */
+    record Welcome(String name, String server, String epoch) implements FromServer {
+        public Welcome(String name, String server) {
+            this(name, server, null);
+        }
+    }
+
+    /**
+     * The answer to a Post that carried an {@code id}: the post is durable under the server's sync
+     * policy (or, without a store, in the group's ring), numbered {@code seq}, accepted at {@code ts}.
+     */
+    record Posted(String groupName, String id, long seq, long ts) implements FromServer {}
+
+    /**
+     * The end of a Fetch (or of a Join's history) on a Hello'd connection: {@code count} messages
+     * were sent; {@code oldest} and {@code newest} are the oldest and newest seq the group retains
+     * (both 0 when it retains none), so a client paging back knows when to stop.
+     */
+    record Fetched(String groupName, long count, long oldest, long newest) implements FromServer {}
 
     /** The answer to List. */
     record Groups(List<GroupInfo> groups) implements FromServer {}

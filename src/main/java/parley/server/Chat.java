@@ -45,10 +45,10 @@ public final class Chat implements AutoCloseable {
      */
     private volatile java.util.function.IntSupplier refit;
 
-    private Chat(ServerConfig config, GroupBus bus, AuthTokens auth) {
+    private Chat(ServerConfig config, GroupBus bus, Store store, AuthTokens auth) {
         this.config = config;
         this.budgets = Budgets.of(config.maxMemoryBytes());
-        this.groups = new GroupTable(config, bus, budgets.rings());
+        this.groups = new GroupTable(config, bus, store, budgets.rings());
         this.auth = auth;
         this.maxConnections = config.maxConnections();
     }
@@ -61,7 +61,12 @@ public final class Chat implements AutoCloseable {
      * @param auth makes every session authenticate first, over every transport; null for none
      */
     public static Chat start(ServerConfig config, GroupBus bus, AuthTokens auth) {
-        Chat chat = new Chat(config, bus, auth);
+        return start(config, bus, Store.NONE, auth);
+    }
+
+    /** As {@link #start(ServerConfig, GroupBus, AuthTokens)}, keeping messages in {@code store}, which the chat closes when it stops. */
+    public static Chat start(ServerConfig config, GroupBus bus, Store store, AuthTokens auth) {
+        Chat chat = new Chat(config, bus, store, auth);
         bus.start(chat.groups, chat::noticeAll);
         Thread.ofVirtual().name("parley-housekeeping").start(chat::housekeeping);
         return chat;
@@ -266,6 +271,7 @@ public final class Chat implements AutoCloseable {
         }
         groups.close();
         groups.bus().close();
+        groups.store().close(); // after every session has ended: nothing more is appended
     }
 
     public boolean isStopping() {

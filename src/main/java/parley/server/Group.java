@@ -101,9 +101,14 @@ public final class Group {
      * each message once, in its order, one at a time.
      */
     public void deliver(String message, String from, long seq) {
+        deliver(message, from, seq, 0);
+    }
+
+    /** As {@link #deliver(String, String, long)}, with the bus's time for the message ({@code ts}, ms since 1970). */
+    public void deliver(String message, String from, long seq, long ts) {
         // The stream has it already, so a message the rings budget cannot hold still takes its
         // place: dropped at once, every member is told it missed it.
-        channel.sendOrDrop(new Posted(name, message, from, seq));
+        channel.sendOrDrop(new Posted(name, message, from, seq, ts));
     }
 
     /** The group is gone from the table: its ring gives back everything it held to the budget. */

@@ -56,6 +56,39 @@ public interface GroupBus extends AutoCloseable {
         throw new UnsupportedOperationException("groups are not shared: a post goes straight into its ring");
     }
 
+    /** What the author of a post with an id hears once the bus has it durably, or cannot; from any thread. */
+    interface PostAck {
+        /** The bus numbered the post {@code seq} at {@code ts} (ms since 1970) and keeps it. */
+        void posted(long seq, long ts);
+
+        /** The bus could not take the post; {@code why} goes to the client as an Error. */
+        void failed(String why);
+    }
+
+    /**
+     * As {@link #post(Group, String, String, String, Consumer)}, for a post with the client's
+     * {@code id}: the bus deduplicates it (a post with the same group and id within its duplicate
+     * window lands once) and tells {@code ack} when it is durable, with its seq and time (the
+     * same for a duplicate). A bus without ids ignores them and acknowledges nothing.
+     */
+    default String post(Group group, String groupName, String message, String from, String id, PostAck ack,
+            Consumer<String> errors) {
+        return post(group, groupName, message, from, errors);
+    }
+
+    /** The epoch of the bus's seqs (kept where every node reads the same one), or null to use the store's. */
+    default String epoch() {
+        return null;
+    }
+
+    /**
+     * The oldest and newest seq the bus retains for the group, for a Fetched summary; null means
+     * "ask the local ring and store".
+     */
+    default long[] retained(String groupName) throws Refused {
+        return null;
+    }
+
     /**
      * A group has just been created on this node (its first member is joining). The bus may load
      * the group's earlier messages into its ring; until {@link #ready} says so, its joiners wait.
@@ -97,6 +130,15 @@ public interface GroupBus extends AutoCloseable {
      */
     default boolean fetch(Group group, String groupName, long after, long limit, FetchSink sink) throws Refused {
         return false;
+    }
+
+    /**
+     * As {@link #fetch(Group, String, long, long, FetchSink)}, with {@code before} (or -1): then
+     * the newest {@code limit} messages with seq below it, still oldest first.
+     */
+    default boolean fetch(Group group, String groupName, long after, long before, long limit, FetchSink sink)
+            throws Refused {
+        return before < 0 && fetch(group, groupName, after, limit, sink);
     }
 
     @Override

@@ -34,6 +34,8 @@ public final class GroupTable {
     private final ConcurrentSkipListSet<String> names = new ConcurrentSkipListSet<>();
     private final ServerConfig config;
     private final GroupBus bus;
+    /** Where this node's messages outlive the process, or {@link Store#NONE}. */
+    private final Store store;
     /** Paces the wakes of every group's members (see ServerConfig#coalesce); closed with the table. */
     private final Coalescer coalescer;
     private final long lingerNanos;
@@ -58,8 +60,17 @@ public final class GroupTable {
 
     /** @param rings the server-wide rings budget every group's ring draws from, or null for none */
     public GroupTable(ServerConfig config, GroupBus bus, MemoryBudget rings) {
+        this(config, bus, Store.NONE, rings);
+    }
+
+    /**
+     * @param store where messages outlive the process ({@link Store#NONE}: nowhere)
+     * @param rings the server-wide rings budget every group's ring draws from, or null for none
+     */
+    public GroupTable(ServerConfig config, GroupBus bus, Store store, MemoryBudget rings) {
         this.config = config;
         this.bus = bus;
+        this.store = store;
         this.rings = rings;
         this.coalescer = new Coalescer(config.coalesce());
         this.lingerNanos = config.groupLinger().toNanos();
@@ -73,6 +84,11 @@ public final class GroupTable {
     /** Where posts go: {@link GroupBus#LOCAL}, or a bus that shares groups with other nodes. */
     public GroupBus bus() {
         return bus;
+    }
+
+    /** Where messages outlive the process: {@link Store#NONE} without a store. */
+    public Store store() {
+        return store;
     }
 
     /** How long a joiner waits for a cluster bus to load a new group's earlier messages. */

@@ -18,16 +18,24 @@ final class Posted {
     /** Racy single-check cache: two writers build identical bytes, so either result is fine. */
     private byte[] extended;
 
+    /** The server's time when it accepted the post, ms since 1970. */
+    private final long ts;
+
     Posted(String group, String message, String from) {
-        this(group, message, from, 0);
+        this(group, message, from, 0, System.currentTimeMillis());
     }
 
-    Posted(String group, String message, String from, long seq) {
+    Posted(String group, String message, String from, long seq, long ts) {
         this.group = group;
         this.message = message;
         this.from = from;
         this.seq = seq;
+        this.ts = ts;
         this.line = Codec.encodeMessage(group, message);
+    }
+
+    long ts() {
+        return ts;
     }
 
     String message() {
@@ -55,7 +63,7 @@ final class Posted {
     byte[] extendedLine(long ringSeq) {
         byte[] e = extended;
         if (e == null) {
-            e = Codec.encodeMessage(group, message, from, wireSeq(ringSeq));
+            e = Codec.encodeMessage(group, message, from, wireSeq(ringSeq), ts);
             extended = e;
         }
         return e;
@@ -73,6 +81,6 @@ final class Posted {
         return (int) Math.min(Integer.MAX_VALUE, w);
     }
 
-    /** Posted, its ring entry, two byte arrays' headers, the text's string and array, the extended line's own fields. */
-    private static final int OBJECTS = 48 + 24 + 2 * 16 + 24 + 16 + 64;
+    /** Posted, its ring entry, two byte arrays' headers, the text's string and array, the extended line's own fields (from, seq, ts). */
+    private static final int OBJECTS = 48 + 24 + 2 * 16 + 24 + 16 + 96;
 }

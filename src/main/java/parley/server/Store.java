@@ -1,0 +1,112 @@
+package parley.server;
+
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The memory behind the rings: where a single node keeps its groups' messages so that they
+ * outlive the process (the SQLite store of {@code parley.store}), or nowhere ({@link #NONE}, for
+ * {@code --data none}). The ring stays the live path: a post is in its group's ring before the
+ * store sees it, and the store's one writer persists posts in batches off that path.
+ *
+ * <p>Threads: {@link #append} and {@link #afterQueued} on readers (they may wait while the
+ * writer's queue is full: that is how TCP pushes back on a poster the disk cannot keep up with);
+ * {@link #load}, {@link #read}, {@link #retained} and {@link #groupsAfter} on readers or joiners,
+ * reading the disk; acknowledgements run on the writer's thread and must not block.
+ */
+public interface Store extends AutoCloseable {
+
+    /** No store: nothing outlives the process, and every method answers as for an empty store. */
+    Store NONE = new Store() {};
+
+    /** Whether messages outlive the process. */
+    default boolean persistent() {
+        return false;
+    }
+
+    /**
+     * The store's epoch: a name that changes only when the store is new (its first start, or a
+     * corrupt file replaced), so a seq compares only with seqs of the same epoch. Null without a store.
+     */
+    default String epoch() {
+        return null;
+    }
+
+    /** One stored message: its seq in its group, the server's time of the post (ms since 1970), its poster (or null) and text. */
+    record StoredMessage(long seq, long ts, String from, String text) {}
+
+    /** A post id the store still remembers, with the seq and time its post was given. */
+    record StoredId(String id, long seq, long ts) {}
+
+    /**
+     * What the store holds of a group when this node loads it into memory: numbering resumes after
+     * {@code lastSeq} (already past every seq that may have been delivered before an unclean
+     * stop); {@code recent} are its newest stored messages, oldest first; {@code ids} the post ids
+     * of its posts within the dedup window.
+     */
+    record GroupState(long lastSeq, List<StoredMessage> recent, List<StoredId> ids) {
+        public static final GroupState EMPTY = new GroupState(0, List.of(), List.of());
+    }
+
+    /**
+     * Reads a group's state for loading into memory: at most {@code recent} of its newest messages
+     * and the ids of posts newer than {@code idsSince} (ms since 1970). A group the store has never
+     * seen gets a state with no messages whose {@code lastSeq} is where a new group's numbering
+     * starts (0 unless an unclean stop left seqs that may have been used).
+     */
+    default GroupState load(String group, int recent, long idsSince) {
+        return GroupState.EMPTY;
+    }
+
+    /** Whether the store retains messages of {@code group} (a group that exists without members). */
+    default boolean exists(String group) {
+        return false;
+    }
+
+    /** What a post's author is told once the store has its post, or cannot. Called on the writer's thread; must not block. */
+    interface Ack {
+        /** The post is committed under the sync policy. */
+        void stored();
+
+        /** The post could not be stored; {@code why} is said to the client as an Error. */
+        void failed(String why);
+    }
+
+    /**
+     * Queues a post for the writer, which commits it in a batch. Waits while the writer's queue is
+     * full. {@code id} is the client's post id or null; {@code ack} (or null) hears when it is
+     * committed. Without a store, {@code ack} is told at once.
+     */
+    default void append(String group, long seq, long ts, String from, String text, String id, Ack ack)
+            throws InterruptedException {
+        if (ack != null) ack.stored();
+    }
+
+    /** Tells {@code ack} once everything queued before it is committed (a resent post's answer). */
+    default void afterQueued(Ack ack) throws InterruptedException {
+        ack.stored();
+    }
+
+    /**
+     * Reads stored messages of {@code group} with {@code after < seq < before}, oldest first, at
+     * most {@code limit}: the oldest such if {@code newest} is false, else the newest such. Hands
+     * each to {@code sink} as read and stops at the first it refuses. Returns how many it handed.
+     */
+    default int read(String group, long after, long before, int limit, boolean newest, Predicate<StoredMessage> sink) {
+        return 0;
+    }
+
+    /** The oldest and newest seq the store retains for {@code group}, or {0, 0}. */
+    default long[] retained(String group) {
+        return new long[] {0, 0};
+    }
+
+    /** Up to {@code limit} names of groups with retained messages, in order, after {@code after} (null: from the first). */
+    default List<String> groupsAfter(String after, int limit) {
+        return List.of();
+    }
+
+    /** Commits what is queued and closes; marks a clean stop, so numbering resumes without a gap. */
+    @Override
+    default void close() {}
+}
