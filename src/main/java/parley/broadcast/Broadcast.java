@@ -216,8 +216,26 @@ public final class Broadcast<T> {
      * are already reading as soon as this returns, woken or not.
      */
     public Sent sendLeavingQuietWake(T value) {
-        long r = send(value, true, false);
-        return r == -1 ? Sent.REFUSED : r == FULL ? Sent.FULL : r < 0 ? Sent.QUIET : Sent.WOKEN;
+        return sent(sendNumbered(value));
+    }
+
+    /**
+     * As {@link #sendLeavingQuietWake}, telling also the sequence number the value took, both in
+     * one {@code long} (no allocation on the post path): read them with {@link #sent(long)} and
+     * {@link #seqOf(long)}.
+     */
+    public long sendNumbered(T value) {
+        return send(value, true, false);
+    }
+
+    /** What a {@link #sendNumbered} did. */
+    public static Sent sent(long numbered) {
+        return numbered == -1 ? Sent.REFUSED : numbered == FULL ? Sent.FULL : numbered < 0 ? Sent.QUIET : Sent.WOKEN;
+    }
+
+    /** The sequence number a {@link #sendNumbered} gave its value; only for {@link Sent#QUIET} or {@link Sent#WOKEN}. */
+    public static long seqOf(long numbered) {
+        return numbered & Long.MAX_VALUE;
     }
 
     /**

@@ -175,6 +175,10 @@ enum ServerOption {
             set(ServerConfig.Builder::lineTimeout),
             "longest a request line may take to arrive whole (an unfinished line holds memory)", null,
             "Error, then close"),
+    DEDUP_WINDOW("dedup-window", "DURATION", Kind.DURATION, ServerConfig::dedupWindow,
+            set(ServerConfig.Builder::dedupWindow),
+            "how long a post's id is remembered: a Post with the same group and id again within it is not "
+                    + "delivered twice and gets the first one's Posted", null, "the first post's Posted"),
 
     // ------------------------------------------------------------------ operations
     HTTP("http", "ADDRESS", Kind.TEXT, null, null,

@@ -30,6 +30,7 @@ import parley.server.Metrics;
  * parley_connections_idle                 gauge   connections waiting for input without a reader thread
  * parley_groups, parley_members           gauge   groups, and memberships over all groups
  * parley_posts_total                      counter posts accepted and sent to a group
+ * parley_posts_resent_total               counter posts whose id was seen within the dedup window (not delivered again)
  * parley_deliveries_total                 counter group messages written to members
  * parley_writes_total                     counter write batches (deliveries / writes = coalescing)
  * parley_received_bytes_total             counter request bytes read
@@ -98,6 +99,8 @@ final class MetricsRoutes implements HttpFrontend.Routes {
         counter(r, "parley.connections.opened", null, "connections accepted, refused ones included", m,
                 Metrics::connectionsOpened);
         counter(r, "parley.posts", null, "posts accepted and sent to a group", m, Metrics::postsIn);
+        counter(r, "parley.posts.resent", null, "posts whose id was seen within the dedup window, not delivered again",
+                m, Metrics::postsResent);
         counter(r, "parley.deliveries", null, "group messages written to members", m, Metrics::deliveries);
         counter(r, "parley.writes", null, "write batches handed to transports", m, Metrics::writes);
         counter(r, "parley.received", "bytes", "request bytes read", m, Metrics::bytesIn);

@@ -74,7 +74,8 @@ final class Drain {
             for (int i = 0; i < r.subs().length; i++) {
                 group(r.subs()[i], r.upTo()[i], Integer.MAX_VALUE, out);
             }
-            out.put(r.line());
+            if (r.release() != null) r.release().held = false;
+            else out.put(r.line());
             any = true;
         }
         if (any) replies.drained();
@@ -86,6 +87,7 @@ final class Drain {
      * before a closing connection's stop point). Returns true if it put anything.
      */
     private boolean group(Outbound.Sub s, long upTo, int max, Batch out) throws IOException {
+        if (s.held) return false; // its earlier history is still queued as replies
         Receiver<Posted> rx = s.membership.receiver();
         long stop = Math.min(upTo, s.stopAt);
         for (int k = 0; k < max; k++) {

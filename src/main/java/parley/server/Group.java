@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import parley.broadcast.Broadcast;
 import parley.broadcast.Coalescer;
 import parley.broadcast.Entry;
@@ -20,18 +22,39 @@ public final class Group {
      */
     volatile long emptySince;
 
+    /**
+     * The wire seq of the ring's sequence -1: the group's numbering when it was loaded (0 for a
+     * group new to this node without a store), so that the ring's sequence {@code s} is wire seq
+     * {@code s + 1 + base} for every post numbered here.
+     */
+    private final long base;
+    /** The ids of this group's recent posts, for deduplication. */
+    private final PostIds ids;
+    /** Posts handed to the store and not yet settled: the group must not leave memory while any are. */
+    private final AtomicInteger unstored = new AtomicInteger();
+
     /** A group whose ring draws from no budget (tests). */
     Group(String name, ServerConfig config, Coalescer coalescer) {
-        this(name, config, coalescer, null);
+        this(name, config, coalescer, null, Store.GroupState.EMPTY, new PostIds(new AtomicLong(), Long.MAX_VALUE));
     }
 
     /**
      * @param rings the server-wide budget every ring reserves its messages' memory from, or null
+     * @param state what the store holds of the group: its numbering, its newest messages (put in
+     *              the ring, oldest first, as history) and the ids of its recent posts
+     * @param ids   where the group remembers its posts' ids
      */
-    Group(String name, ServerConfig config, Coalescer coalescer, MemoryBudget rings) {
+    Group(String name, ServerConfig config, Coalescer coalescer, MemoryBudget rings, Store.GroupState state,
+            PostIds ids) {
         this.name = name;
         this.channel = new Broadcast<>(config.groupCapacity(), config.groupCapacityBytes(),
                 config.historyMessages(), config.historyBytes(), Posted::weight, rings, coalescer);
+        this.ids = ids;
+        for (Store.StoredMessage m : state.recent()) {
+            channel.sendOrDrop(new Posted(name, m.text(), m.from(), m.seq(), m.ts()));
+        }
+        this.base = state.lastSeq() - channel.tail();
+        for (Store.StoredId id : state.ids()) ids.remember(id.id(), id.seq(), id.ts());
     }
 
     public String name() {
@@ -55,6 +78,26 @@ public final class Group {
 
     Broadcast<Posted> channel() {
         return channel;
+    }
+
+    PostIds ids() {
+        return ids;
+    }
+
+    AtomicInteger unstored() {
+        return unstored;
+    }
+
+    /** The wire seq of the post the ring numbered {@code ringSeq}. */
+    long wireSeq(long ringSeq) {
+        return ringSeq + 1 + base;
+    }
+
+    /** The newest wire seq this group has given (or was loaded with), 0 if none. */
+    public long lastSeq() {
+        long tail = channel.tail();
+        Entry<Posted> e = tail > 0 ? channel.get(tail - 1) : null;
+        return e != null ? e.value().wireSeq(e.seq()) : tail + base;
     }
 
     void added(Session c) {
@@ -95,6 +138,14 @@ public final class Group {
     }
 
     /**
+     * As {@link #post(String, String)}, accepted at {@code ts}; returns what the ring did and the
+     * sequence it gave, as {@link Broadcast#sendNumbered} does (its wire seq is {@link #wireSeq}).
+     */
+    long postNumbered(String message, String from, long ts) {
+        return channel.sendNumbered(new Posted(name, message, from, 0, base, ts));
+    }
+
+    /**
      * Delivers a message that a cluster bus numbered {@code seq}: encodes it once and hands it to
      * every member, never waiting for one. The bus's thread fans out to many groups, so it never
      * writes to a member itself: the ring wakes the members' writer threads. The bus delivers
@@ -116,6 +167,13 @@ public final class Group {
         channel.discard();
     }
 
+    /** The wire seq of the newest message this node holds, or 0 if none. */
+    public long newestHeldSeq() {
+        long tail = channel.tail();
+        Entry<Posted> e = tail > channel.retainedFrom() ? channel.get(tail - 1) : null;
+        return e == null ? 0 : e.value().wireSeq(e.seq());
+    }
+
     /** The wire seq of the oldest message this node holds for history, or 0 if none. */
     public long oldestHeldSeq() {
         long from = channel.retainedFrom();
@@ -128,30 +186,35 @@ public final class Group {
      * {@code limit} when {@code after} is negative.
      */
     List<Entry<Posted>> history(long after, long limit) {
+        return after < 0 ? history(-1, Long.MAX_VALUE, limit, true) : history(after, Long.MAX_VALUE, limit, false);
+    }
+
+    /**
+     * Held messages with {@code after < wire seq < before}, oldest first, at most {@code limit}:
+     * the oldest such, or the newest such if {@code newest}. Wire seqs only increase along the
+     * ring (gaps are allowed), so both ends are found by search.
+     */
+    List<Entry<Posted>> history(long after, long before, long limit, boolean newest) {
         long tail = channel.tail();
-        long from = after < 0 ? tail - limit : firstAfter(after, tail);
-        from = Math.max(from, channel.retainedFrom());
+        long lo = firstAbove(after, tail);
+        long hi = firstAbove(before - 1, tail);
+        if (newest) lo = Math.max(lo, hi - limit);
         List<Entry<Posted>> out = new ArrayList<>();
-        for (long s = from; s < tail && out.size() < limit; s++) {
+        for (long s = lo; s < hi && out.size() < limit; s++) {
             Entry<Posted> e = channel.get(s);
             if (e != null) out.add(e);
         }
         return out;
     }
 
-    /**
-     * The ring sequence of the first held message with wire seq above {@code after}. Locally the
-     * wire seq is the ring sequence + 1; a cluster bus's seqs only increase, so search for it.
-     */
-    private long firstAfter(long after, long tail) {
+    /** The ring sequence of the first held message with wire seq above {@code seq} ({@code tail} if none). */
+    private long firstAbove(long seq, long tail) {
         long lo = channel.retainedFrom();
         long hi = tail;
-        Entry<Posted> last = hi > lo ? channel.get(hi - 1) : null;
-        if (last == null || last.value().wireSeq(last.seq()) == last.seq() + 1) return after;
         while (lo < hi) {
             long mid = (lo + hi) >>> 1;
             Entry<Posted> e = channel.get(mid);
-            if (e == null || e.value().wireSeq(e.seq()) <= after) lo = mid + 1; // null: trimmed, older
+            if (e == null || e.value().wireSeq(e.seq()) <= seq) lo = mid + 1; // null: trimmed, older
             else hi = mid;
         }
         return lo;

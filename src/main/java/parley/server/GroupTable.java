@@ -49,6 +49,11 @@ public final class GroupTable {
     private final ConcurrentHashMap<Group, Integer> joining = new ConcurrentHashMap<>();
     /** What every group's ring reserves its messages' memory from, or null for no bound. */
     private final MemoryBudget rings;
+    /** How long a group without members stays in memory when a store keeps it. */
+    static final java.time.Duration STORED_LINGER = java.time.Duration.ofSeconds(60);
+    /** Post ids every group remembers, together; at most {@link #idsCap}. */
+    private final java.util.concurrent.atomic.AtomicLong remembered = new java.util.concurrent.atomic.AtomicLong();
+    private final long idsCap;
 
     public GroupTable(ServerConfig config) {
         this(config, GroupBus.LOCAL);
@@ -73,7 +78,14 @@ public final class GroupTable {
         this.store = store;
         this.rings = rings;
         this.coalescer = new Coalescer(config.coalesce());
-        this.lingerNanos = config.groupLinger().toNanos();
+        // With a store a group outlives its members there; memory keeps the recently used ones a
+        // while (at most MAX_LINGERING), so a conversation that pauses is not read back at once.
+        this.lingerNanos = store.persistent()
+                ? Math.max(config.groupLinger().toNanos(), STORED_LINGER.toNanos())
+                : config.groupLinger().toNanos();
+        // Each remembered post id costs about 256 bytes (its claim, the map's node, the id): the
+        // ids of every group together take at most a 64th of the memory budget.
+        this.idsCap = Math.max(10_000, config.maxMemoryBytes() / 64 / 256);
     }
 
     /** Stops the wake pacing's timer thread (running any wake still pending); the bus is the server's to close. */
@@ -149,10 +161,42 @@ public final class GroupTable {
     }
 
     private Group create(String name) {
-        Group g = new Group(name, config, coalescer, rings);
+        Store.GroupState state = Store.GroupState.EMPTY;
+        if (store.persistent()) {
+            long idsSince = System.currentTimeMillis() - config.dedupWindow().toMillis();
+            state = store.load(name, config.groupCapacity(), idsSince);
+        }
+        Group g = new Group(name, config, coalescer, rings, state, new PostIds(remembered, idsCap));
         names.add(name); // under the entry's lock (create runs inside compute)
         bus.created(g);
         return g;
+    }
+
+    /**
+     * The named group: this node's, or one the store keeps (loaded into memory now, without
+     * members, to linger as any emptied group does); null if neither has it.
+     */
+    Group find(String name) {
+        Group g = groups.get(name);
+        if (g != null || !store.persistent() || !store.exists(name)) return g;
+        return groups.compute(name, (n, old) -> {
+            if (old != null) return old;
+            Group loaded = create(n);
+            lingering.incrementAndGet();
+            loaded.emptySince = System.nanoTime() | 1;
+            return loaded;
+        });
+    }
+
+    /** The epoch seqs belong to: the bus's if it keeps one, else the store's, else null. */
+    public String epoch() {
+        String e = bus.epoch();
+        return e != null ? e : store.epoch();
+    }
+
+    /** Post ids remembered by every group together, for deduplication. */
+    public long rememberedIds() {
+        return remembered.get();
     }
 
     /** Under the name's entry lock: a lingering group that gets a member is no longer lingering. */
@@ -175,11 +219,16 @@ public final class GroupTable {
             g.removed(member);
             m.receiver().close();
             if (g.members() > 0 || joining.containsKey(g)) return g;
-            if (lingerNanos > 0 && lingering.incrementAndGet() <= MAX_LINGERING) {
-                g.emptySince = System.nanoTime() | 1;
-                return g;
+            // Posts still on their way to the store keep it, over the cap if need be: a reload now
+            // would number on from the store's last seq and give a delivered seq again.
+            boolean unstored = g.unstored().get() > 0;
+            if (lingerNanos > 0 || unstored) {
+                if (lingering.incrementAndGet() <= MAX_LINGERING || unstored) {
+                    g.emptySince = System.nanoTime() | 1;
+                    return g;
+                }
+                lingering.decrementAndGet();
             }
-            if (lingerNanos > 0) lingering.decrementAndGet();
             gone[0] = true;
             names.remove(n);
             return null;
@@ -190,12 +239,17 @@ public final class GroupTable {
 
     /** Housekeeping: removes the groups that have had no member for the linger. */
     void expire(long now) {
+        long idsBefore = System.currentTimeMillis() - config.dedupWindow().toMillis();
+        if (remembered.get() > 0) {
+            for (Group group : groups.values()) group.ids().expire(idsBefore);
+        }
         if (lingering.get() == 0) return;
         for (Group group : groups.values()) {
             if (group.emptySince == 0) continue; // a racy read: the decision below is taken under the lock
             boolean[] gone = new boolean[1];
             groups.computeIfPresent(group.name(), (n, g) -> {
-                if (g != group || g.emptySince == 0 || now - g.emptySince < lingerNanos) return g;
+                if (g != group || g.emptySince == 0 || now - g.emptySince < lingerNanos
+                        || g.unstored().get() > 0) return g;
                 lingering.decrementAndGet();
                 gone[0] = true;
                 names.remove(n);
@@ -211,6 +265,7 @@ public final class GroupTable {
     }
 
     private void removed(Group g) {
+        g.ids().clear();
         bus.removed(g);
         g.discard(); // its history goes with it: the rings budget gets its memory back
     }

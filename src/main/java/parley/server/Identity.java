@@ -115,7 +115,7 @@ final class Identity {
 
     private void welcome(String who) {
         session.outbound().useExtendedProtocol();
-        session.reply(Codec.encode(new FromServer.Welcome(who, "parley " + Version.current())));
+        session.reply(Codec.encode(new FromServer.Welcome(who, "parley " + Version.current(), session.groups().epoch())));
     }
 
     /** Gives up the name, when the session ends. */

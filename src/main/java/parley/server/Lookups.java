@@ -41,22 +41,38 @@ final class Lookups {
         GroupTable table = session.groups();
         long bytes = 0;
         boolean more = false;
-        for (String name : table.namesAfter(request.after())) {
+        for (String name : names(table, request.after(), limit)) {
             Group g = table.get(name);
-            if (g == null) continue; // removed since: skip it
+            if (g == null && !table.store().persistent()) continue; // removed since: skip it
             long size = 32 + 6L * name.length(); // at most, escaped
             if (page.size() == limit || (!page.isEmpty() && bytes + size > maxBytes)) {
                 more = true;
                 break;
             }
             bytes += size;
-            page.add(new FromServer.GroupInfo(name, g.members()));
+            page.add(new FromServer.GroupInfo(name, g == null ? 0 : g.members()));
         }
         session.reply(Codec.encode(new FromServer.Groups(page)));
         if (more || request.paged()) {
             session.reply(Codec.encode(new FromServer.Listed(null, page.size(), more)));
         }
         return null;
+    }
+
+    /**
+     * Group names in order after {@code after}: this node's, merged with those the store keeps
+     * (at most {@code limit + 1} of the store's are read: enough to fill the page and know if
+     * there is more).
+     */
+    private static Iterable<String> names(GroupTable table, String after, int limit) {
+        Iterable<String> memory = table.namesAfter(after);
+        if (!table.store().persistent()) return memory;
+        java.util.TreeSet<String> merged = new java.util.TreeSet<>(table.store().groupsAfter(after, limit + 1));
+        for (String name : memory) {
+            if (merged.size() > limit && name.compareTo(merged.last()) > 0) break;
+            merged.add(name);
+        }
+        return merged;
     }
 
     /** A page of a group's member names after {@code after}, then the summary as for List. */
@@ -93,26 +109,46 @@ final class Lookups {
         return Math.max(4096, Math.min(MAX_PAGE_BYTES, session.config().maxReplyBacklogBytes() / 4));
     }
 
-    /** {@code after} is a wire seq (first message is 1), or -1 for the newest {@code limit}. */
-    static String fetch(Session session, String group, long after, long limit) {
+    /**
+     * A Fetch: {@code after} and {@code before} are wire seqs, or -1 when not given (never both).
+     * Messages come from the bus's retained history in a cluster, else from the ring and the
+     * store; on a Hello'd connection a {@code Fetched} summary ends them.
+     */
+    static String fetch(Session session, String group, long after, long before, long limit) {
         GroupTable groups = session.groups();
-        ServerConfig config = session.config();
-        Group g = groups.get(group);
         GroupBus bus = groups.bus();
+        Group g = bus.sharesGroups() ? groups.get(group) : groups.find(group);
         if (limit < 1) {
             return g == null && !bus.sharesGroups()
                     ? session.noSuchGroup(group) : session.fail(ErrorKind.BAD_REQUEST, "limit must be at least 1");
         }
+        if (bus.sharesGroups()) return fetchFromBus(session, g, group, after, before, limit);
+        if (g == null) return session.noSuchGroup(group);
+        long max = groups.store().persistent() ? limit : Math.min(limit, session.config().historyMessages());
+        long sent = before >= 0 ? History.send(session, g, -1, before, max, true)
+                : after >= 0 ? History.send(session, g, after, Long.MAX_VALUE, max, false)
+                : History.send(session, g, -1, Long.MAX_VALUE, max, true);
+        if (sent >= 0 && session.outbound().extended() && !session.outbound().gone()) {
+            session.reply(History.fetched(session, g, sent));
+        }
+        return null;
+    }
+
+    /** A Fetch served from a cluster bus's retained history (or this node's ring, if the bus says so). */
+    private static String fetchFromBus(Session session, Group g, String group, long after, long before, long limit) {
+        GroupBus bus = session.groups().bus();
         boolean ext = session.outbound().extended();
         MemoryBudget reads = session.chat().budgets().reads();
         String[] error = new String[1];
+        long[] sent = new long[1];
+        long max = Math.min(limit, session.config().historyMessages());
         boolean fromBus;
         try {
             // One message at a time, as the bus reads it: the message in hand (its text and the
             // bytes it was read from) is reserved from the reads budget until its line is queued
             // as a reply, which holds this reader back while the client's backlog is over its
             // limit. The read stops once the client is gone.
-            fromBus = bus.fetch(g, group, after, Math.min(limit, config.historyMessages()), m -> {
+            fromBus = bus.fetch(g, group, after, before, max, m -> {
                 if (session.outbound().gone()) return false;
                 long cost = readCost(m.message());
                 if (!reads.tryReserve(cost)) {
@@ -122,21 +158,26 @@ final class Lookups {
                 }
                 try {
                     session.reply(ext ? Codec.encode(m) : Codec.encodeMessage(m.groupName(), m.message()));
+                    sent[0]++;
                 } finally {
                     reads.release(cost);
                 }
                 return true;
             });
+            if (!fromBus) {
+                if (g == null) return session.noSuchGroup(group);
+                sent[0] = before >= 0 ? History.send(session, g, -1, before, max, true)
+                        : History.send(session, g, after, Long.MAX_VALUE, max, after < 0);
+            }
+            if (error[0] == null && sent[0] >= 0 && ext && !session.outbound().gone()) {
+                long[] r = bus.retained(group);
+                session.reply(r != null ? Codec.encode(new FromServer.Fetched(group, sent[0], r[0], r[1]))
+                        : g != null ? History.fetched(session, g, sent[0])
+                        : Codec.encode(new FromServer.Fetched(group, sent[0], 0, 0)));
+            }
         } catch (GroupBus.Refused e) {
             return e.getMessage();
         }
-        if (fromBus) return error[0];
-        if (g == null) return session.noSuchGroup(group);
-        // The ring's own messages: nothing is copied (they stay counted in the rings budget).
-        for (Entry<Posted> e : g.history(after, Math.min(limit, config.historyMessages()))) {
-            if (session.outbound().gone()) break;
-            session.reply(ext ? e.value().extendedLine(e.seq()) : e.value().line());
-        }
-        return null;
+        return error[0];
     }
 }

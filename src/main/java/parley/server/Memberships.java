@@ -31,10 +31,28 @@ final class Memberships {
                     + "': a connection may belong to at most " + config.maxGroupsPerConnection() + " groups");
         }
         Outbound outbound = session.outbound();
-        Outbound.Sub sub = new Outbound.Sub(session.groups().join(group, session, outbound, history));
+        GroupTable.Membership m = session.groups().join(group, session, outbound, history);
+        // Read before the writer can see the membership: how much history the ring will give.
+        long start = m.receiver().position();
+        long fromRing = m.receiver().channel().tail() - start;
+        boolean older = history > fromRing && session.groups().store().persistent();
+        Outbound.Sub sub = older ? Outbound.Sub.held(m) : new Outbound.Sub(m);
         joined.put(group, sub);
         outbound.add(sub);
+        long sent = fromRing;
+        if (older) {
+            long more = History.send(session, m.group(), -1, firstSeq(m.group(), start), history - fromRing, true);
+            outbound.release(sub); // the ring's history and the live messages follow the store's
+            sent += Math.max(0, more);
+        }
+        if (history > 0 && outbound.extended()) session.reply(History.fetched(session, m.group(), sent));
         return null;
+    }
+
+    /** The wire seq of the message at ring sequence {@code ringSeq}, or of the next post if there is none yet. */
+    private static long firstSeq(Group g, long ringSeq) {
+        parley.broadcast.Entry<Posted> e = g.channel().get(ringSeq);
+        return e != null ? e.value().wireSeq(e.seq()) : g.lastSeq() + 1;
     }
 
     /** Delivery from the group stops at once: the writer stops reading its ring before this returns. */

@@ -77,6 +77,8 @@ public final class Metrics {
 
     private final LongAdder connectionsOpened = new LongAdder();
     private final LongAdder postsIn = new LongAdder();
+    /** Posts whose id was seen within the dedup window: answered, not delivered again. */
+    private final LongAdder postsResent = new LongAdder();
     private final LongAdder deliveries = new LongAdder();
     private final LongAdder writes = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
@@ -101,6 +103,10 @@ public final class Metrics {
 
     void posted() {
         postsIn.increment();
+    }
+
+    void resent() {
+        postsResent.increment();
     }
 
     void bytesIn(long n) {
@@ -157,6 +163,10 @@ public final class Metrics {
     }
 
     /** Posts accepted and sent to a group. */
+    public long postsResent() {
+        return postsResent.sum();
+    }
+
     public long postsIn() {
         return postsIn.sum();
     }

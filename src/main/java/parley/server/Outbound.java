@@ -42,9 +42,21 @@ final class Outbound implements Wakeable {
     static final class Sub {
         final GroupTable.Membership membership;
         volatile long stopAt = Long.MAX_VALUE;
+        /**
+         * Nothing of the group is written while set: its earlier messages, read from the store,
+         * are on their way as replies, and the ring's must follow them (see {@link #release}).
+         */
+        volatile boolean held;
 
         Sub(GroupTable.Membership membership) {
             this.membership = membership;
+        }
+
+        /** A membership whose ring messages wait until {@link Outbound#release}. */
+        static Sub held(GroupTable.Membership membership) {
+            Sub s = new Sub(membership);
+            s.held = true;
+            return s;
         }
     }
 
@@ -96,6 +108,15 @@ final class Outbound implements Wakeable {
             metrics.backlogPaused();
             replies.awaitRoom();
         }
+    }
+
+    /**
+     * Lets a {@linkplain Sub#held held} group go once the writer has written every reply queued
+     * before this call: its ring messages then follow those replies. Any thread; never waits.
+     */
+    void release(Sub sub) {
+        replies.addRelease(sub, subs.now());
+        wake();
     }
 
     /**

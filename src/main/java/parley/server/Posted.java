@@ -12,8 +12,13 @@ final class Posted {
     private final String group;
     private final String message;
     private final String from;
-    /** The wire seq a cluster bus gave this message, or 0: then it is the ring's sequence + 1. */
+    /**
+     * The wire seq this message was given before it reached the ring (by a cluster bus, or by the
+     * store it was loaded from), or 0: then it is the ring's sequence + 1 + {@link #base}.
+     */
     private final long seq;
+    /** The wire seq before the ring's first sequence: the group's numbering when it was loaded from the store. */
+    private final long base;
     private final byte[] line;
     /** Racy single-check cache: two writers build identical bytes, so either result is fine. */
     private byte[] extended;
@@ -21,15 +26,27 @@ final class Posted {
     /** The server's time when it accepted the post, ms since 1970. */
     private final long ts;
 
+    /** A post accepted now, numbered by its ring from 1. */
     Posted(String group, String message, String from) {
-        this(group, message, from, 0, System.currentTimeMillis());
+        this(group, message, from, 0, 0, System.currentTimeMillis());
     }
 
+    /** A message numbered elsewhere ({@code seq}), at {@code ts}. */
     Posted(String group, String message, String from, long seq, long ts) {
+        this(group, message, from, seq, 0, ts);
+    }
+
+    /**
+     * @param seq  its wire seq if given elsewhere, or 0: then its ring numbers it after {@code base}
+     * @param base the wire seq of the ring's sequence -1 (see {@link #base})
+     * @param ts   the server's time of the post, ms since 1970
+     */
+    Posted(String group, String message, String from, long seq, long base, long ts) {
         this.group = group;
         this.message = message;
         this.from = from;
         this.seq = seq;
+        this.base = base;
         this.ts = ts;
         this.line = Codec.encodeMessage(group, message);
     }
@@ -53,12 +70,12 @@ final class Posted {
 
     /** The wire seq of this message when it sits at ring sequence {@code ringSeq}. */
     long wireSeq(long ringSeq) {
-        return seq != 0 ? seq : ringSeq + 1;
+        return seq != 0 ? seq : ringSeq + 1 + base;
     }
 
     /**
-     * The extended bytes for ring sequence {@code ringSeq}; on the wire {@code seq} counts from 1
-     * (or is the cluster bus's number for the message).
+     * The extended bytes for ring sequence {@code ringSeq}; on the wire {@code seq} counts on from
+     * the group's numbering (or is the number a cluster bus or the store gave the message).
      */
     byte[] extendedLine(long ringSeq) {
         byte[] e = extended;

@@ -39,6 +39,15 @@ final class Posting {
      * Returns an error for the client, or null.
      */
     String post(String group, String message, String from, boolean moreLines) {
+        return post(group, message, from, null, moreLines);
+    }
+
+    /**
+     * As {@link #post(String, String, String, boolean)}, for a post that may carry the client's
+     * {@code id} (null if not): the author then hears {@code Posted} once the post is durable, and
+     * a resend of the id within the dedup window is answered the same way without landing again.
+     */
+    String post(String group, String message, String from, String id, boolean moreLines) {
         ServerConfig config = session.config();
         int max = config.maxMessageBytes();
         if (message.length() > max / 3) { // cheap test first: a char is at most 3 UTF-8 bytes
@@ -54,26 +63,109 @@ final class Posting {
                     + config.postBurst() + "); this post was not delivered to '" + group + "'");
         }
         GroupTable groups = session.groups();
-        Group g = groups.get(group);
         GroupBus bus = groups.bus();
-        if (bus.sharesGroups()) {
-            if (busErrors == null) busErrors = text -> session.outbound().notice(Codec.encodeError(text));
-            String error = bus.post(g, group, message, from, busErrors);
-            if (error == null) session.metrics().posted();
-            return error;
-        }
+        if (bus.sharesGroups()) return postToBus(groups.get(group), group, message, from, id);
+        Group g = groups.find(group);
         if (g == null) return session.noSuchGroup(group);
-        Broadcast.Sent sent = g.post(message, from);
+        PostIds.Claim claim = null;
+        if (id != null) {
+            PostIds.Claim fresh = new PostIds.Claim(System.currentTimeMillis());
+            claim = g.ids().claim(id, fresh);
+            if (claim != null && claim != fresh) {
+                answerResend(g, id, claim);
+                return null;
+            }
+        }
+        long ts = System.currentTimeMillis();
+        long numbered = g.postNumbered(message, from, ts);
+        Broadcast.Sent sent = Broadcast.sent(numbered);
         if (sent == Broadcast.Sent.QUIET) {
             if (moreLines) pending().hold(g.channel());
             else PendingWakes.wakeNow(g.channel());
-        } else if (sent == Broadcast.Sent.FULL) {
+        } else if (sent == Broadcast.Sent.FULL || sent == Broadcast.Sent.REFUSED) {
+            if (claim != null) g.ids().release(id, claim);
+            if (sent == Broadcast.Sent.REFUSED) return session.noSuchGroup(group); // gone from the table meanwhile
             return session.fail(ErrorKind.MEMORY, "server memory for group messages is full (the rings budget, "
                     + session.chat().budgets().rings().limit() + " bytes of --max-memory); this post was not delivered to '"
                     + group + "'");
         }
         session.metrics().posted();
+        long seq = g.wireSeq(Broadcast.seqOf(numbered));
+        if (claim != null) claim.numbered(seq, ts);
+        keep(g, seq, ts, message, from, id, claim);
         return null;
+    }
+
+    /**
+     * Hands a delivered post to the store (waiting, with this reader's held wakes given first,
+     * while the store's writer is behind), and tells the author {@code Posted} once it is durable.
+     * Without a store the post is as durable as it will be: in the ring.
+     */
+    private void keep(Group g, long seq, long ts, String message, String from, String id, PostIds.Claim claim) {
+        Store store = session.groups().store();
+        String group = g.name();
+        if (!store.persistent()) {
+            if (claim != null) claim.settle(null);
+            if (id != null) session.reply(Codec.encodePosted(group, id, seq, ts));
+            return;
+        }
+        g.unstored().incrementAndGet();
+        Store.Ack ack = new Store.Ack() {
+            @Override
+            public void stored() {
+                g.unstored().decrementAndGet();
+                if (claim != null) claim.settle(null);
+                if (id != null) session.outbound().notice(Codec.encodePosted(group, id, seq, ts));
+            }
+
+            @Override
+            public void failed(String why) {
+                g.unstored().decrementAndGet();
+                if (claim != null) claim.settle(why);
+                if (id != null) session.outbound().notice(Codec.encodeError(why));
+            }
+        };
+        if (store.backlogged()) flushWakes(); // the append may wait: members must not wait with it
+        try {
+            store.append(group, seq, ts, from, message, id, ack);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ack.failed("not stored: the server is stopping; post to '" + group + "' (id " + id + ") was delivered");
+        }
+    }
+
+    /** A resent id: the first post's Posted (or its refusal), once that post is settled. */
+    private void answerResend(Group g, String id, PostIds.Claim claim) {
+        session.metrics().resent();
+        claim.whenSettled(c -> {
+            String why = c.failure();
+            session.outbound().notice(why != null ? Codec.encodeError(why)
+                    : Codec.encodePosted(g.name(), id, c.seq(), c.ts()));
+        });
+    }
+
+    /** A post through a bus that shares groups: the bus numbers, keeps and deduplicates it. */
+    private String postToBus(Group g, String group, String message, String from, String id) {
+        GroupBus bus = session.groups().bus();
+        if (busErrors == null) busErrors = text -> session.outbound().notice(Codec.encodeError(text));
+        String error;
+        if (id == null) {
+            error = bus.post(g, group, message, from, busErrors);
+        } else {
+            error = bus.post(g, group, message, from, id, new GroupBus.PostAck() {
+                @Override
+                public void posted(long seq, long ts) {
+                    session.outbound().notice(Codec.encodePosted(group, id, seq, ts));
+                }
+
+                @Override
+                public void failed(String why) {
+                    session.outbound().notice(Codec.encodeError(why));
+                }
+            }, busErrors);
+        }
+        if (error == null) session.metrics().posted();
+        return error;
     }
 
     private PendingWakes pending() {

@@ -93,8 +93,10 @@ final class ReplyQueue {
      * before the error its next request caused.
      *
      * @param reserved the bytes of the replies budget this reply holds for its line (0 if none)
+     * @param release  a held group this reply lets go once the writer reaches it (its line is
+     *                 then empty), or null: see {@link Outbound#release}
      */
-    record Reply(byte[] line, Snapshot snapshot, long reserved) {
+    record Reply(byte[] line, Snapshot snapshot, long reserved, Outbound.Sub release) {
         Outbound.Sub[] subs() {
             return snapshot.subs;
         }
@@ -133,7 +135,14 @@ final class ReplyQueue {
     void add(byte[] line, Outbound.Sub[] subs) {
         long worst = lineCost(line) + snapshotCost(subs.length);
         boolean reserved = budget.tryReserve(worst);
-        enqueue(line, subs, reserved, worst);
+        enqueue(line, subs, reserved, worst, null);
+    }
+
+    /** Queues the point where the writer lets {@code held} go (see {@link Outbound#release}); never waits. */
+    void addRelease(Outbound.Sub held, Outbound.Sub[] subs) {
+        byte[] none = new byte[0];
+        long worst = lineCost(none) + snapshotCost(subs.length);
+        enqueue(none, subs, budget.tryReserve(worst), worst, held);
     }
 
     /**
@@ -147,7 +156,7 @@ final class ReplyQueue {
             metrics.backlogPaused();
             if (!awaitBudget(worst)) return false;
         }
-        enqueue(line, subs, true, worst);
+        enqueue(line, subs, true, worst, null);
         return true;
     }
 
@@ -162,7 +171,7 @@ final class ReplyQueue {
         }
     }
 
-    private void enqueue(byte[] line, Outbound.Sub[] subs, boolean reserved, long worst) {
+    private void enqueue(byte[] line, Outbound.Sub[] subs, boolean reserved, long worst, Outbound.Sub release) {
         long lineCost = lineCost(line);
         long snapCost = worst - lineCost;
         Snapshot s = last;
@@ -178,7 +187,7 @@ final class ReplyQueue {
             last = s;
             bytes.addAndGet(worst);
         }
-        queue.add(new Reply(line, s, reserved ? lineCost : 0));
+        queue.add(new Reply(line, s, reserved ? lineCost : 0, release));
         // A close that came meanwhile found nothing of this to give back: give it back here.
         if (closed) discardAll();
     }

@@ -52,12 +52,13 @@ final class Requests {
         Memberships memberships = session.memberships();
         String error = switch (request) {
             case FromClient.Join j -> memberships.join(session, j.groupName(), j.history());
-            case FromClient.Post p -> session.posting().post(p.groupName(), p.message(), identity.name(), moreLines);
+            case FromClient.Post p -> session.posting().post(p.groupName(), p.message(), identity.name(), p.id(), moreLines);
             case FromClient.Hello h -> identity.hello(h.name());
             case FromClient.Leave l -> memberships.leave(session, l.groupName());
             case FromClient.ListGroups l -> Lookups.list(session, l);
             case FromClient.Members m -> Lookups.members(session, m);
-            case FromClient.Fetch f -> Lookups.fetch(session, f.groupName(), f.after().orElse(-1), f.limit());
+            case FromClient.Fetch f -> Lookups.fetch(session, f.groupName(), f.after().orElse(-1),
+                    f.before().orElse(-1), f.limit());
             case FromClient.Auth a -> identity.authAgain();
         };
         if (error != null) {

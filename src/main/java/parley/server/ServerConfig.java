@@ -78,6 +78,8 @@ import java.time.Duration;
  *                          never closes a silent connection (TCP keep-alive still notices a vanished peer)
  * @param lineTimeout       longest a request line may take to arrive whole: a connection with an
  *                          unfinished line older than this gets an Error and is closed
+ * @param dedupWindow       how long a post's id is remembered: the same group and id again within it
+ *                          is not delivered twice but answered with the first post's Posted
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -110,7 +112,8 @@ public record ServerConfig(
         int maxHttpConnections,
         Duration httpIdleTimeout,
         Duration readIdle,
-        Duration lineTimeout) {
+        Duration lineTimeout,
+        Duration dedupWindow) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7878;
@@ -201,6 +204,8 @@ public record ServerConfig(
      */
     public static final String DEFAULT_LINE_TIMEOUT_TEXT = "30s";
     public static final Duration DEFAULT_LINE_TIMEOUT = DurationConverter.parse(DEFAULT_LINE_TIMEOUT_TEXT);
+    public static final String DEFAULT_DEDUP_WINDOW_TEXT = "2m";
+    public static final Duration DEFAULT_DEDUP_WINDOW = DurationConverter.parse(DEFAULT_DEDUP_WINDOW_TEXT);
     /** Below this the budgets would refuse ordinary traffic: one 1 MiB line needs room. */
     public static final long MIN_MAX_MEMORY_BYTES = 64L << 20;
     /**
@@ -253,6 +258,7 @@ public record ServerConfig(
         }
         notNegative("read-idle", readIdle);
         positive("line-timeout", lineTimeout);
+        positive("dedup-window", dedupWindow);
     }
 
     public static ServerConfig defaults() {
@@ -332,6 +338,7 @@ public record ServerConfig(
         private Duration httpIdleTimeout = DEFAULT_HTTP_IDLE_TIMEOUT;
         private Duration readIdle = DEFAULT_READ_IDLE;
         private Duration lineTimeout = DEFAULT_LINE_TIMEOUT;
+        private Duration dedupWindow = DEFAULT_DEDUP_WINDOW;
 
         private Builder() {}
 
@@ -367,6 +374,7 @@ public record ServerConfig(
             httpIdleTimeout = c.httpIdleTimeout;
             readIdle = c.readIdle;
             lineTimeout = c.lineTimeout;
+            dedupWindow = c.dedupWindow;
         }
 
         public Builder address(InetSocketAddress v) { address = v; return this; }
@@ -400,6 +408,7 @@ public record ServerConfig(
         public Builder httpIdleTimeout(Duration v) { httpIdleTimeout = v; return this; }
         public Builder readIdle(Duration v) { readIdle = v; return this; }
         public Builder lineTimeout(Duration v) { lineTimeout = v; return this; }
+        public Builder dedupWindow(Duration v) { dedupWindow = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(address, groupCapacity, maxLineBytes, maxGroupNameChars, maxGroupsPerConnection,
@@ -409,7 +418,8 @@ public record ServerConfig(
                     historyBytes, maxNameChars, maxConnections, maxMessageBytes, postRate,
                     postBurst != null ? postBurst : Math.max(DEFAULT_POST_BURST, postRate), requestRate,
                     writeDeadline, authTimeout, tlsHandshakeTimeout, inlineSend, idleReaders, maxMemoryBytes,
-                    groupCapacityBytes, maxHttpConnections, httpIdleTimeout, readIdle, lineTimeout);
+                    groupCapacityBytes, maxHttpConnections, httpIdleTimeout, readIdle, lineTimeout,
+                    dedupWindow);
         }
     }
 

@@ -82,6 +82,11 @@ public interface Store extends AutoCloseable {
         if (ack != null) ack.stored();
     }
 
+    /** Whether {@link #append} would wait now: the writer's queue is full. */
+    default boolean backlogged() {
+        return false;
+    }
+
     /** Tells {@code ack} once everything queued before it is committed (a resent post's answer). */
     default void afterQueued(Ack ack) throws InterruptedException {
         ack.stored();

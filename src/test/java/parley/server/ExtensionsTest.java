@@ -104,8 +104,14 @@ class ExtensionsTest {
         return (FromServer.Message) p;
     }
 
+    /** The seqs of the Message lines, the Fetched summaries that end a history left out. */
     private static List<Long> seqs(List<String> lines) {
-        return lines.stream().map(l -> asMessage(l).seq()).toList();
+        return lines.stream().filter(l -> !l.startsWith("{\"Fetched\"")).map(l -> asMessage(l).seq()).toList();
+    }
+
+    private static String fetched(String group, long count, long oldest, long newest) {
+        return "{\"Fetched\":{\"group_name\":\"" + group + "\",\"count\":" + count + ",\"oldest\":" + oldest
+                + ",\"newest\":" + newest + "}}";
     }
 
     private static List<Long> range(long fromInclusive, long toInclusive) {
@@ -326,6 +332,7 @@ class ExtensionsTest {
         bob.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"m3\",\"from\":\"alice\",\"seq\":3}}");
         bob.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"m4\",\"from\":\"alice\",\"seq\":4}}");
         bob.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"m5\",\"from\":\"alice\",\"seq\":5}}");
+        bob.expectLine(fetched("dogs", 3, 1, 5)); // the history ends; what the group retains
         bob.expectLine("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"live\",\"from\":\"bob\",\"seq\":6}}");
 
         // More history than there is: all of it. History 0 is the book's Join: nothing earlier.
@@ -333,7 +340,7 @@ class ExtensionsTest {
         carol.send("{\"Join\":{\"group_name\":\"dogs\",\"history\":1000}}", post("dogs", "c"));
         assertThat(seqs(carol.readUntil(l -> l.contains("\"message\":\"c\""), 100))).isEqualTo(range(1, 7));
         TestClient dave = hello("dave");
-        dave.send("{\"Join\":{\"group_name\":\"dogs\",\"history\":0}}", post("dogs", "d"));
+        dave.send("{\"Join\":{\"group_name\":\"dogs\",\"history\":0}}", post("dogs", "d")); // no Fetched either
         dave.expectLine(message("dogs", "d", "dave", 8));
         // Joining again, with history, changes nothing: no replay.
         dave.send("{\"Join\":{\"group_name\":\"dogs\",\"history\":5}}", post("dogs", "d2"));
@@ -353,13 +360,27 @@ class ExtensionsTest {
         bob.send("{\"Fetch\":{\"group_name\":\"dogs\",\"after\":2,\"limit\":2}}");
         bob.expectLine(message("dogs", "m3", "alice", 3));
         bob.expectLine(message("dogs", "m4", "alice", 4));
+        bob.expectLine(fetched("dogs", 2, 1, 5));
         bob.send("{\"Fetch\":{\"group_name\":\"dogs\",\"limit\":2}}");
         bob.expectLine(message("dogs", "m4", "alice", 4));
         bob.expectLine(message("dogs", "m5", "alice", 5));
+        bob.expectLine(fetched("dogs", 2, 1, 5));
+        // Paging back with before: the newest below it, oldest first, down to the first message.
+        bob.send("{\"Fetch\":{\"group_name\":\"dogs\",\"before\":4,\"limit\":2}}");
+        bob.expectLine(message("dogs", "m2", "alice", 2));
+        bob.expectLine(message("dogs", "m3", "alice", 3));
+        bob.expectLine(fetched("dogs", 2, 1, 5));
+        bob.send("{\"Fetch\":{\"group_name\":\"dogs\",\"before\":2,\"limit\":2}}");
+        bob.expectLine(message("dogs", "m1", "alice", 1));
+        bob.expectLine(fetched("dogs", 1, 1, 5));
+        bob.send("{\"Fetch\":{\"group_name\":\"dogs\",\"before\":1,\"limit\":2}}");
+        bob.expectLine(fetched("dogs", 0, 1, 5));
+        bob.send("{\"Fetch\":{\"group_name\":\"dogs\",\"before\":3,\"after\":1}}");
+        bob.expectLine(errorLine("fields 'after' and 'before' of Fetch cannot be given together"));
         bob.send("{\"Fetch\":{\"after\":0,\"group_name\":\"dogs\"}}"); // default limit, any field order
         assertThat(seqs(beforeSync(bob.sync()))).isEqualTo(range(1, 5));
         bob.send("{\"Fetch\":{\"group_name\":\"dogs\",\"after\":5,\"limit\":10}}"); // nothing newer
-        assertThat(beforeSync(bob.sync())).isEmpty();
+        assertThat(beforeSync(bob.sync())).containsExactly(fetched("dogs", 0, 1, 5));
         bob.send("{\"Fetch\":{\"group_name\":\"x\",\"limit\":10}}");
         bob.expectLine("{\"Error\":\"Group 'x' does not exist\"}");
         bob.send("{\"Fetch\":{\"group_name\":\"dogs\",\"limit\":0}}");
@@ -367,6 +388,7 @@ class ExtensionsTest {
         // The connection carries on.
         bob.send(line(new FromClient.Fetch("dogs", OptionalLong.of(4), 1)));
         bob.expectLine(message("dogs", "m5", "alice", 5));
+        bob.expectLine(fetched("dogs", 1, 1, 5));
     }
 
     @Test
@@ -449,7 +471,7 @@ class ExtensionsTest {
         for (int k = 0; k < histories.length; k++) {
             long n = histories[k];
             List<FromServer.Message> got = received.get(k).get(60, TimeUnit.SECONDS).stream()
-                    .map(ExtensionsTest::asMessage).toList();
+                    .filter(l -> !l.startsWith("{\"Fetched\"")).map(ExtensionsTest::asMessage).toList();
             List<Long> s = got.stream().map(FromServer.Message::seq).toList();
             long first = s.getFirst();
             assertThat(s).as("joiner %d: seqs contiguous and in order", k)
@@ -542,9 +564,10 @@ class ExtensionsTest {
             slow.send("{\"Fetch\":{\"group_name\":\"lag\",\"after\":" + g.after() + ",\"limit\":" + g.missed() + "}}");
             List<String> fetched = beforeSync(slow.sync());
             assertThat(seqs(fetched)).isEqualTo(range(g.after() + 1, g.after() + g.missed()));
-            for (String l : fetched) {
+            assertThat(fetched.getLast()).startsWith("{\"Fetched\":{\"group_name\":\"lag\",\"count\":" + g.missed() + ",");
+            for (String l : fetched.subList(0, fetched.size() - 1)) {
                 FromServer.Message m = asMessage(l);
-                assertThat(l).isEqualTo(message("lag", "m" + m.seq() + pad, "poster", m.seq()));
+                assertThat(TestClient.withoutTs(l)).isEqualTo(message("lag", "m" + m.seq() + pad, "poster", m.seq()));
                 assertThat(seen.add(m.seq())).as("seq %d received twice", m.seq()).isTrue();
             }
         }

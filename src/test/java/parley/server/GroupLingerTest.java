@@ -51,6 +51,7 @@ class GroupLingerTest {
                 bob.expectLine(message("room", "m1", "alice", 1));
                 bob.expectLine(message("room", "m2", "alice", 2));
                 bob.expectLine(message("room", "m3", null, 3));
+                bob.expectLine("{\"Fetched\":{\"group_name\":\"room\",\"count\":3,\"oldest\":1,\"newest\":3}}");
                 bob.expectLine(message("room", "m4", "bob", 4));
                 assertThat(server.groups().lingering()).as("a member again: no longer lingering").isZero();
             }

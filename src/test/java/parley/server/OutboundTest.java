@@ -305,9 +305,9 @@ class OutboundTest {
         join(o, g);
         o.useExtendedProtocol();
         assertThat(o.extended()).isTrue();
-        post(g, "m1");
+        sendOnWriterThreads(g, new Posted(g.name(), "m1", "bob", 0, 0, 1_765_100_000_123L));
         o.wake();
-        awaitText(new String(Codec.encodeMessage("g", "m1", "bob", 1), StandardCharsets.UTF_8));
+        awaitText(new String(Codec.encodeMessage("g", "m1", "bob", 1, 1_765_100_000_123L), StandardCharsets.UTF_8));
     }
 
     @Test

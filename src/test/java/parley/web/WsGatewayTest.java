@@ -230,12 +230,12 @@ class WsGatewayTest {
         awaitMembers("dogs", 2);
 
         book.send("{\"Post\":{\"group_name\":\"dogs\",\"message\":\"woof \\\"1\\\" \u00e9\"}}");
-        assertThat(alice.next()).isEqualTo("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"woof \\\"1\\\" \u00e9\",\"seq\":1}}");
-        assertThat(book.next()).isEqualTo("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"woof \\\"1\\\" \u00e9\"}}");
+        assertThat(parley.testing.TestClient.withoutTs(alice.next())).isEqualTo("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"woof \\\"1\\\" \u00e9\",\"seq\":1}}");
+        assertThat(parley.testing.TestClient.withoutTs(book.next())).isEqualTo("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"woof \\\"1\\\" \u00e9\"}}");
 
         alice.send("{\"Post\":{\"group_name\":\"dogs\",\"message\":\"hi from the browser\"}}");
-        assertThat(alice.next()).isEqualTo("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"hi from the browser\",\"from\":\"alice\",\"seq\":2}}");
-        assertThat(book.next()).isEqualTo("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"hi from the browser\"}}");
+        assertThat(parley.testing.TestClient.withoutTs(alice.next())).isEqualTo("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"hi from the browser\",\"from\":\"alice\",\"seq\":2}}");
+        assertThat(parley.testing.TestClient.withoutTs(book.next())).isEqualTo("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"hi from the browser\"}}");
 
         alice.send("{\"Members\":{\"group_name\":\"dogs\"}}");
         assertThat(alice.next()).isEqualTo("{\"Members\":{\"group_name\":\"dogs\",\"names\":[\"alice\"]}}");
@@ -263,14 +263,16 @@ class WsGatewayTest {
         carol.send("{\"Hello\":{\"name\":\"carol\"}}");
         carol.next();
         carol.send("{\"Join\":{\"group_name\":\"cats\",\"history\":2}}");
-        assertThat(carol.next()).isEqualTo("{\"Message\":{\"group_name\":\"cats\",\"message\":\"m4\",\"from\":\"bob\",\"seq\":4}}");
-        assertThat(carol.next()).isEqualTo("{\"Message\":{\"group_name\":\"cats\",\"message\":\"m5\",\"from\":\"bob\",\"seq\":5}}");
+        assertThat(parley.testing.TestClient.withoutTs(carol.next())).isEqualTo("{\"Message\":{\"group_name\":\"cats\",\"message\":\"m4\",\"from\":\"bob\",\"seq\":4}}");
+        assertThat(parley.testing.TestClient.withoutTs(carol.next())).isEqualTo("{\"Message\":{\"group_name\":\"cats\",\"message\":\"m5\",\"from\":\"bob\",\"seq\":5}}");
+        assertThat(carol.next()).isEqualTo("{\"Fetched\":{\"group_name\":\"cats\",\"count\":2,\"oldest\":1,\"newest\":5}}");
         carol.send("{\"Fetch\":{\"group_name\":\"cats\",\"after\":2,\"limit\":2}}");
-        assertThat(carol.next()).isEqualTo("{\"Message\":{\"group_name\":\"cats\",\"message\":\"m3\",\"from\":\"bob\",\"seq\":3}}");
-        assertThat(carol.next()).isEqualTo("{\"Message\":{\"group_name\":\"cats\",\"message\":\"m4\",\"from\":\"bob\",\"seq\":4}}");
+        assertThat(parley.testing.TestClient.withoutTs(carol.next())).isEqualTo("{\"Message\":{\"group_name\":\"cats\",\"message\":\"m3\",\"from\":\"bob\",\"seq\":3}}");
+        assertThat(parley.testing.TestClient.withoutTs(carol.next())).isEqualTo("{\"Message\":{\"group_name\":\"cats\",\"message\":\"m4\",\"from\":\"bob\",\"seq\":4}}");
+        assertThat(carol.next()).isEqualTo("{\"Fetched\":{\"group_name\":\"cats\",\"count\":2,\"oldest\":1,\"newest\":5}}");
         carol.send("{\"Post\":{\"group_name\":\"cats\",\"message\":\"meow\"}}");
-        assertThat(bob.next()).isEqualTo("{\"Message\":{\"group_name\":\"cats\",\"message\":\"meow\",\"from\":\"carol\",\"seq\":6}}");
-        assertThat(carol.next()).isEqualTo("{\"Message\":{\"group_name\":\"cats\",\"message\":\"meow\",\"from\":\"carol\",\"seq\":6}}");
+        assertThat(parley.testing.TestClient.withoutTs(bob.next())).isEqualTo("{\"Message\":{\"group_name\":\"cats\",\"message\":\"meow\",\"from\":\"carol\",\"seq\":6}}");
+        assertThat(parley.testing.TestClient.withoutTs(carol.next())).isEqualTo("{\"Message\":{\"group_name\":\"cats\",\"message\":\"meow\",\"from\":\"carol\",\"seq\":6}}");
     }
 
     // ------------------------------------------------------------------ errors
