@@ -105,12 +105,24 @@ public final class TestClient implements AutoCloseable {
         }
     }
 
+    /** The Welcome that answered {@link #hello}, or null. */
+    private FromServer.Welcome welcome;
+
+    public FromServer.Welcome welcome() {
+        return welcome;
+    }
+
     /** Connects and says Hello, consuming the exact Welcome: an extended-protocol client. */
     public static TestClient hello(InetSocketAddress address, String name) throws IOException {
         TestClient c = connect(address);
         try {
             c.send("{\"Hello\":{\"name\":" + json(name) + "}}");
-            c.expectLine(welcome(name));
+            String line = c.readLine();
+            FromServer p = decode(line);
+            assertThat(p).as("the answer to Hello: %s", line).isInstanceOf(FromServer.Welcome.class);
+            c.welcome = (FromServer.Welcome) p;
+            String epoch = c.welcome.epoch() == null ? "" : ",\"epoch\":" + json(c.welcome.epoch());
+            assertThat(line).isEqualTo(welcome(name).replace("\"}}", "\"" + epoch + "}}"));
             return c;
         } catch (IOException | RuntimeException | AssertionError e) {
             c.close();
