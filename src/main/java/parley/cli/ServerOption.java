@@ -175,6 +175,9 @@ enum ServerOption {
             set(ServerConfig.Builder::lineTimeout),
             "longest a request line may take to arrive whole (an unfinished line holds memory)", null,
             "Error, then close"),
+    PRESENCE_LIMIT("presence-limit", "N", Kind.INT, ServerConfig::presenceLimit, set(ServerConfig.Builder::presenceLimit),
+            "above this many members a group sends no Joined and Left packets (Members still answers)", null,
+            "no presence packets"),
     DEDUP_WINDOW("dedup-window", "DURATION", Kind.DURATION, ServerConfig::dedupWindow,
             set(ServerConfig.Builder::dedupWindow),
             "how long a post's id is remembered: a Post with the same group and id again within it is not "

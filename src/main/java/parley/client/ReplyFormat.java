@@ -31,6 +31,8 @@ public final class ReplyFormat {
                     : "members of " + m.groupName() + ": " + String.join(", ", m.names());
             // The client follows a page's summary itself; it shows one only when it cannot (input ended).
             case FromServer.Listed l -> l.more() ? "(more)" : "(end)";
+            case FromServer.Joined j -> j.name() + " joined " + j.groupName();
+            case FromServer.Left l -> l.name() + " left " + l.groupName();
             case FromServer.Posted p -> "posted to " + p.groupName() + " (" + p.id() + ", seq " + p.seq() + ")";
             case FromServer.Fetched f -> f.count() == 0
                     ? "no earlier messages in " + f.groupName()

@@ -7,13 +7,19 @@ import parley.net.ChatServer;
 /**
  * {@code /health}: liveness and readiness in one. 200 with a one-line JSON body while the chat
  * listener accepts; 503 once the server is shutting down, so a load balancer stops sending
- * clients before they are refused.
+ * clients before they are refused. The body and {@code /config} say whether the server requires
+ * authentication ({@code "auth":true}), so a page shows a token field only when it does.
  */
 final class HealthRoutes implements HttpFrontend.Routes {
     private final ChatServer chat;
 
     HealthRoutes(ChatServer chat) {
         this.chat = chat;
+    }
+
+    /** Whether the server requires authentication before Hello. */
+    private boolean auth() {
+        return chat.chat().requiresAuth();
     }
 
     @Override
@@ -23,7 +29,15 @@ final class HealthRoutes implements HttpFrontend.Routes {
             res.status(up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503);
             res.header("Content-Type", "application/json");
             res.send("{\"status\":\"" + (up ? "up" : "stopping") + "\",\"connections\":"
-                    + chat.connectionCount() + ",\"groups\":" + chat.groups().size() + "}");
+                    + chat.connectionCount() + ",\"groups\":" + chat.groups().size() + ",\"auth\":" + auth() + "}");
+        });
+        // What a page needs to know before it connects: whether to ask for a token, and the
+        // limits it should check before sending.
+        routing.get("/config", (req, res) -> {
+            res.header("Content-Type", "application/json");
+            res.header("Cache-Control", "no-store");
+            res.send("{\"auth\":" + auth() + ",\"max_message_bytes\":" + chat.config().maxMessageBytes()
+                    + ",\"max_line_bytes\":" + chat.config().maxLineBytes() + "}");
         });
     }
 }

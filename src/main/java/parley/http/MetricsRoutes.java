@@ -30,6 +30,8 @@ import parley.server.Metrics;
  * parley_connections_idle                 gauge   connections waiting for input without a reader thread
  * parley_groups, parley_members           gauge   groups, and memberships over all groups
  * parley_posts_total                      counter posts accepted and sent to a group
+ * parley_presence_total                   counter Joined and Left packets queued for members
+ * parley_presence_missed_total            counter presence packets not queued: the member's backlog was full
  * parley_posts_resent_total               counter posts whose id was seen within the dedup window (not delivered again)
  * parley_deliveries_total                 counter group messages written to members
  * parley_writes_total                     counter write batches (deliveries / writes = coalescing)
@@ -99,6 +101,9 @@ final class MetricsRoutes implements HttpFrontend.Routes {
         counter(r, "parley.connections.opened", null, "connections accepted, refused ones included", m,
                 Metrics::connectionsOpened);
         counter(r, "parley.posts", null, "posts accepted and sent to a group", m, Metrics::postsIn);
+        counter(r, "parley.presence", null, "Joined and Left packets queued for members", m, Metrics::presenceSent);
+        counter(r, "parley.presence.missed", null, "presence packets not queued: the member's backlog was over its limit",
+                m, Metrics::presenceMissed);
         counter(r, "parley.posts.resent", null, "posts whose id was seen within the dedup window, not delivered again",
                 m, Metrics::postsResent);
         counter(r, "parley.deliveries", null, "group messages written to members", m, Metrics::deliveries);

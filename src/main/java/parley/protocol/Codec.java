@@ -60,6 +60,12 @@ public final class Codec {
         return out.raw("}}").newline().toByteArray();
     }
 
+    /** A presence packet: {@code Joined} or {@code Left}. */
+    public static byte[] encodePresence(String kind, String groupName, String name) {
+        return new JsonOut(48 + groupName.length() + name.length()).raw("{\"").raw(kind).raw("\":{\"group_name\":")
+                .string(groupName).raw(",\"name\":").string(name).raw("}}").newline().toByteArray();
+    }
+
     /** The {@code Posted} acknowledgement of a post that carried an id. */
     public static byte[] encodePosted(String groupName, String id, long seq, long ts) {
         return new JsonOut(64 + groupName.length() + id.length()).raw("{\"Posted\":{\"group_name\":").string(groupName)
@@ -81,9 +87,12 @@ public final class Codec {
                 JsonOut out = new JsonOut(96).raw("{\"Welcome\":{\"name\":").string(w.name())
                         .raw(",\"server\":").string(w.server());
                 if (w.epoch() != null) out.raw(",\"epoch\":").string(w.epoch());
+                if (w.auth()) out.raw(",\"auth\":true");
                 yield out.raw("}}").newline().toByteArray();
             }
             case FromServer.Posted p -> encodePosted(p.groupName(), p.id(), p.seq(), p.ts());
+            case FromServer.Joined j -> encodePresence("Joined", j.groupName(), j.name());
+            case FromServer.Left l -> encodePresence("Left", l.groupName(), l.name());
             case FromServer.Fetched f -> new JsonOut(96).raw("{\"Fetched\":{\"group_name\":").string(f.groupName())
                     .raw(",\"count\":").number(f.count()).raw(",\"oldest\":").number(f.oldest())
                     .raw(",\"newest\":").number(f.newest()).raw("}}").newline().toByteArray();
@@ -274,8 +283,17 @@ public final class Codec {
                 yield new FromServer.Error(text(p));
             }
             case "Welcome" -> {
-                Body b = body(name, p, NAME, SERVER, EPOCH);
-                yield new FromServer.Welcome(b.string(NAME), b.string(SERVER), b.has(EPOCH) ? b.string(EPOCH) : null);
+                Body b = body(name, p, NAME, SERVER, EPOCH, AUTH);
+                yield new FromServer.Welcome(b.string(NAME), b.string(SERVER), b.has(EPOCH) ? b.string(EPOCH) : null,
+                        b.flag(AUTH));
+            }
+            case "Joined" -> {
+                Body b = body(name, p, GROUP_NAME, NAME);
+                yield new FromServer.Joined(b.string(GROUP_NAME), b.string(NAME));
+            }
+            case "Left" -> {
+                Body b = body(name, p, GROUP_NAME, NAME);
+                yield new FromServer.Left(b.string(GROUP_NAME), b.string(NAME));
             }
             case "Posted" -> {
                 Body b = body(name, p, GROUP_NAME, ID, SEQ_REQUIRED, TS_REQUIRED);
@@ -364,6 +382,7 @@ public final class Codec {
     private static final Field SEQ_REQUIRED = new Field("seq", Kind.COUNT, true);
     private static final Field TS_REQUIRED = new Field("ts", Kind.COUNT, true);
     private static final Field EPOCH = new Field("epoch", Kind.STRING, false);
+    private static final Field AUTH = new Field("auth", Kind.BOOLEAN, false);
     private static final Field OLDEST = new Field("oldest", Kind.COUNT, true);
     private static final Field NEWEST = new Field("newest", Kind.COUNT, true);
     private static final Field LIMIT = new Field("limit", Kind.COUNT, false);

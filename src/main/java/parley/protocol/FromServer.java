@@ -31,12 +31,23 @@ public sealed interface FromServer {
     /**
      * The answer to Hello. {@code epoch} (null when the server does not say) names the store the
      * seqs come from: it changes only when the store is new, and seqs compare only within one.
+     * {@code auth} says the server requires authentication before Hello (absent, false, when not).
      */
-    record Welcome(String name, String server, String epoch) implements FromServer {
+    record Welcome(String name, String server, String epoch, boolean auth) implements FromServer {
         public Welcome(String name, String server) {
-            this(name, server, null);
+            this(name, server, null, false);
+        }
+
+        public Welcome(String name, String server, String epoch) {
+            this(name, server, epoch, false);
         }
     }
+
+    /** Presence: a Hello'd connection named {@code name} joined the group (sent to its other Hello'd members). */
+    record Joined(String groupName, String name) implements FromServer {}
+
+    /** Presence: a Hello'd connection named {@code name} left the group, disconnected or took another name. */
+    record Left(String groupName, String name) implements FromServer {}
 
     /**
      * The answer to a Post that carried an {@code id}: the post is durable under the server's sync

@@ -95,6 +95,11 @@ public final class Chat implements AutoCloseable {
         return auth;
     }
 
+    /** Whether every session must authenticate before anything else. */
+    public boolean requiresAuth() {
+        return auth != null;
+    }
+
     AuthThrottle authThrottle() {
         return authThrottle;
     }

@@ -100,6 +100,11 @@ public final class Group {
         return e != null ? e.value().wireSeq(e.seq()) : tail + base;
     }
 
+    /** The sessions that are members now; a weakly consistent view. */
+    Iterable<Session> sessions() {
+        return members;
+    }
+
     void added(Session c) {
         members.add(c);
     }

@@ -100,9 +100,12 @@ final class Identity {
             if (!wanted.equals(user)) {
                 return session.fail(ErrorKind.BAD_NAME, "signed in as '" + user + "': Hello must use that name");
             }
+            boolean first = !session.outbound().extended();
             welcome(user);
+            if (first) session.memberships().renamed(session, null, user);
             return null;
         }
+        String old = session.outbound().extended() ? name : null;
         if (!wanted.equals(name)) {
             Chat server = session.chat();
             if (!server.claimName(wanted, session)) return session.fail(ErrorKind.NAME_TAKEN, "name '" + wanted + "' is taken");
@@ -110,12 +113,14 @@ final class Identity {
             name = wanted;
         }
         welcome(wanted);
+        if (old == null || !old.equals(wanted)) session.memberships().renamed(session, old, wanted);
         return null;
     }
 
     private void welcome(String who) {
         session.outbound().useExtendedProtocol();
-        session.reply(Codec.encode(new FromServer.Welcome(who, "parley " + Version.current(), session.groups().epoch())));
+        session.reply(Codec.encode(new FromServer.Welcome(who, "parley " + Version.current(), session.groups().epoch(),
+                session.chat().auth() != null)));
     }
 
     /** Gives up the name, when the session ends. */

@@ -46,7 +46,20 @@ final class Memberships {
             sent += Math.max(0, more);
         }
         if (history > 0 && outbound.extended()) session.reply(History.fetched(session, m.group(), sent));
+        if (outbound.extended()) Presence.joined(session, m.group(), session.name());
         return null;
+    }
+
+    /**
+     * The session has said Hello as {@code name}, before known as {@code old} (null if it had not
+     * said Hello): its groups' members see it leave under the old name and join under the new.
+     */
+    void renamed(Session session, String old, String name) {
+        for (Outbound.Sub sub : joined.values()) {
+            Group g = sub.membership.group();
+            if (old != null) Presence.left(session, g, old);
+            Presence.joined(session, g, name);
+        }
     }
 
     /** The wire seq of the message at ring sequence {@code ringSeq}, or of the next post if there is none yet. */
@@ -61,14 +74,17 @@ final class Memberships {
         if (sub == null) return session.fail(ErrorKind.NOT_MEMBER, "not a member of '" + group + "'");
         session.outbound().remove(sub);
         session.groups().leave(sub.membership, session);
+        if (session.outbound().extended()) Presence.left(session, sub.membership.group(), session.name());
         return null;
     }
 
     /** Leaves every group, when the session ends. */
     void leaveAll(Session session) {
+        boolean present = session.outbound().extended() && session.name() != null;
         for (Outbound.Sub sub : joined.values()) {
             session.outbound().remove(sub);
             session.groups().leave(sub.membership, session);
+            if (present) Presence.left(session, sub.membership.group(), session.name());
         }
         joined.clear();
     }

@@ -109,6 +109,27 @@ public final class Metrics {
         postsResent.increment();
     }
 
+    private final LongAdder presenceSent = new LongAdder();
+    private final LongAdder presenceMissed = new LongAdder();
+
+    void presented() {
+        presenceSent.increment();
+    }
+
+    void presenceDropped() {
+        presenceMissed.increment();
+    }
+
+    /** Joined and Left packets queued for members. */
+    public long presenceSent() {
+        return presenceSent.sum();
+    }
+
+    /** Joined and Left packets not queued: the member's backlog was over its limit. */
+    public long presenceMissed() {
+        return presenceMissed.sum();
+    }
+
     void bytesIn(long n) {
         bytesIn.add(n);
     }

@@ -138,6 +138,16 @@ final class Outbound implements Wakeable {
         wake();
     }
 
+    /**
+     * Queues a presence packet from another session's thread, never waiting; dropped (false) while
+     * this client's backlog is over its limit: presence is worth less than the backlog's bound.
+     */
+    boolean presence(byte[] line) {
+        if (replies.overLimit()) return false;
+        notice(line);
+        return true;
+    }
+
     /** The client is gone or going: nothing more is worth encoding for it (a Fetch stops). */
     boolean gone() {
         return replies.stopped();
@@ -199,7 +209,9 @@ final class Outbound implements Wakeable {
      */
     @Override
     public void wakeInline() {
-        if (finishing || !sink.canTryWrite()) {
+        // Replies waiting go first, so a sender's thread must not write group messages past them
+        // (a presence packet queued just before its joiner's first post, say): the writer thread does.
+        if (finishing || !sink.canTryWrite() || replies.pending()) {
             wake();
             return;
         }

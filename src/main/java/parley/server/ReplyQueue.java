@@ -226,6 +226,11 @@ final class ReplyQueue {
     }
 
     /** True if the reader must wait: the backlog is over the limit, and nothing has freed it. */
+    /** Whether any reply waits for the writer. */
+    boolean pending() {
+        return !queue.isEmpty();
+    }
+
     boolean overLimit() {
         return bytes.get() > maxBacklog && !closed && !readerReleased;
     }

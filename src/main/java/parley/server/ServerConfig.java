@@ -78,6 +78,7 @@ import java.time.Duration;
  *                          never closes a silent connection (TCP keep-alive still notices a vanished peer)
  * @param lineTimeout       longest a request line may take to arrive whole: a connection with an
  *                          unfinished line older than this gets an Error and is closed
+ * @param presenceLimit     above this many members a group sends no Joined and Left packets
  * @param dedupWindow       how long a post's id is remembered: the same group and id again within it
  *                          is not delivered twice but answered with the first post's Posted
  */
@@ -113,7 +114,8 @@ public record ServerConfig(
         Duration httpIdleTimeout,
         Duration readIdle,
         Duration lineTimeout,
-        Duration dedupWindow) {
+        Duration dedupWindow,
+        int presenceLimit) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7878;
@@ -204,6 +206,7 @@ public record ServerConfig(
      */
     public static final String DEFAULT_LINE_TIMEOUT_TEXT = "30s";
     public static final Duration DEFAULT_LINE_TIMEOUT = DurationConverter.parse(DEFAULT_LINE_TIMEOUT_TEXT);
+    public static final int DEFAULT_PRESENCE_LIMIT = 1000;
     public static final String DEFAULT_DEDUP_WINDOW_TEXT = "2m";
     public static final Duration DEFAULT_DEDUP_WINDOW = DurationConverter.parse(DEFAULT_DEDUP_WINDOW_TEXT);
     /** Below this the budgets would refuse ordinary traffic: one 1 MiB line needs room. */
@@ -259,6 +262,9 @@ public record ServerConfig(
         notNegative("read-idle", readIdle);
         positive("line-timeout", lineTimeout);
         positive("dedup-window", dedupWindow);
+        if (presenceLimit < 0) {
+            throw new InvalidSettingException("presence-limit", "presence-limit must not be negative, got " + presenceLimit);
+        }
     }
 
     public static ServerConfig defaults() {
@@ -339,6 +345,7 @@ public record ServerConfig(
         private Duration readIdle = DEFAULT_READ_IDLE;
         private Duration lineTimeout = DEFAULT_LINE_TIMEOUT;
         private Duration dedupWindow = DEFAULT_DEDUP_WINDOW;
+        private int presenceLimit = DEFAULT_PRESENCE_LIMIT;
 
         private Builder() {}
 
@@ -375,6 +382,7 @@ public record ServerConfig(
             readIdle = c.readIdle;
             lineTimeout = c.lineTimeout;
             dedupWindow = c.dedupWindow;
+            presenceLimit = c.presenceLimit;
         }
 
         public Builder address(InetSocketAddress v) { address = v; return this; }
@@ -409,6 +417,7 @@ public record ServerConfig(
         public Builder readIdle(Duration v) { readIdle = v; return this; }
         public Builder lineTimeout(Duration v) { lineTimeout = v; return this; }
         public Builder dedupWindow(Duration v) { dedupWindow = v; return this; }
+        public Builder presenceLimit(int v) { presenceLimit = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(address, groupCapacity, maxLineBytes, maxGroupNameChars, maxGroupsPerConnection,
@@ -419,7 +428,7 @@ public record ServerConfig(
                     postBurst != null ? postBurst : Math.max(DEFAULT_POST_BURST, postRate), requestRate,
                     writeDeadline, authTimeout, tlsHandshakeTimeout, inlineSend, idleReaders, maxMemoryBytes,
                     groupCapacityBytes, maxHttpConnections, httpIdleTimeout, readIdle, lineTimeout,
-                    dedupWindow);
+                    dedupWindow, presenceLimit);
         }
     }
 

@@ -330,10 +330,33 @@ public final class TestClient implements AutoCloseable {
                 pos = end + 1;
                 byte[] line = partial.toByteArray();
                 partial.reset();
+                if (!seePresence && isPresence(line)) continue;
                 return line;
             }
             pos = lim;
         }
+    }
+
+    /**
+     * Whether this client is shown Joined and Left lines; by default they are skipped, so a test
+     * about something else does not depend on who else joined (PresenceTest turns them on).
+     */
+    private boolean seePresence;
+
+    /** Shows this client the Joined and Left lines from now on. Returns this client. */
+    public TestClient seePresence() {
+        seePresence = true;
+        return this;
+    }
+
+    private static boolean isPresence(byte[] line) {
+        return startsWith(line, "{\"Joined\":") || startsWith(line, "{\"Left\":");
+    }
+
+    private static boolean startsWith(byte[] line, String prefix) {
+        if (line.length < prefix.length()) return false;
+        for (int i = 0; i < prefix.length(); i++) if (line[i] != prefix.charAt(i)) return false;
+        return true;
     }
 
     private String partialText() {
