@@ -133,7 +133,7 @@ class MetricsTest {
             a.readLine();
             HttpResponse<String> up = Scrape.get(server.http.port(), "/health");
             assertThat(up.statusCode()).isEqualTo(200);
-            assertThat(up.body()).isEqualTo("{\"status\":\"up\",\"connections\":1,\"groups\":1}");
+            assertThat(up.body()).isEqualTo("{\"status\":\"up\",\"connections\":1,\"groups\":1,\"auth\":false}");
             Thread closer = Thread.ofVirtual().start(server.chat::close);
             assertThat(a.readLine()).isEqualTo("{\"Error\":\"server shutting down\"}");
             HttpResponse<String> down = Scrape.get(server.http.port(), "/health");

@@ -271,6 +271,7 @@ class WsGatewayTest {
         assertThat(parley.testing.TestClient.withoutTs(carol.next())).isEqualTo("{\"Message\":{\"group_name\":\"cats\",\"message\":\"m4\",\"from\":\"bob\",\"seq\":4}}");
         assertThat(carol.next()).isEqualTo("{\"Fetched\":{\"group_name\":\"cats\",\"count\":2,\"oldest\":1,\"newest\":5}}");
         carol.send("{\"Post\":{\"group_name\":\"cats\",\"message\":\"meow\"}}");
+        assertThat(bob.next()).isEqualTo("{\"Joined\":{\"group_name\":\"cats\",\"name\":\"carol\"}}"); // before her first message
         assertThat(parley.testing.TestClient.withoutTs(bob.next())).isEqualTo("{\"Message\":{\"group_name\":\"cats\",\"message\":\"meow\",\"from\":\"carol\",\"seq\":6}}");
         assertThat(parley.testing.TestClient.withoutTs(carol.next())).isEqualTo("{\"Message\":{\"group_name\":\"cats\",\"message\":\"meow\",\"from\":\"carol\",\"seq\":6}}");
     }
