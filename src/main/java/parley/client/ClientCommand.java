@@ -111,6 +111,6 @@ public final class ClientCommand implements Callable<Integer> {
     private ClientSecurity security() throws IOException, GeneralSecurityException {
         String t = token == null || token.isBlank() ? null : token.strip();
         if (!tls && tlsCa == null && !tlsInsecure) return new ClientSecurity(null, false, t);
-        return new ClientSecurity(Tls.client(tlsCa, tlsInsecure), !tlsInsecure, t);
+        return new ClientSecurity(Tls.client(tlsCa, tlsInsecure), !tlsInsecure, t, tlsCa != null);
     }
 }
