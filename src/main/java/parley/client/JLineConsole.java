@@ -11,7 +11,6 @@ import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
-import org.jline.utils.InfoCmp.Capability;
 import parley.protocol.FromServer;
 
 /**
@@ -97,15 +96,22 @@ final class JLineConsole implements Console {
         reader.printAbove(TerminalFormat.note(text));
     }
 
+    /**
+     * The session ended while a line was being edited (the server closed): the closing note is
+     * above the prompt already, so the editor is stopped as Ctrl-C would (from its own thread, so
+     * it does not redraw afterwards) with its line erased rather than left as a dead prompt.
+     */
+    private void finishUnderThePrompt() {
+        reader.setOpt(LineReader.Option.ERASE_LINE_ON_FINISH);
+        terminal.raise(Terminal.Signal.INT);
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (reader.isReading() && System.nanoTime() < deadline) Thread.onSpinWait();
+    }
+
     @Override
     public void close() {
         try {
-            if (reader.isReading()) {
-                // The session ended under the prompt (the server closed): the closing note is
-                // above it already, so take the prompt away rather than leave a dead one behind.
-                terminal.puts(Capability.carriage_return);
-                terminal.puts(Capability.clr_eol);
-            }
+            if (reader.isReading()) finishUnderThePrompt();
             terminal.writer().flush();
             terminal.close();
         } catch (IOException ignored) {
