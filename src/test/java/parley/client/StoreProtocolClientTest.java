@@ -203,7 +203,7 @@ class StoreProtocolClientTest {
 
         @Override
         public void note(String text) {
-            shown.add("note: " + text);
+            shown.add(text.startsWith("joined ") || text.startsWith("left ") ? text : "note: " + text);
         }
 
         @Override
@@ -252,13 +252,13 @@ class StoreProtocolClientTest {
             assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
             assertThat(console.shown).containsExactly(
                     "welcome, alice (fake)",
-                    "note: joined dogs (3 members)",
+                    "joined dogs (3 members)",
                     "message posted to dogs by bob: live 3",
                     "earlier: message posted to dogs by bob: one",
                     "earlier: message posted to dogs by carol: two",
                     "2 messages from dogs",
                     "message posted to dogs by bob: live 4",
-                    "note: left dogs");
+                    "left dogs");
         }
     }
 }
