@@ -80,8 +80,6 @@ public final class ChatClient {
     private String epoch;
     private final EarlierMessages earlier = new EarlierMessages();
     private final JoinConfirmations confirmations = new JoinConfirmations();
-    /** Reply thread: the next List summary ends a join confirmation's page, not the user's. */
-    private boolean swallowListed;
     /** The last seq shown per group (read under writeLock, written by the reply thread). */
     private final Map<String, Long> lastSeq = new ConcurrentHashMap<>();
     // Catching up after a reconnection: touched only by the reply thread.
@@ -347,16 +345,13 @@ public final class ChatClient {
                 lastMember.remove(m.groupName()); // the marker: a summary after it is not followed
                 caughtUp(m.groupName());
             }
+            // The guard takes the answer from the queue of List requests in flight (evaluated once).
+            case FromServer.Groups g when confirmations.answers(g, console::note) -> { }
             case FromServer.Groups g -> {
-                String joined = confirmations.next();
-                if (joined != null) {
-                    confirmJoin(joined, g);
-                    return;
-                }
                 if (!g.groups().isEmpty()) lastListed = g.groups().getLast().name();
                 console.show(packet);
             }
-            case FromServer.Listed l when l.groupName() == null && swallowListed -> swallowListed = false;
+            case FromServer.Listed l when confirmations.swallows(l) -> { }
             case FromServer.Posted p -> posts.acknowledged(p.id()); // not shown: it is the client's business
             case FromServer.Fetched f when catchingUp.containsKey(f.groupName()) -> earlier.serverSendsFetched();
             case FromServer.Fetched f -> {
@@ -372,19 +367,18 @@ public final class ChatClient {
                 swallowWelcome = false;
                 welcomedAgain(w);
             }
+            case FromServer.Error e when swallowWelcome -> {
+                // The first reply on a new connection answers its Hello: refused, there is no
+                // Welcome to wait for, and what waits for one (held posts) must not wait forever.
+                swallowWelcome = false;
+                console.show(e);
+                welcomedAgain(new FromServer.Welcome(nick, "", null));
+            }
             case FromServer.Welcome w -> {
                 storeEpoch(w);
                 console.show(w);
             }
             default -> console.show(packet);
-        }
-    }
-
-    /** The one-group List page asked after a join: says how many members the group has now. */
-    private void confirmJoin(String group, FromServer.Groups page) {
-        swallowListed = true; // a one-group page always ends with its summary
-        for (FromServer.GroupInfo i : page.groups()) {
-            if (i.name().equals(group)) console.note(JoinConfirmations.text(group, i.members()));
         }
     }
 
@@ -509,7 +503,6 @@ public final class ChatClient {
     private void replay() throws IOException {
         confirmations.clear();
         earlier.clear();
-        swallowListed = false;
         if (nick != null) {
             swallowWelcome = true;
             posts.reconnecting();

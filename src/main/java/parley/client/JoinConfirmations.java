@@ -1,6 +1,8 @@
 package parley.client;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+import parley.protocol.FromServer;
 
 /**
  * On a terminal, {@code join dogs} is confirmed with the group's member count
@@ -17,6 +19,8 @@ final class JoinConfirmations {
     private record Expected(String group) {}
 
     private final ConcurrentLinkedQueue<Expected> expected = new ConcurrentLinkedQueue<>();
+    /** Reply thread: the next List summary ends a confirmation's page, not the user's. */
+    private boolean summaryDue;
 
     void userList() {
         expected.add(new Expected(null));
@@ -26,14 +30,31 @@ final class JoinConfirmations {
         expected.add(new Expected(group));
     }
 
-    /** The group the next Groups answer confirms, or null if it is the user's. */
-    String next() {
+    /**
+     * True if this Groups answer is a confirmation's (then the confirmation, if the group is in it,
+     * goes to {@code note}); false if it answers the user's own {@code list}.
+     */
+    boolean answers(FromServer.Groups page, Consumer<String> note) {
         Expected e = expected.poll();
-        return e == null ? null : e.group();
+        if (e == null || e.group() == null) return false;
+        summaryDue = true; // a one-group page always ends with its summary
+        for (FromServer.GroupInfo i : page.groups()) {
+            if (i.name().equals(e.group())) note.accept(text(e.group(), i.members()));
+        }
+        return true;
     }
 
+    /** True if this List summary ends a confirmation's page: not the user's business. */
+    boolean swallows(FromServer.Listed summary) {
+        if (summary.groupName() != null || !summaryDue) return false;
+        summaryDue = false;
+        return true;
+    }
+
+    /** A new connection: the answers in flight are lost. */
     void clear() {
         expected.clear();
+        summaryDue = false;
     }
 
     /**

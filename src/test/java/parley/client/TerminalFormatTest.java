@@ -144,15 +144,4 @@ class TerminalFormatTest {
         assertThat(TerminalFormat.earlier(new FromServer.Message("d", "\u001b"), java.time.ZoneOffset.UTC).toString())
                 .doesNotContain("\u001b");
     }
-
-    @Test
-    void joinConfirmationAsksForThePageThatStartsWithTheGroup() {
-        assertThat(JoinConfirmations.before("dogs")).startsWith("dogr\uffff").isLessThan("dogs").isGreaterThan("dogr");
-        assertThat(JoinConfirmations.before("a")).isLessThan("a").isGreaterThan("`");
-        assertThat(JoinConfirmations.before("dog")).isGreaterThan("do").isLessThan("dog");
-        assertThat("dog").as("a shorter name sorts before").isLessThan(JoinConfirmations.before("dogs"));
-        assertThat(JoinConfirmations.before("")).isNull();
-        assertThat(JoinConfirmations.text("dogs", 3)).isEqualTo("joined dogs (3 members)");
-        assertThat(JoinConfirmations.text("dogs", 1)).isEqualTo("joined dogs (1 member)");
-    }
 }
