@@ -166,6 +166,40 @@ class StoreProtocolClientTest {
         }
     }
 
+    @Test
+    @DisplayName("a server that never acknowledges gets no resend (it could post twice); a refused Hello does not hold posts back")
+    void noResendWithoutAcknowledgements() throws Exception {
+        try (ServerSocket listener = listen()) {
+            InetSocketAddress a = addressOf(listener);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            QueueInput stdin = new QueueInput();
+            CompletableFuture<Integer> exit = pipedClient(List.of(a, a), stdin, out, err);
+            stdin.send("nick alice").send("join dogs").send("post dogs before");
+
+            Peer first = Peer.accept(listener);
+            first.read();
+            first.send(new FromServer.Welcome("alice", "old server")); // no epoch
+            first.read();
+            assertThat(first.read()).isInstanceOfSatisfying(FromClient.Post.class, p -> assertThat(p.id()).isNotNull());
+            first.close();
+
+            Peer second = Peer.accept(listener);
+            assertThat(second.read()).isEqualTo(new FromClient.Hello("alice"));
+            assertThat(second.read()).isEqualTo(new FromClient.Join("dogs"));
+            await().atMost(WAIT).until(() -> err.toString(UTF_8).contains("reconnected"));
+            stdin.send("post dogs during");
+            second.send(new FromServer.Error("name 'alice' is taken"));
+            assertThat(second.read()).isInstanceOfSatisfying(FromClient.Post.class,
+                    p -> assertThat(p.message()).isEqualTo("during"));
+            stdin.end();
+            assertThat(second.read()).isNull();
+            second.close();
+            assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
+            assertThat(out.toString(UTF_8)).isEqualTo("welcome, alice (old server)\nerror from server: name 'alice' is taken\n");
+        }
+    }
+
     /** A console that records what it was asked to show, as a person at a terminal would see it. */
     static final class RecordingConsole implements Console {
         final BlockingQueue<String> input = new LinkedBlockingQueue<>();
