@@ -86,11 +86,6 @@ final class JLineConsole implements Console {
         return true;
     }
 
-    /** For tests: what Tab would offer. */
-    Completion completion() {
-        return completion;
-    }
-
     @Override
     public void note(String text) {
         reader.printAbove(TerminalFormat.note(text));
@@ -105,7 +100,11 @@ final class JLineConsole implements Console {
         reader.setOpt(LineReader.Option.ERASE_LINE_ON_FINISH);
         terminal.raise(Terminal.Signal.INT);
         long deadline = System.nanoTime() + 1_000_000_000L;
-        while (reader.isReading() && System.nanoTime() < deadline) Thread.onSpinWait();
+        try {
+            while (reader.isReading() && System.nanoTime() < deadline) Thread.sleep(5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // exiting anyway
+        }
     }
 
     @Override
