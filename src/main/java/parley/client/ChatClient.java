@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -41,6 +42,12 @@ import parley.protocol.ProtocolException;
  * Fetches what came after it; what arrives while it catches up is put in seq order without
  * duplicates, so the conversation carries on without a gap as long as the cluster still holds it.
  *
+ * <p><b>Posts land once.</b> After {@code nick}, each post carries an id ({@link PostIds}) and is
+ * kept ({@link Unacknowledged}) until the server's {@code Posted} for it; a reconnection, after
+ * Hello and the Joins, resends those still kept, in order, with their ids, and the server takes
+ * each only once. A Welcome whose store {@code epoch} differs from the last one means the seqs
+ * seen so far mean nothing there: the catch-up Fetch is skipped.
+ *
  * <p>Over TLS and with a token ({@link ClientSecurity}) the same holds; the token goes first, as
  * an Auth request, on every connection before any command.
  */
@@ -66,7 +73,13 @@ public final class ChatClient {
 
     // What a reconnection replays; written under writeLock by the command thread.
     private String nick;
-    private final LinkedHashSet<String> groups = new LinkedHashSet<>();
+    /** Synchronized for the reply thread's membership checks; iterated only under writeLock. */
+    private final java.util.Set<String> groups = Collections.synchronizedSet(new LinkedHashSet<>());
+    private final PostLedger posts;
+    /** The store epoch of the last Welcome (reply thread). */
+    private String epoch;
+    private final EarlierMessages earlier = new EarlierMessages();
+    private final JoinConfirmations confirmations = new JoinConfirmations();
     /** The last seq shown per group (read under writeLock, written by the reply thread). */
     private final Map<String, Long> lastSeq = new ConcurrentHashMap<>();
     // Catching up after a reconnection: touched only by the reply thread.
@@ -85,6 +98,7 @@ public final class ChatClient {
         this.socket = socket;
         this.console = console;
         this.linger = linger;
+        this.posts = new PostLedger(PostIds.random(), console::note);
     }
 
     /**
@@ -192,19 +206,19 @@ public final class ChatClient {
     }
 
     /** Sends a request, remembering what a reconnection must replay; with failover, waits out a reconnection. */
-    private void send(FromClient request) throws IOException {
-        byte[] line = Codec.encode(request);
+    private void send(FromClient typed) throws IOException {
         int gen;
+        byte[] line;
+        boolean resent;
         synchronized (writeLock) {
-            switch (request) {
-                case FromClient.Hello h -> nick = h.name();
-                case FromClient.Join j -> groups.add(j.groupName());
-                case FromClient.Leave l -> groups.remove(l.groupName());
-                default -> { }
-            }
+            FromClient request = remember(typed);
+            resent = request instanceof FromClient.Post p && p.id() != null;
+            if (resent && posts.hold((FromClient.Post) request)) return; // goes out after the resent ones
+            line = Codec.encode(request);
             gen = generation;
             try {
                 write(line);
+                followUp(request);
                 return;
             } catch (IOException e) {
                 if (!failover()) throw e;
@@ -220,8 +234,38 @@ public final class ChatClient {
                 throw new IOException("interrupted");
             }
         }
+        if (resent && posts.acks()) return; // the reconnection resent it with its id
         synchronized (writeLock) {
             write(line);
+        }
+    }
+
+    /** Under writeLock: notes what a reconnection replays; a post after {@code nick} gets its id here. */
+    private FromClient remember(FromClient request) {
+        switch (request) {
+            case FromClient.Hello h -> nick = h.name();
+            case FromClient.Join j -> groups.add(j.groupName());
+            case FromClient.Leave l -> groups.remove(l.groupName());
+            case FromClient.Post p when nick != null -> {
+                return posts.name(p);
+            }
+            case FromClient.Fetch f -> earlier.requested(f.groupName(), lastSeq.getOrDefault(f.groupName(), 0L));
+            case FromClient.ListGroups l -> confirmations.userList();
+            default -> { }
+        }
+        return request;
+    }
+
+    /** Under writeLock, after a request went out: on a terminal, join and leave are confirmed. */
+    private void followUp(FromClient request) throws IOException {
+        if (!console.interactive()) return;
+        switch (request) {
+            case FromClient.Join j -> {
+                confirmations.confirm(j.groupName());
+                write(Codec.encode(new FromClient.ListGroups(1, JoinConfirmations.before(j.groupName()))));
+            }
+            case FromClient.Leave l -> console.note("left " + l.groupName());
+            default -> { }
         }
     }
 
@@ -240,8 +284,15 @@ public final class ChatClient {
         while (true) {
             try {
                 LineReader lines = new LineReader(socket.in(), 4096, MAX_REPLY_BYTES);
+                boolean first = true;
                 while (lines.next()) {
                     if (lines.lineIsBlank()) continue;
+                    if (first && ConnectionHints.looksLikeTls(lines.array()[lines.lineStart()])) {
+                        console.note("parley client: " + ConnectionHints.speaksTls(addresses.get(current)));
+                        outcome.complete(1);
+                        return;
+                    }
+                    first = false;
                     try {
                         reply(Codec.decodeReply(lines.array(), lines.lineStart(), lines.lineLength()));
                     } catch (ProtocolException e) {
@@ -275,6 +326,7 @@ public final class ChatClient {
     /** Shows a reply, putting what arrives while catching up after a reconnection in seq order first. */
     private void reply(FromServer packet) {
         switch (packet) {
+            case FromServer.Message m when earlier.isEarlier(m, groups.contains(m.groupName())) -> console.showEarlier(m);
             case FromServer.Message m when m.seq() > 0 -> {
                 List<FromServer.Message> held = catchingUp.get(m.groupName());
                 if (held != null) {
@@ -293,17 +345,77 @@ public final class ChatClient {
                 lastMember.remove(m.groupName()); // the marker: a summary after it is not followed
                 caughtUp(m.groupName());
             }
+            // The guard takes the answer from the queue of List requests in flight (evaluated once).
+            case FromServer.Groups g when confirmations.answers(g, console::note) -> { }
             case FromServer.Groups g -> {
                 if (!g.groups().isEmpty()) lastListed = g.groups().getLast().name();
                 console.show(packet);
+            }
+            case FromServer.Listed l when confirmations.swallows(l) -> { }
+            case FromServer.Posted p -> posts.acknowledged(p.id()); // not shown: it is the client's business
+            case FromServer.Fetched f when catchingUp.containsKey(f.groupName()) -> earlier.serverSendsFetched();
+            case FromServer.Fetched f -> {
+                earlier.fetched(f.groupName());
+                console.show(f);
             }
             case FromServer.Members m -> {
                 if (!m.names().isEmpty()) lastMember.put(m.groupName(), m.names().getLast());
                 console.show(packet);
             }
             case FromServer.Listed l -> nextPage(l);
-            case FromServer.Welcome w when swallowWelcome -> swallowWelcome = false;
+            case FromServer.Welcome w when swallowWelcome -> {
+                swallowWelcome = false;
+                welcomedAgain(w);
+            }
+            case FromServer.Error e when swallowWelcome -> {
+                // The first reply on a new connection answers its Hello: refused, there is no
+                // Welcome to wait for, and what waits for one (held posts) must not wait forever.
+                swallowWelcome = false;
+                console.show(e);
+                welcomedAgain(new FromServer.Welcome(nick, "", null));
+            }
+            case FromServer.Welcome w -> {
+                storeEpoch(w);
+                console.show(w);
+            }
             default -> console.show(packet);
+        }
+    }
+
+    /** Reply thread: remembers the Welcome's store epoch; true if it is not the one seen before. */
+    private boolean storeEpoch(FromServer.Welcome w) {
+        if (w.epoch() == null) return false;
+        posts.serverAcks(); // a server with a store epoch acknowledges ids and ends Fetches with Fetched
+        earlier.serverSendsFetched();
+        boolean changed = epoch != null && !epoch.equals(w.epoch());
+        epoch = w.epoch();
+        return changed;
+    }
+
+    /**
+     * The Welcome on a new connection: catch up on each group from its last seq (unless the store
+     * is another one, where those seqs mean nothing), then resend the posts still unacknowledged
+     * and those typed since the connection was lost, in order.
+     */
+    private void welcomedAgain(FromServer.Welcome w) {
+        synchronized (writeLock) {
+            if (storeEpoch(w)) {
+                lastSeq.clear();
+                caughtUpTo.clear();
+                console.note("parley client: the server's store is a new one; earlier messages are not fetched again");
+            }
+            try {
+                for (String g : groups) {
+                    Long last = lastSeq.get(g);
+                    if (last == null) continue;
+                    catchingUp.put(g, new ArrayList<>());
+                    write(Codec.encode(new FromClient.Fetch(g, OptionalLong.of(last), CATCH_UP_LIMIT)));
+                    write(Codec.encode(new FromClient.Members(g)));
+                }
+                for (FromClient.Post p : posts.toResend()) write(Codec.encode(p));
+            } catch (IOException e) {
+                // The connection is going already; the next reconnection replays all of this again.
+            }
         }
     }
 
@@ -323,6 +435,7 @@ public final class ChatClient {
         try {
             synchronized (writeLock) {
                 write(Codec.encode(next));
+                if (group == null) confirmations.userList();
             }
         } catch (IOException e) {
             console.show(l); // the connection is going; what was shown is all there is
@@ -383,21 +496,19 @@ public final class ChatClient {
         }
     }
 
-    /** Under writeLock, on the new socket. */
+    /**
+     * Under writeLock, on the new socket: Hello and the Joins. With a nick, the catch-up and the
+     * resending wait for the Welcome ({@link #welcomedAgain}), which names the store.
+     */
     private void replay() throws IOException {
+        confirmations.clear();
+        earlier.clear();
         if (nick != null) {
             swallowWelcome = true;
+            posts.reconnecting();
             write(Codec.encode(new FromClient.Hello(nick)));
         }
-        for (String g : groups) {
-            write(Codec.encode(new FromClient.Join(g)));
-            Long last = lastSeq.get(g);
-            if (nick != null && last != null) {
-                catchingUp.put(g, new ArrayList<>());
-                write(Codec.encode(new FromClient.Fetch(g, OptionalLong.of(last), CATCH_UP_LIMIT)));
-                write(Codec.encode(new FromClient.Members(g)));
-            }
-        }
+        for (String g : groups) write(Codec.encode(new FromClient.Join(g)));
     }
 
     private void serverClosed() {

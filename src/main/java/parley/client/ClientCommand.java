@@ -30,7 +30,9 @@ import picocli.CommandLine.Parameters;
                 "  who GROUP               the names of GROUP's members (a line per page of 100)",
                 "  history GROUP N         the last N messages of GROUP",
                 "Replies print as 'message posted to GROUP: MESSAGE' and 'error from server: TEXT'.",
-                "On a terminal: line editing, command history (arrow keys), a colour per group.",
+                "On a terminal: line editing, command history (arrow keys), a colour per group, each",
+                "message's time, join/leave confirmed, history dimmed, Tab completes groups and names.",
+                "After nick, posts carry ids; a reconnection resends those the server has not acknowledged.",
                 "End of input (Ctrl-D) closes the connection and exits 0."})
 public final class ClientCommand implements Callable<Integer> {
 
@@ -111,6 +113,6 @@ public final class ClientCommand implements Callable<Integer> {
     private ClientSecurity security() throws IOException, GeneralSecurityException {
         String t = token == null || token.isBlank() ? null : token.strip();
         if (!tls && tlsCa == null && !tlsInsecure) return new ClientSecurity(null, false, t);
-        return new ClientSecurity(Tls.client(tlsCa, tlsInsecure), !tlsInsecure, t);
+        return new ClientSecurity(Tls.client(tlsCa, tlsInsecure), !tlsInsecure, t, tlsCa != null);
     }
 }

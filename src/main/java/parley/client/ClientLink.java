@@ -46,7 +46,8 @@ abstract sealed class ClientLink permits ClientLink.Plain, ClientLink.Secure {
             try {
                 s.startHandshake();
             } catch (IOException e) {
-                throw new IOException("TLS handshake failed: " + e.getMessage(), e);
+                throw new IOException("TLS handshake failed: "
+                        + ConnectionHints.handshakeFailed(e, address, security.customCa()), e);
             }
             s.setSoTimeout(0);
             return new Secure(s);

@@ -20,6 +20,19 @@ interface Console extends AutoCloseable {
     /** Tells the user something that is not a reply: a hint, a connection notice. */
     void note(String text);
 
+    /** Shows a message that answers a {@code history} request; piped, just as any other. */
+    default void showEarlier(FromServer.Message m) {
+        show(m);
+    }
+
+    /**
+     * A person reads this console (a terminal): {@code join} and {@code leave} are confirmed,
+     * which costs a request the book's protocol does not have. Piped, the output stays the book's.
+     */
+    default boolean interactive() {
+        return false;
+    }
+
     /** Flushes what was shown; the streams or terminal stay usable until the caller is done. */
     @Override
     void close();

@@ -2,32 +2,39 @@ package parley.client;
 
 import java.io.IOError;
 import java.io.IOException;
+import java.time.ZoneId;
+import org.jline.reader.Candidate;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.DefaultParser;
-import org.jline.reader.impl.completer.ArgumentCompleter;
-import org.jline.reader.impl.completer.NullCompleter;
-import org.jline.reader.impl.completer.StringsCompleter;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import parley.protocol.FromServer;
 
 /**
  * The console on a terminal: a JLine line editor (editing keys, in-session history with the
- * arrow keys, Tab completes a command), with every reply printed above the prompt so incoming
- * messages never garble the line being typed. Ctrl-D or Ctrl-C ends the input.
+ * arrow keys, Tab completes a command, a group name or a member name: {@link Completion}), with
+ * every reply printed above the prompt so incoming messages never garble the line being typed.
+ * Messages show their local time ({@link TerminalFormat}). Ctrl-D or Ctrl-C ends the input; when
+ * the session ends while a line is being edited, the prompt is taken away, not left behind.
  */
 final class JLineConsole implements Console {
     static final String PROMPT = "> ";
-    private static final String[] COMMANDS = {"join", "post", "nick", "leave", "list", "who", "history"};
 
     private final Terminal terminal;
     private final LineReader reader;
+    private final ZoneId zone;
+    private final Completion completion = new Completion();
 
     JLineConsole(Terminal terminal) {
+        this(terminal, ZoneId.systemDefault());
+    }
+
+    JLineConsole(Terminal terminal, ZoneId zone) {
         this.terminal = terminal;
+        this.zone = zone;
         // Lines are chat text, not shell words: no quoting, no escapes, no !-history expansion.
         DefaultParser parser = new DefaultParser();
         parser.setQuoteChars(new char[0]);
@@ -36,7 +43,9 @@ final class JLineConsole implements Console {
                 .terminal(terminal)
                 .appName("parley")
                 .parser(parser)
-                .completer(new ArgumentCompleter(new StringsCompleter(COMMANDS), NullCompleter.INSTANCE))
+                .completer((r, line, candidates) -> {
+                    for (String c : completion.candidates(line.words(), line.wordIndex())) candidates.add(new Candidate(c));
+                })
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                 .option(LineReader.Option.HISTORY_IGNORE_SPACE, false)
                 .build();
@@ -50,7 +59,9 @@ final class JLineConsole implements Console {
     @Override
     public String readLine() {
         try {
-            return reader.readLine(PROMPT);
+            String line = reader.readLine(PROMPT);
+            completion.typed(line);
+            return line;
         } catch (EndOfFileException | UserInterruptException e) {
             return null;
         } catch (IOError | RuntimeException e) {
@@ -60,7 +71,19 @@ final class JLineConsole implements Console {
 
     @Override
     public void show(FromServer packet) {
-        reader.printAbove(TerminalFormat.format(packet));
+        completion.learn(packet);
+        reader.printAbove(TerminalFormat.format(packet, zone));
+    }
+
+    @Override
+    public void showEarlier(FromServer.Message m) {
+        completion.learn(m);
+        reader.printAbove(TerminalFormat.earlier(m, zone));
+    }
+
+    @Override
+    public boolean interactive() {
+        return true;
     }
 
     @Override
@@ -68,10 +91,26 @@ final class JLineConsole implements Console {
         reader.printAbove(TerminalFormat.note(text));
     }
 
+    /**
+     * The session ended while a line was being edited (the server closed): the closing note is
+     * above the prompt already, so the editor is stopped as Ctrl-C would (from its own thread, so
+     * it does not redraw afterwards) with its line erased rather than left as a dead prompt.
+     */
+    private void finishUnderThePrompt() {
+        reader.setOpt(LineReader.Option.ERASE_LINE_ON_FINISH);
+        terminal.raise(Terminal.Signal.INT);
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        try {
+            while (reader.isReading() && System.nanoTime() < deadline) Thread.sleep(5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // exiting anyway
+        }
+    }
+
     @Override
     public void close() {
         try {
-            if (reader.isReading()) terminal.writer().println(); // leave the unfinished line as it is
+            if (reader.isReading()) finishUnderThePrompt();
             terminal.writer().flush();
             terminal.close();
         } catch (IOException ignored) {

@@ -1,5 +1,8 @@
 package parley.client;
 
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.jline.utils.AttributedString;
@@ -12,6 +15,10 @@ import parley.protocol.FromServer;
  * colours ({@link GroupColours}) and the poster's name in bold, errors in red, and a lag notice as
  * a highlighted line of its own so it cannot be missed.
  *
+ * <p>A message that carries its time ({@code ts}, from a Hello'd connection) starts with it, as
+ * local {@code HH:mm} in the console's zone, dimmed; an earlier message (the answer to
+ * {@code history}) is dimmed as a whole, so it does not pass for a live one.
+ *
  * <p>Text from the server is shown with its control characters made visible ({@code ^[} for ESC):
  * another user's message must not be able to move the cursor, clear the screen or fake a line.
  */
@@ -23,13 +30,31 @@ final class TerminalFormat {
             .foreground(AttributedStyle.BLACK).background(AttributedStyle.YELLOW);
     static final AttributedStyle NOTE = AttributedStyle.DEFAULT.faint();
     static final AttributedStyle NAME = AttributedStyle.BOLD;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm");
 
     private TerminalFormat() {}
 
+    /** As {@link #format(FromServer, ZoneId)} in the system's zone. */
     static AttributedString format(FromServer packet) {
+        return format(packet, ZoneId.systemDefault());
+    }
+
+    /** A message shown as an earlier one: the same words and time, all dimmed. */
+    static AttributedString earlier(FromServer.Message m, ZoneId zone) {
+        return new AttributedString(format(m, zone).toString(), NOTE);
+    }
+
+    /** The local time of a message, {@code 12:03}; null if it does not say. */
+    static String time(FromServer.Message m, ZoneId zone) {
+        return m.ts() <= 0 ? null : TIME.format(Instant.ofEpochMilli(m.ts()).atZone(zone));
+    }
+
+    static AttributedString format(FromServer packet, ZoneId zone) {
         AttributedStringBuilder b = new AttributedStringBuilder();
         switch (packet) {
             case FromServer.Message m -> {
+                String time = time(m, zone);
+                if (time != null) b.styled(NOTE, time).append(" ");
                 b.append("message posted to ").styled(groupStyle(m.groupName()), safe(m.groupName()));
                 if (m.from() != null) b.append(" by ").styled(NAME, safe(m.from()));
                 b.append(": ").append(safe(m.message()));

@@ -271,6 +271,32 @@ class ClientSessionTest {
     }
 
     @Test
+    @DisplayName("on a terminal, join is confirmed with the member count the server gives, and leave is confirmed")
+    void terminalJoinConfirmation() throws Exception {
+        Terminal other = new Terminal();
+        QueueInput otherIn = new QueueInput();
+        CompletableFuture<Integer> otherExit = start(otherIn, other);
+        otherIn.send("join dogs").send("join dogsz").send("join dogr");
+        await().atMost(WAIT).until(() -> membersOf("dogs") == 1 && membersOf("dogr") == 1 && membersOf("dogsz") == 1);
+
+        StoreProtocolClientTest.RecordingConsole console = new StoreProtocolClientTest.RecordingConsole();
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() ->
+                ChatClient.run(List.of(server.address()), ClientSecurity.NONE, console, LINGER), threads);
+        console.type("join dogs");
+        console.type("join dog");
+        console.type("nick ann");
+        console.type("join 犬");
+        await().atMost(WAIT).until(() -> console.shown.size() >= 4);
+        console.type("leave dogs");
+        console.end();
+        assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
+        assertThat(console.shown).containsExactly("joined dogs (2 members)", "joined dog (1 member)",
+                "welcome, ann (parley " + parley.server.Version.current() + ")", "joined 犬 (1 member)", "left dogs");
+        otherIn.end();
+        assertThat(otherExit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
     @DisplayName("two members both get the message, poster included")
     void posterAlsoReceives() throws Exception {
         Terminal a = new Terminal();

@@ -88,4 +88,38 @@ class ConsoleTest {
         String sgr = lagLine.substring(0, lagLine.indexOf("!!"));
         assertThat(sgr).as(lagLine).startsWith("ESC[").contains("43").contains("30").contains("1");
     }
+
+    @Test
+    void tabCompletesGroupAndMemberNamesTheSessionHasMet() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String typed = "join dogs\rwho d\t\rpost dogs hi b\t\r";
+        try (JLineConsole c = new JLineConsole(terminal(typed, out))) {
+            assertThat(c.readLine()).isEqualTo("join dogs");
+            c.show(new FromServer.Message("dogs", "woof", "bob", 1));
+            assertThat(c.readLine()).isEqualTo("who dogs ");
+            assertThat(c.readLine()).isEqualTo("post dogs hi bob ");
+        }
+    }
+
+    @Test
+    void whenTheSessionEndsUnderThePromptThePromptIsTakenAway() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        java.io.PipedOutputStream keys = new java.io.PipedOutputStream();
+        Terminal t = new ExternalTerminal("test", "xterm-256color", new java.io.PipedInputStream(keys), out, UTF_8);
+        JLineConsole c = new JLineConsole(t);
+        Thread reader = Thread.ofPlatform().start(() -> c.readLine());
+        org.awaitility.Awaitility.await().until(() -> out.toString(UTF_8).contains(JLineConsole.PROMPT));
+        c.note("parley client: the server closed the connection");
+        c.close();
+        reader.join(5000);
+        keys.close();
+        String shown = out.toString(UTF_8);
+        assertThat(shown).contains("parley client: the server closed the connection");
+        String afterNote = shown.substring(shown.lastIndexOf("the server closed the connection"));
+        // The editor finished with its line erased: no dead "> " is left after the note.
+        String readable = afterNote.replace("\u001b", "ESC").replace("\r", "CR").replace("\n", "LF");
+        assertThat(readable.substring(readable.lastIndexOf(JLineConsole.PROMPT))).as(readable)
+                .matches("> (\\^C)?CRESC\\[K.*").doesNotContain("LF");
+        assertThat(reader.isAlive()).as("the editor finished").isFalse();
+    }
 }

@@ -114,4 +114,34 @@ class TerminalFormatTest {
         assertThat(s.toString()).isEqualTo("unknown command 'x'");
         assertThat(s.styleAt(0)).isEqualTo(AttributedStyle.DEFAULT.faint());
     }
+
+    private static final long TS = 1765100000123L; // 2025-12-07T09:33:20.123Z
+
+    @Test
+    void aMessageWithItsTimeShowsLocalHoursAndMinutesDimmedInTheGivenZone() {
+        var m = new FromServer.Message("dogs", "hi", "alice", 42, TS);
+        AttributedString utc = TerminalFormat.format(m, java.time.ZoneOffset.UTC);
+        assertThat(utc.toString()).isEqualTo("09:33 message posted to dogs by alice: hi");
+        assertThat(styleOf(utc, "09:33")).isEqualTo(TerminalFormat.NOTE);
+        assertThat(styleOf(utc, "dogs")).isEqualTo(DOGS);
+        assertThat(TerminalFormat.format(m, java.time.ZoneId.of("Asia/Kolkata")).toString())
+                .startsWith("15:03 message posted to dogs");
+        assertThat(TerminalFormat.format(m, java.time.ZoneId.of("America/New_York")).toString()).startsWith("04:33 ");
+        // Without ts (the book's form, or a server that does not say) there is no time.
+        var plain = new FromServer.Message("dogs", "hi", "alice", 42);
+        assertThat(TerminalFormat.format(plain, java.time.ZoneOffset.UTC).toString())
+                .isEqualTo("message posted to dogs by alice: hi");
+        // Piped output never shows it.
+        assertThat(ReplyFormat.format(m)).isEqualTo("message posted to dogs by alice: hi");
+    }
+
+    @Test
+    void anEarlierMessageIsDimmedThroughout() {
+        var m = new FromServer.Message("dogs", "old news", "bob", 7, TS);
+        AttributedString s = TerminalFormat.earlier(m, java.time.ZoneOffset.UTC);
+        assertThat(s.toString()).isEqualTo("09:33 message posted to dogs by bob: old news");
+        assertThat(styleOf(s, s.toString())).isEqualTo(TerminalFormat.NOTE);
+        assertThat(TerminalFormat.earlier(new FromServer.Message("d", "\u001b"), java.time.ZoneOffset.UTC).toString())
+                .doesNotContain("\u001b");
+    }
 }

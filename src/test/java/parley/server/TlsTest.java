@@ -135,6 +135,20 @@ class TlsTest {
     }
 
     @Test
+    @DisplayName("the plain Parley client at the TLS listener is told, in one line, to use --tls")
+    void plainClientGetsTheTlsHint() throws Exception {
+        server = TestServer.start(ServerConfig.builder(), Tls.serverFromPem(certs.certPem, certs.keyPem), null);
+        QueueInput stdin = new QueueInput();
+        stdin.send("join dogs");
+        Run r = client(ClientSecurity.NONE, stdin).get(30, TimeUnit.SECONDS);
+        stdin.end();
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("parley client: the server at " + server.address().getHostString() + ":"
+                + server.address().getPort() + " speaks TLS; run the client with --tls\n");
+    }
+
+    @Test
     @DisplayName("plain text to the TLS listener, or silence, fails the handshake and is closed (silence after the timeout)")
     void handshakeFailures() throws Exception {
         server = TestServer.start(ServerConfig.builder().tlsHandshakeTimeout(Duration.ofMillis(300)),

@@ -1,0 +1,56 @@
+package parley.client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
+import parley.protocol.FromServer;
+
+/**
+ * What Tab offers on a terminal: the command words first; then, for a command's group argument,
+ * the group names the session has met (joined, or seen in a List answer or a message); and in a
+ * post's text, the member names it has met (in a Members answer, or as a message's poster).
+ *
+ * <p>Thread-safe: the reply thread learns names while the line editor asks for candidates.
+ */
+final class Completion {
+    static final List<String> COMMANDS = List.of("join", "post", "nick", "leave", "list", "who", "history");
+    /** The commands whose first argument is a group. */
+    private static final Set<String> GROUP_COMMANDS = Set.of("join", "post", "leave", "who", "history");
+
+    private final Set<String> groups = new ConcurrentSkipListSet<>();
+    private final Set<String> members = new ConcurrentSkipListSet<>();
+
+    /** Learns the names in a packet shown to the user. */
+    void learn(FromServer packet) {
+        switch (packet) {
+            case FromServer.Message m -> {
+                groups.add(m.groupName());
+                if (m.from() != null) members.add(m.from());
+            }
+            case FromServer.Groups g -> g.groups().forEach(i -> groups.add(i.name()));
+            case FromServer.Members m -> {
+                groups.add(m.groupName());
+                members.addAll(m.names());
+            }
+            default -> { }
+        }
+    }
+
+    /** Learns the group of a line the user typed ({@code join dogs}). */
+    void typed(String line) {
+        if (CommandParser.parse(line) instanceof Command.Send(parley.protocol.FromClient.Join j)) groups.add(j.groupName());
+    }
+
+    /**
+     * The candidates for the word at {@code index} of {@code words} (the words typed so far, the
+     * one being completed included); the line editor keeps those that start with what is typed.
+     */
+    List<String> candidates(List<String> words, int index) {
+        if (index == 0) return COMMANDS;
+        String command = words.getFirst();
+        if (index == 1 && GROUP_COMMANDS.contains(command)) return new ArrayList<>(groups);
+        if (index >= 2 && command.equals("post")) return new ArrayList<>(members);
+        return List.of();
+    }
+}
