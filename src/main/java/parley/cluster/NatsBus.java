@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,13 +41,18 @@ import parley.log.Log;
  * <li><b>Post.</b> Published asynchronously to {@code parley.g.<token>}; the poster never waits. At
  *     most {@link #WINDOW} posts per node await the stream's acknowledgement; past that, or while
  *     the bus is down, a post gets an Error at once and is not delivered. A failed acknowledgement
- *     reaches the poster as an Error later.
+ *     reaches the poster as an Error later. A post with the client's id carries it (with the
+ *     group) as {@code Nats-Msg-Id}: the stream stores it once within its duplicate window, and
+ *     its author hears the stream's seq and time once the stream has acknowledged it, the same
+ *     for a resend.
  * <li><b>Delivery.</b> A group with members on this node has one ordered push consumer filtered to
  *     its subject. It starts at the subject's first retained message, so the ring is loaded with
  *     the group's retained history before the first member subscribes (joiners wait for that), and
  *     then carries on live. Every node therefore holds every group's messages in stream order, and
  *     {@code seq} is the stream sequence: the same number on every node, increasing within a
- *     group, but not one more per post (other groups' posts take the numbers in between).
+ *     group, but not one more per post (other groups' posts take the numbers in between); its
+ *     {@code ts} is the stream's time for it, and its seqs belong to the stream's epoch (its
+ *     creation time, see {@link StreamSetup}).
  * <li><b>Outage.</b> When the NATS connection drops, every session on the node is told; on
  *     reconnection the stream is ensured again, every group's consumer is re-created after the
  *     last sequence it delivered, and every session is told the bus is back.
@@ -63,7 +67,6 @@ public final class NatsBus implements GroupBus {
     public static final String UNAVAILABLE = "cluster bus unavailable; posts are not delivered until it returns";
     public static final String BACK = "cluster bus back";
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
-    private static final long FETCH_MILLIS = 5_000;
     private static final int KNOWN_MAX = 100_000;
 
     private final Connection nc;
@@ -84,45 +87,6 @@ public final class NatsBus implements GroupBus {
     private volatile Consumer<String> noticeAll = text -> {};
     private volatile boolean up = true;
     private volatile boolean closed;
-
-    /** One group's consumer on this node, and what the bus knows of the group here. */
-    private static final class Feed {
-        final Group group;
-        final String subject;
-        /** Open until the group's earlier messages are loaded into its ring: joiners wait for it. */
-        final CountDownLatch ready = new CountDownLatch(1);
-        /** The last stream sequence delivered into the ring; written only by the delivering thread. */
-        volatile long delivered;
-        volatile JetStreamSubscription sub;
-        /** The subject's last stream sequence when the consumer started: loaded once it is delivered. */
-        volatile long readyAt;
-        volatile boolean removed;
-        /** Created while the bus was down: its marker is published when the bus returns. */
-        volatile boolean unannounced;
-
-        Feed(Group group) {
-            this.group = group;
-            this.subject = Subjects.posts(group.name());
-        }
-
-        boolean isReady() {
-            return ready.getCount() == 0;
-        }
-
-        void markReady() {
-            ready.countDown();
-        }
-
-        /**
-         * Delivers a message into the ring unless it is a duplicate: a seq not above the last one
-         * delivered (the consumer re-reading after an outage). One thread at a time.
-         */
-        void deliver(BusPayload.Post p, long seq, long ts) {
-            if (seq <= delivered) return;
-            delivered = seq;
-            group.deliver(p.message(), p.from(), seq, ts);
-        }
-    }
 
     private NatsBus(Connection nc, Retention retention) throws IOException {
         this.nc = nc;
