@@ -204,11 +204,13 @@ public final class NatsBus implements GroupBus {
      * it once within its duplicate window, and acknowledged to its author with the stream's seq
      * and time once the stream has it. For a duplicate the stream's acknowledgement names the
      * original's seq, whose time is asked again: the author hears the same seq and ts twice, and
-     * the members get the message once (the stream never stores or delivers the duplicate).
+     * the members get the message once (the stream never stores or delivers the duplicate). A
+     * failure after acceptance goes to {@code ack}, not {@code errors}.
      */
     @Override
     public String post(Group group, String groupName, String message, String from, String id, PostAck ack,
             Consumer<String> errors) {
+        if (id == null) return post(group, groupName, message, from, errors);
         Headers h = new Headers().put("Nats-Msg-Id", msgId(groupName, id));
         return publish(group, groupName, h, BusPayload.encode(from, message), (a, failure) -> {
             if (failure != null) {

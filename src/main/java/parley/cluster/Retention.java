@@ -10,8 +10,10 @@ import java.time.Duration;
  * every node alike.
  *
  * @param maxAge                how long a message is kept ({@code max_age}); zero keeps it forever
- * @param maxMessagesPerSubject messages kept per group ({@code max_msgs_per_subject}), the oldest dropped first
- * @param maxBytes              bytes the whole stream keeps ({@code max_bytes}), the oldest dropped first
+ * @param maxMessagesPerSubject messages kept per group ({@code max_msgs_per_subject}), the oldest dropped
+ *                              first; -1 for no limit (JetStream's "unlimited")
+ * @param maxBytes              bytes the whole stream keeps ({@code max_bytes}), the oldest dropped first;
+ *                              -1 for no limit
  * @param duplicateWindow       how long a post's id is remembered ({@code duplicate_window})
  */
 public record Retention(Duration maxAge, long maxMessagesPerSubject, long maxBytes, Duration duplicateWindow) {
@@ -25,8 +27,10 @@ public record Retention(Duration maxAge, long maxMessagesPerSubject, long maxByt
 
     public Retention {
         if (maxAge.isNegative()) throw new IllegalArgumentException("maxAge must not be negative: " + maxAge);
-        if (maxMessagesPerSubject < 1) throw new IllegalArgumentException("maxMessagesPerSubject must be at least 1");
-        if (maxBytes < 1) throw new IllegalArgumentException("maxBytes must be at least 1");
+        if (maxMessagesPerSubject < 1 && maxMessagesPerSubject != -1) {
+            throw new IllegalArgumentException("maxMessagesPerSubject must be at least 1, or -1 for no limit");
+        }
+        if (maxBytes < 1 && maxBytes != -1) throw new IllegalArgumentException("maxBytes must be at least 1, or -1 for no limit");
         if (duplicateWindow.isNegative() || duplicateWindow.isZero()) {
             throw new IllegalArgumentException("duplicateWindow must be positive: " + duplicateWindow);
         }

@@ -211,6 +211,25 @@ class ClusterStoreTest {
     }
 
     @Test
+    void fetchBeforeFindsASparseGroupsMessagesFarApart() throws Exception {
+        NatsBus bus = bus(nats, NODES);
+        List<Long> seqs = new ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<io.nats.client.api.PublishAck>> noise = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            seqs.add(publish("rare", "r" + i));
+            for (int k = 0; k < 400 * i; k++) noise.add(js.publishAsync(Subjects.posts("crowd"), BusPayload.encode("n", "n")));
+            for (var f : noise) f.get(10, TimeUnit.SECONDS);
+            noise.clear();
+        }
+        long end = publish("crowd", "last");
+        assertThat(fetch(bus, "rare", -1, end + 1, 3)).extracting(FromServer.Message::seq).isEqualTo(seqs.subList(2, 5));
+        assertThat(fetch(bus, "rare", -1, seqs.get(3), 2)).extracting(FromServer.Message::seq).isEqualTo(seqs.subList(1, 3));
+        assertThat(fetch(bus, "rare", -1, -1, 100)).extracting(FromServer.Message::seq).isEqualTo(seqs);
+        assertThat(fetch(bus, "rare", seqs.get(1), -1, 100)).extracting(FromServer.Message::seq).isEqualTo(seqs.subList(2, 5));
+        assertThat(bus.retained("rare")).containsExactly(seqs.getFirst(), seqs.getLast());
+    }
+
+    @Test
     void theRetainedRangeOfAGroupWithoutPostsIsEmptyAndAnUnknownGroupIsRefused() throws Exception {
         ChatServer n1 = ClusterTest.node(nats, nodes, buses);
         TestClient dave = TestClient.hello(n1.address(), "dave").readInBackground();
@@ -270,6 +289,11 @@ class ClusterStoreTest {
             assertThat(sc.getMaxBytes()).isEqualTo(10L << 20);
             assertThat(sc.getDuplicateWindow()).isEqualTo(Duration.ofMinutes(2));
             assertThat(later.epoch()).as("an update keeps the stream, and so the epoch").isEqualTo(epoch);
+
+            bus(own, new Retention(Duration.ZERO, -1, -1, Duration.ofMinutes(1)));
+            sc = c.jetStreamManagement().getStreamInfo(NatsBus.STREAM).getConfiguration();
+            assertThat(List.of(sc.getMaxAge(), sc.getMaxMsgsPerSubject(), sc.getMaxBytes()))
+                    .as("no limits").containsExactly(Duration.ZERO, -1L, -1L);
 
             // A dedup window longer than the age a message is kept is cut to it (JetStream requires it).
             bus(own, new Retention(Duration.ofSeconds(30), 10, 1L << 20, Duration.ofMinutes(2)));
