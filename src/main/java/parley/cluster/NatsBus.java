@@ -68,6 +68,8 @@ public final class NatsBus implements GroupBus {
     public static final String BACK = "cluster bus back";
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
     private static final int KNOWN_MAX = 100_000;
+    /** How long a Posted waits for this node's consumer to bring its post's time before asking the stream. */
+    private static final long LOCAL_TIME_MILLIS = 100;
 
     private final Connection nc;
     private final JetStream js;
@@ -76,6 +78,7 @@ public final class NatsBus implements GroupBus {
     private final Retention retention;
     private final HistoryReader history;
     private final StreamTimes times;
+    private final RecentTimes recent = new RecentTimes();
     /** The stream's epoch, as of the last time this node made sure of the stream. */
     private volatile String epoch;
     private final Semaphore window = new Semaphore(WINDOW);
@@ -219,12 +222,35 @@ public final class NatsBus implements GroupBus {
                 return;
             }
             // The post's slot in the window is held until its author has heard: it bounds these lookups too.
-            times.of(a.getSeqno()).whenComplete((ts, lookup) -> {
+            timeOf(group != null ? group : localGroup(groupName), a).whenComplete((ts, lookup) -> {
                 window.release();
                 if (lookup != null) ack.failed(notConfirmed(groupName, lookup));
                 else ack.posted(a.getSeqno(), ts);
             });
         });
+    }
+
+    /**
+     * The stream's time of an acknowledged post: from this node's consumer of the group if it
+     * delivers the post (it usually does within a millisecond of the acknowledgement, when the
+     * group has members here), else asked of the stream. A duplicate's original was delivered
+     * long ago: it is asked at once unless it is still in {@link RecentTimes}.
+     */
+    private CompletableFuture<Long> timeOf(Group group, PublishAck a) {
+        long seq = a.getSeqno();
+        long known = recent.lookup(seq);
+        if (known >= 0) return CompletableFuture.completedFuture(known);
+        Feed f = group == null ? null : feeds.get(group);
+        if (a.isDuplicate() || f == null || f.sub == null) return times.of(seq);
+        return recent.await(seq).orTimeout(LOCAL_TIME_MILLIS, TimeUnit.MILLISECONDS).exceptionallyCompose(late -> {
+            recent.forget(seq);
+            return times.of(seq);
+        });
+    }
+
+    private Group localGroup(String name) {
+        GroupTable t = groups;
+        return t == null ? null : t.get(name);
     }
 
     /**
@@ -399,7 +425,11 @@ public final class NatsBus implements GroupBus {
             long seq = m.metaData().streamSequence();
             BusPayload.Post p = BusPayload.decode(m.getData());
             // The stream's time, so every node gives the message the same ts.
-            if (p != null) f.deliver(p, seq, m.metaData().timestamp().toInstant().toEpochMilli());
+            if (p != null) {
+                long ts = m.metaData().timestamp().toInstant().toEpochMilli();
+                f.deliver(p, seq, ts);
+                recent.delivered(seq, ts);
+            }
             if (!f.isReady() && (seq >= f.readyAt || m.metaData().pendingCount() == 0)) f.markReady();
         } catch (RuntimeException e) {
             Log.warn("cluster.bad_message", "subject", m.getSubject(), "error", e.toString());
@@ -505,6 +535,16 @@ public final class NatsBus implements GroupBus {
     private void ensureReadable(Group group, String groupName) throws Refused {
         if (!up()) throw new Refused(UNAVAILABLE);
         if (group == null && !exists(groupName)) throw new Refused("Group '" + groupName + "' does not exist");
+    }
+
+    /** Posts with an id whose authors wait for this node's consumer to bring the post's time (tests). */
+    int awaitingTimes() {
+        return recent.waiting();
+    }
+
+    /** Times of acknowledged posts asked of the stream, not brought by this node's consumer (tests). */
+    long timesAsked() {
+        return times.asked();
     }
 
     /** Messages read from the stream for Fetch requests since the start (tests: a read stops with its client). */

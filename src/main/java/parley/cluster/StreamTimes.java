@@ -21,6 +21,7 @@ final class StreamTimes {
     private final Connection nc;
     private final String subject;
     private final Duration timeout;
+    private final java.util.concurrent.atomic.LongAdder asked = new java.util.concurrent.atomic.LongAdder();
 
     StreamTimes(Connection nc, String stream, Duration timeout) {
         this.nc = nc;
@@ -30,6 +31,7 @@ final class StreamTimes {
 
     /** The time (ms since 1970) the stream stored message {@code seq} at. */
     CompletableFuture<Long> of(long seq) {
+        asked.increment();
         return nc.requestWithTimeout(subject, MessageGetRequest.forSequence(seq).serialize(), timeout)
                 .thenApply(reply -> {
                     MessageInfo mi = new MessageInfo(reply);
@@ -38,5 +40,10 @@ final class StreamTimes {
                     }
                     return HistoryReader.millis(mi);
                 });
+    }
+
+    /** Times asked of the stream since the start. */
+    long asked() {
+        return asked.sum();
     }
 }

@@ -9,7 +9,7 @@
  * the text, not the client protocol), the bus-outage notices, and Fetch from the stream's retained
  * history ({@link parley.cluster.HistoryReader}, {@code after} and {@code before}). For the store's
  * promises it owns their JetStream form: ids as {@code Nats-Msg-Id}, {@code Posted} and {@code ts}
- * from the stream ({@link parley.cluster.StreamTimes}), the epoch and the retention options as the
+ * from the stream ({@link parley.cluster.RecentTimes}, {@link parley.cluster.StreamTimes}), the epoch and the retention options as the
  * stream's limits ({@link parley.cluster.StreamSetup}, {@link parley.cluster.Retention}).
  * docs/cluster.md explains the design, the guarantees and what each fault can lose.
  *

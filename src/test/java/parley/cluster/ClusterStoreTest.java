@@ -140,6 +140,31 @@ class ClusterStoreTest {
     }
 
     @Test
+    void aPostersNodeWithMembersTakesThePostsTimeFromItsOwnConsumer() throws Exception {
+        ChatServer n1 = ClusterTest.node(nats, nodes, buses);
+        TestClient erin = TestClient.hello(n1.address(), "erin").readInBackground();
+        open.add(erin);
+        ClusterTest.joined(erin, "local-times");
+        NatsBus bus = buses.get(n1);
+        long asked = bus.timesAsked();
+        List<Ack> acks = new ArrayList<>();
+        for (int i = 0; i < 40; i++) acks.add(post(bus, "local-times", "t" + i, "id" + i).get(10, TimeUnit.SECONDS));
+        List<FromServer.Message> got = erin.messages(40, WAIT);
+        for (int i = 0; i < 40; i++) {
+            assertThat(acks.get(i).failed()).isNull();
+            assertThat(got.get(i).seq()).isEqualTo(acks.get(i).seq());
+            assertThat(got.get(i).ts()).isEqualTo(acks.get(i).ts()).isEqualTo(streamMillis(acks.get(i).seq()));
+        }
+        long fromStream = bus.timesAsked() - asked;
+        System.out.printf("40 posts with ids: %d times asked of the stream, the rest from the consumer%n", fromStream);
+        assertThat(fromStream).as("most from the node's own consumer").isLessThan(20);
+        assertThat(bus.awaitingTimes()).isZero();
+        // A resend long after: its original's time is still known here, or asked of the stream.
+        assertThat(post(bus, "local-times", "t0", "id0").get(10, TimeUnit.SECONDS)).isEqualTo(acks.getFirst());
+        assertThat(erin.drain(Duration.ofMillis(200))).isEmpty();
+    }
+
+    @Test
     void theSameIdInTwoGroupsIsTwoPosts() throws Exception {
         NatsBus bus = bus(nats, NODES);
         publish("ids-a", "exists");
