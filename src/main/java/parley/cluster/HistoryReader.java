@@ -80,6 +80,7 @@ final class HistoryReader {
 
     /** The newest {@code limit} messages with seq below {@code before} (all of them if negative), oldest first. */
     void before(String group, long before, long limit, FetchSink sink) throws IOException, JetStreamApiException {
+        if (limit < 1) return;
         String subject = Subjects.posts(group);
         long last = last(subject);
         if (last == 0) return;
