@@ -15,13 +15,8 @@ import io.nats.client.Options;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
-import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.MessageInfo;
 import io.nats.client.api.PublishAck;
-import io.nats.client.api.StorageType;
-import io.nats.client.api.StreamConfiguration;
-import io.nats.client.api.StreamInfo;
-import io.nats.client.api.StreamInfoOptions;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.time.Duration;
@@ -29,12 +24,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import parley.protocol.FromServer;
 import parley.server.Group;
 import parley.server.GroupBus;
 import parley.server.GroupTable;
@@ -48,13 +41,18 @@ import parley.log.Log;
  * <li><b>Post.</b> Published asynchronously to {@code parley.g.<token>}; the poster never waits. At
  *     most {@link #WINDOW} posts per node await the stream's acknowledgement; past that, or while
  *     the bus is down, a post gets an Error at once and is not delivered. A failed acknowledgement
- *     reaches the poster as an Error later.
+ *     reaches the poster as an Error later. A post with the client's id carries it (with the
+ *     group) as {@code Nats-Msg-Id}: the stream stores it once within its duplicate window, and
+ *     its author hears the stream's seq and time once the stream has acknowledged it, the same
+ *     for a resend.
  * <li><b>Delivery.</b> A group with members on this node has one ordered push consumer filtered to
  *     its subject. It starts at the subject's first retained message, so the ring is loaded with
  *     the group's retained history before the first member subscribes (joiners wait for that), and
  *     then carries on live. Every node therefore holds every group's messages in stream order, and
  *     {@code seq} is the stream sequence: the same number on every node, increasing within a
- *     group, but not one more per post (other groups' posts take the numbers in between).
+ *     group, but not one more per post (other groups' posts take the numbers in between); its
+ *     {@code ts} is the stream's time for it, and its seqs belong to the stream's epoch (its
+ *     creation time, see {@link StreamSetup}).
  * <li><b>Outage.</b> When the NATS connection drops, every session on the node is told; on
  *     reconnection the stream is ensured again, every group's consumer is re-created after the
  *     last sequence it delivered, and every session is told the bus is back.
@@ -66,20 +64,23 @@ public final class NatsBus implements GroupBus {
     public static final String STREAM = "PARLEY";
     /** Posts a node may have awaiting the stream's acknowledgement. */
     public static final int WINDOW = 8192;
-    /** Bytes the stream keeps in all, oldest dropped first: bounds the bus's storage. */
-    public static final long MAX_STREAM_BYTES = 1L << 30;
     public static final String UNAVAILABLE = "cluster bus unavailable; posts are not delivered until it returns";
     public static final String BACK = "cluster bus back";
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
-    private static final long FETCH_MILLIS = 5_000;
     private static final int KNOWN_MAX = 100_000;
+    /** How long a Posted waits for this node's consumer to bring its post's time before asking the stream. */
+    private static final long LOCAL_TIME_MILLIS = 100;
 
     private final Connection nc;
-    private final java.util.concurrent.atomic.LongAdder historyRead = new java.util.concurrent.atomic.LongAdder();
     private final JetStream js;
     private final JetStreamManagement jsm;
     private final Dispatcher dispatcher;
-    private final int retention;
+    private final Retention retention;
+    private final HistoryReader history;
+    private final StreamTimes times;
+    private final RecentTimes recent = new RecentTimes();
+    /** The stream's epoch, as of the last time this node made sure of the stream. */
+    private volatile String epoch;
     private final Semaphore window = new Semaphore(WINDOW);
     /** The consumer of each group that has members on this node. */
     private final ConcurrentHashMap<Group, Feed> feeds = new ConcurrentHashMap<>();
@@ -90,61 +91,32 @@ public final class NatsBus implements GroupBus {
     private volatile boolean up = true;
     private volatile boolean closed;
 
-    /** One group's consumer on this node, and what the bus knows of the group here. */
-    private static final class Feed {
-        final Group group;
-        final String subject;
-        /** Open until the group's earlier messages are loaded into its ring: joiners wait for it. */
-        final CountDownLatch ready = new CountDownLatch(1);
-        /** The last stream sequence delivered into the ring; written only by the delivering thread. */
-        volatile long delivered;
-        volatile JetStreamSubscription sub;
-        /** The subject's last stream sequence when the consumer started: loaded once it is delivered. */
-        volatile long readyAt;
-        volatile boolean removed;
-        /** Created while the bus was down: its marker is published when the bus returns. */
-        volatile boolean unannounced;
-
-        Feed(Group group) {
-            this.group = group;
-            this.subject = Subjects.posts(group.name());
-        }
-
-        boolean isReady() {
-            return ready.getCount() == 0;
-        }
-
-        void markReady() {
-            ready.countDown();
-        }
-
-        /**
-         * Delivers a message into the ring unless it is a duplicate: a seq not above the last one
-         * delivered (the consumer re-reading after an outage). One thread at a time.
-         */
-        void deliver(BusPayload.Post p, long seq) {
-            if (seq <= delivered) return;
-            delivered = seq;
-            group.deliver(p.message(), p.from(), seq);
-        }
-    }
-
-    private NatsBus(Connection nc, int retention) throws IOException {
+    private NatsBus(Connection nc, Retention retention) throws IOException {
         this.nc = nc;
         JetStreamOptions jso = JetStreamOptions.builder().requestTimeout(REQUEST_TIMEOUT).build();
         this.js = nc.jetStream(jso);
         this.jsm = nc.jetStreamManagement(jso);
         this.dispatcher = nc.createDispatcher();
         this.retention = retention;
+        this.history = new HistoryReader(jsm, STREAM);
+        this.times = new StreamTimes(nc, STREAM, REQUEST_TIMEOUT);
+    }
+
+    /**
+     * As {@link #connect(List, Retention)}, with the default retention but {@code messagesPerGroup}
+     * messages kept per group.
+     */
+    public static NatsBus connect(List<String> urls, int messagesPerGroup) throws IOException {
+        return connect(urls, Retention.DEFAULT.withMaxMessagesPerSubject(messagesPerGroup));
     }
 
     /**
      * Connects to the NATS servers at {@code urls} (nats://HOST:PORT each) and makes sure the stream
-     * exists, keeping {@code retention} messages per group.
+     * exists with {@code retention}'s limits and duplicate window (updating an existing stream's).
      *
      * @throws IOException if no server answers or JetStream is not enabled there
      */
-    public static NatsBus connect(List<String> urls, int retention) throws IOException {
+    public static NatsBus connect(List<String> urls, Retention retention) throws IOException {
         NatsBus[] self = new NatsBus[1];
         Options options = Options.builder()
                 .servers(urls.toArray(String[]::new))
@@ -181,7 +153,7 @@ public final class NatsBus implements GroupBus {
         }
         try {
             NatsBus bus = new NatsBus(nc, retention);
-            bus.ensureStream();
+            bus.ensureStream(true);
             self[0] = bus;
             return bus;
         } catch (IOException | RuntimeException e) {
@@ -190,37 +162,18 @@ public final class NatsBus implements GroupBus {
         }
     }
 
-    private void ensureStream() throws IOException {
-        try {
-            StreamInfo info = jsm.getStreamInfo(STREAM);
-            long kept = info.getConfiguration().getMaxMsgsPerSubject();
-            if (kept != retention) {
-                Log.warn("cluster.stream_retention_differs", "stream", STREAM, "kept", kept, "history", retention);
-            }
-            return;
-        } catch (JetStreamApiException e) {
-            if (e.getErrorCode() != 404) throw new IOException("cluster bus: " + e.getMessage(), e);
-        }
-        StreamConfiguration sc = StreamConfiguration.builder()
-                .name(STREAM)
-                .subjects(Subjects.POSTS + ">", Subjects.MARKERS + ">")
-                .storageType(StorageType.File)
-                .maxMessagesPerSubject(retention)
-                .maxBytes(MAX_STREAM_BYTES)
-                .discardPolicy(DiscardPolicy.Old)
-                .allowDirect(true)
-                .allowRollup(true)
-                .build();
-        try {
-            jsm.addStream(sc);
-        } catch (JetStreamApiException e) {
-            // Another node may have created it in the meantime; that one is as good.
-            try {
-                jsm.getStreamInfo(STREAM);
-            } catch (JetStreamApiException again) {
-                throw new IOException("cluster bus: cannot create stream " + STREAM + ": " + e.getMessage(), e);
-            }
-        }
+    /** Makes sure of the stream (see {@link StreamSetup}); {@code update}: to this node's retention. */
+    private void ensureStream(boolean update) throws IOException {
+        epoch = StreamSetup.epoch(StreamSetup.ensure(jsm, STREAM, retention, update));
+    }
+
+    /**
+     * The stream's epoch: its creation time, the same for every node, new only when the stream
+     * is (see {@link StreamSetup#epoch}).
+     */
+    @Override
+    public String epoch() {
+        return epoch;
     }
 
     @Override
@@ -243,6 +196,78 @@ public final class NatsBus implements GroupBus {
 
     @Override
     public String post(Group group, String groupName, String message, String from, Consumer<String> errors) {
+        return publish(group, groupName, null, BusPayload.encode(from, message), (a, failure) -> {
+            window.release();
+            if (failure != null) errors.accept(notConfirmed(groupName, failure));
+        });
+    }
+
+    /**
+     * A post with the client's id: published with {@code Nats-Msg-Id}, so that the stream stores
+     * it once within its duplicate window, and acknowledged to its author with the stream's seq
+     * and time once the stream has it. For a duplicate the stream's acknowledgement names the
+     * original's seq, whose time is asked again: the author hears the same seq and ts twice, and
+     * the members get the message once (the stream never stores or delivers the duplicate). A
+     * failure after acceptance goes to {@code ack}, not {@code errors}.
+     */
+    @Override
+    public String post(Group group, String groupName, String message, String from, String id, PostAck ack,
+            Consumer<String> errors) {
+        if (id == null) return post(group, groupName, message, from, errors);
+        Headers h = new Headers().put("Nats-Msg-Id", msgId(groupName, id));
+        return publish(group, groupName, h, BusPayload.encode(from, message), (a, failure) -> {
+            if (failure != null) {
+                window.release();
+                ack.failed(notConfirmed(groupName, failure));
+                return;
+            }
+            // The post's slot in the window is held until its author has heard: it bounds these lookups too.
+            timeOf(group != null ? group : localGroup(groupName), a).whenComplete((ts, lookup) -> {
+                window.release();
+                if (lookup != null) ack.failed(notConfirmed(groupName, lookup));
+                else ack.posted(a.getSeqno(), ts);
+            });
+        });
+    }
+
+    /**
+     * The stream's time of an acknowledged post: from this node's consumer of the group if it
+     * delivers the post (it usually does within a millisecond of the acknowledgement, when the
+     * group has members here), else asked of the stream. A duplicate's original was delivered
+     * long ago: it is asked at once unless it is still in {@link RecentTimes}.
+     */
+    private CompletableFuture<Long> timeOf(Group group, PublishAck a) {
+        long seq = a.getSeqno();
+        long known = recent.lookup(seq);
+        if (known >= 0) return CompletableFuture.completedFuture(known);
+        Feed f = group == null ? null : feeds.get(group);
+        if (a.isDuplicate() || f == null || f.sub == null) return times.of(seq);
+        return recent.await(seq).orTimeout(LOCAL_TIME_MILLIS, TimeUnit.MILLISECONDS).exceptionallyCompose(late -> {
+            recent.forget(seq);
+            return times.of(seq);
+        });
+    }
+
+    private Group localGroup(String name) {
+        GroupTable t = groups;
+        return t == null ? null : t.get(name);
+    }
+
+    /**
+     * The stream-wide dedup key of a post: the stream's duplicate window spans every subject, so
+     * the group is in it (as its subject token, which holds no space; an id is printable ASCII).
+     */
+    static String msgId(String groupName, String id) {
+        return Subjects.token(groupName) + " " + id;
+    }
+
+    /**
+     * Publishes a post without waiting, if the bus is up, the group exists and the window has
+     * room; {@code done} hears the stream's acknowledgement (or failure) and must release the
+     * window's slot. Returns an error for the poster now, or null.
+     */
+    private String publish(Group group, String groupName, Headers headers, byte[] payload,
+            java.util.function.BiConsumer<PublishAck, Throwable> done) {
         if (!up()) return notDelivered(groupName);
         if (group == null && !exists(groupName)) return "Group '" + groupName + "' does not exist";
         if (!window.tryAcquire()) {
@@ -251,7 +276,7 @@ public final class NatsBus implements GroupBus {
         }
         CompletableFuture<PublishAck> ack;
         try {
-            ack = js.publishAsync(Subjects.posts(groupName), BusPayload.encode(from, message));
+            ack = js.publishAsync(Subjects.posts(groupName), headers, payload);
         } catch (RuntimeException e) {
             window.release();
             if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).contains("payload")) {
@@ -259,14 +284,13 @@ public final class NatsBus implements GroupBus {
             }
             return notDelivered(groupName);
         }
-        ack.whenComplete((a, failure) -> {
-            window.release();
-            if (failure != null) {
-                errors.accept("post to '" + groupName + "' not confirmed by the cluster bus ("
-                        + reason(failure) + "); it may not have been delivered");
-            }
-        });
+        ack.whenComplete(done);
         return null;
+    }
+
+    private static String notConfirmed(String groupName, Throwable failure) {
+        return "post to '" + groupName + "' not confirmed by the cluster bus (" + reason(failure)
+                + "); it may not have been delivered";
     }
 
     private static String notDelivered(String groupName) {
@@ -400,7 +424,12 @@ public final class NatsBus implements GroupBus {
             if (!m.isJetStream()) return;
             long seq = m.metaData().streamSequence();
             BusPayload.Post p = BusPayload.decode(m.getData());
-            if (p != null) f.deliver(p, seq);
+            // The stream's time, so every node gives the message the same ts.
+            if (p != null) {
+                long ts = m.metaData().timestamp().toInstant().toEpochMilli();
+                f.deliver(p, seq, ts);
+                recent.delivered(seq, ts);
+            }
             if (!f.isReady() && (seq >= f.readyAt || m.metaData().pendingCount() == 0)) f.markReady();
         } catch (RuntimeException e) {
             Log.warn("cluster.bad_message", "subject", m.getSubject(), "error", e.toString());
@@ -438,7 +467,7 @@ public final class NatsBus implements GroupBus {
     /** After a reconnection: the stream again, every group's consumer afresh, then tell the clients. */
     private void resume() {
         try {
-            ensureStream();
+            ensureStream(false);
         } catch (IOException e) {
             Log.warn("cluster.resume_failed", "error", e.getMessage());
         }
@@ -457,23 +486,29 @@ public final class NatsBus implements GroupBus {
 
     // ------------------------------------------------------------------ history
 
-    /**
-     * Serves a Fetch from this node's ring when it holds everything asked for (the ring is a copy
-     * of the stream's retained messages for the group); otherwise from the stream itself, one
-     * message at a time, each handed to {@code sink} as it is read: a Fetch holds one message of
-     * the history at once, whatever its size, and stops as soon as the sink refuses one (the
-     * client is gone).
-     */
     @Override
     public boolean fetch(Group group, String groupName, long after, long limit, FetchSink sink) throws Refused {
-        if (group != null && ready(group)) {
+        return fetch(group, groupName, after, -1, limit, sink);
+    }
+
+    /**
+     * Serves a Fetch from this node's ring when it holds everything asked for (the ring is a copy
+     * of the stream's retained messages for the group); otherwise, and always for {@code before},
+     * from the stream itself, one message at a time, each handed to {@code sink} as it is read
+     * (see {@link HistoryReader}): a Fetch holds one message of the history at once, whatever its
+     * size, and stops as soon as the sink refuses one (the client is gone).
+     */
+    @Override
+    public boolean fetch(Group group, String groupName, long after, long before, long limit, FetchSink sink)
+            throws Refused {
+        if (before < 0 && group != null && ready(group)) {
             long oldest = group.oldestHeldSeq();
             if (after < 0 || oldest == 0 || after + 1 >= oldest) return false;
         }
-        if (!up()) throw new Refused(UNAVAILABLE);
-        if (group == null && !exists(groupName)) throw new Refused("Group '" + groupName + "' does not exist");
+        ensureReadable(group, groupName);
         try {
-            read(groupName, after, limit, sink);
+            if (after >= 0) history.after(groupName, after, limit, sink);
+            else history.before(groupName, before, limit, sink);
             return true;
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             throw new Refused("cannot read the history of '" + groupName + "' from the cluster bus: " + e.getMessage());
@@ -481,55 +516,40 @@ public final class NatsBus implements GroupBus {
     }
 
     /**
-     * Reads the group's retained messages after {@code after} (or the newest {@code limit}) up to
-     * the last one there when the read began, by direct gets of the subject's next message: a page
-     * of one, so nothing but the message in hand is held, and nothing more is read once the sink
-     * refuses. The newest {@code limit} are found by counting the subject's messages first and
-     * stepping over the older ones unread by the client.
+     * The oldest and newest seq the stream retains for the group ({0, 0} when none): the first
+     * and last message of its subject, two direct gets.
      */
-    private void read(String groupName, long after, long limit, FetchSink sink)
-            throws IOException, JetStreamApiException {
+    @Override
+    public long[] retained(String groupName) throws Refused {
+        Group group = groups == null ? null : groups.get(groupName);
+        ensureReadable(group, groupName);
         String subject = Subjects.posts(groupName);
-        long last = lastSeq(subject);
-        if (last < 0) throw new IOException("no answer");
-        if (last == 0 || last <= after) return;
-        long skip = after >= 0 ? 0 : Math.max(0, count(subject) - limit);
-        long seq = Math.max(1, after + 1);
-        for (long sent = 0; sent < limit && seq <= last; ) {
-            MessageInfo mi;
-            try {
-                mi = jsm.getNextMessage(STREAM, seq, subject);
-            } catch (JetStreamApiException e) {
-                if (e.getErrorCode() == 404) return; // nothing at or after seq any more
-                throw e;
-            }
-            if (mi == null || mi.getSeq() > last) return;
-            seq = mi.getSeq() + 1;
-            if (skip > 0) {
-                skip--;
-                continue;
-            }
-            historyRead.increment();
-            BusPayload.Post p = BusPayload.decode(mi.getData());
-            if (p == null) continue;
-            sent++;
-            if (!sink.accept(new FromServer.Message(groupName, p.message(), p.from(), mi.getSeq()))) return;
+        try {
+            long last = history.last(subject);
+            return last == 0 ? new long[] {0, 0} : new long[] {history.first(subject), last};
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            throw new Refused("cannot read the history of '" + groupName + "' from the cluster bus: " + e.getMessage());
         }
+    }
+
+    private void ensureReadable(Group group, String groupName) throws Refused {
+        if (!up()) throw new Refused(UNAVAILABLE);
+        if (group == null && !exists(groupName)) throw new Refused("Group '" + groupName + "' does not exist");
+    }
+
+    /** Posts with an id whose authors wait for this node's consumer to bring the post's time (tests). */
+    int awaitingTimes() {
+        return recent.waiting();
+    }
+
+    /** Times of acknowledged posts asked of the stream, not brought by this node's consumer (tests). */
+    long timesAsked() {
+        return times.asked();
     }
 
     /** Messages read from the stream for Fetch requests since the start (tests: a read stops with its client). */
     public long historyRead() {
-        return historyRead.sum();
-    }
-
-    /** Messages the stream holds on {@code subject}. */
-    private long count(String subject) throws IOException, JetStreamApiException {
-        StreamInfo si = jsm.getStreamInfo(STREAM, StreamInfoOptions.filterSubjects(subject));
-        long n = 0;
-        if (si.getStreamState().getSubjects() != null) {
-            for (io.nats.client.api.Subject s : si.getStreamState().getSubjects()) n += s.getCount();
-        }
-        return n;
+        return history.read();
     }
 
     @Override

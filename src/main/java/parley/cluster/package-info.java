@@ -7,7 +7,11 @@
  * delivers back, in stream order, with the stream sequence as each message's {@code seq}. It also
  * owns how a post is carried on the bus ({@link parley.cluster.BusPayload}: the poster's name and
  * the text, not the client protocol), the bus-outage notices, and Fetch from the stream's retained
- * history. docs/cluster.md explains the design, the guarantees and what each fault can lose.
+ * history ({@link parley.cluster.HistoryReader}, {@code after} and {@code before}). For the store's
+ * promises it owns their JetStream form: ids as {@code Nats-Msg-Id}, {@code Posted} and {@code ts}
+ * from the stream ({@link parley.cluster.RecentTimes}, {@link parley.cluster.StreamTimes}), the epoch and the retention options as the
+ * stream's limits ({@link parley.cluster.StreamSetup}, {@link parley.cluster.Retention}).
+ * docs/cluster.md explains the design, the guarantees and what each fault can lose.
  *
  * <p>Knows the client wire format only through {@code protocol}'s public API (it builds
  * {@link parley.protocol.FromServer.Message} records and nothing else), nor how a group's ring or a
