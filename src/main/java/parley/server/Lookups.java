@@ -79,6 +79,12 @@ final class Lookups {
     static String members(Session session, FromClient.Members request) {
         String group = request.groupName();
         Group g = session.groups().get(group);
+        if (g == null && session.groups().store().persistent() && session.groups().store().exists(group)) {
+            // A group the store keeps, with no member on this node: nobody to list.
+            session.reply(Codec.encode(new FromServer.Members(group, List.of())));
+            if (request.paged()) session.reply(Codec.encode(new FromServer.Listed(group, 0, false)));
+            return null;
+        }
         if (g == null) return session.noSuchGroup(group);
         int limit = pageLimit(request.limit());
         java.util.NavigableSet<String> names = g.memberNames(request.after(), limit);
