@@ -43,6 +43,15 @@ final class History {
 
     /** The Fetched summary that ends a Fetch or a Join's history on a Hello'd connection. */
     static byte[] fetched(Session session, Group g, long count) {
+        GroupBus bus = session.groups().bus();
+        if (bus.sharesGroups()) {
+            try {
+                long[] r = bus.retained(g.name());
+                if (r != null) return Codec.encode(new FromServer.Fetched(g.name(), count, r[0], r[1]));
+            } catch (GroupBus.Refused e) {
+                // the bus cannot say now: what this node holds is the best answer
+            }
+        }
         long[] stored = session.groups().store().retained(g.name());
         long ringOldest = g.oldestHeldSeq();
         long oldest = stored[0] > 0 && (ringOldest == 0 || stored[0] < ringOldest) ? stored[0] : ringOldest;

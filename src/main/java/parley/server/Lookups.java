@@ -97,6 +97,12 @@ final class Lookups {
         return null;
     }
 
+    /** The Fetched summary for a group this node has no member of: the bus's retained range, or 0 and 0. */
+    private static byte[] fetchedFromBus(GroupBus bus, String group, long count) throws GroupBus.Refused {
+        long[] r = bus.retained(group);
+        return Codec.encode(new FromServer.Fetched(group, count, r == null ? 0 : r[0], r == null ? 0 : r[1]));
+    }
+
     /**
      * What one message read from a bus holds while it is in hand: its text (two bytes a character
      * at most), the UTF-8 bytes it was read from (three at most), and the objects around them. Its
@@ -176,10 +182,7 @@ final class Lookups {
                         : History.send(session, g, after, Long.MAX_VALUE, max, after < 0);
             }
             if (error[0] == null && sent[0] >= 0 && ext && !session.outbound().gone()) {
-                long[] r = bus.retained(group);
-                session.reply(r != null ? Codec.encode(new FromServer.Fetched(group, sent[0], r[0], r[1]))
-                        : g != null ? History.fetched(session, g, sent[0])
-                        : Codec.encode(new FromServer.Fetched(group, sent[0], 0, 0)));
+                session.reply(g != null ? History.fetched(session, g, sent[0]) : fetchedFromBus(bus, group, sent[0]));
             }
         } catch (GroupBus.Refused e) {
             return e.getMessage();
