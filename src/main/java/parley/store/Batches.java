@@ -64,6 +64,7 @@ final class Batches {
             rollback();
             unrecorded.putAll(high);
             ids.clear(); // a rolled-back insert may have cached an id that does not exist
+            close(); // after SQLITE_FULL the driver's statements can be left unusable: prepare them again
             throw e;
         } finally {
             db.setAutoCommit(true);
@@ -84,6 +85,7 @@ final class Batches {
         } catch (SQLException e) {
             rollback();
             ids.clear();
+            close();
             return false;
         } finally {
             try {
@@ -147,6 +149,25 @@ final class Batches {
         }
     }
 
+    /**
+     * Whether the database is at its page limit: after SQLITE_FULL the driver sometimes reports
+     * only the rolled-back transaction's "cannot commit", so the cause is read from the file.
+     */
+    boolean atPageLimit() {
+        try (var s = db.createStatement()) {
+            long pages, max;
+            try (ResultSet r = s.executeQuery("PRAGMA page_count")) {
+                pages = r.next() ? r.getLong(1) : 0;
+            }
+            try (ResultSet r = s.executeQuery("PRAGMA max_page_count")) {
+                max = r.next() ? r.getLong(1) : Long.MAX_VALUE;
+            }
+            return pages >= max;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     void close() {
         for (PreparedStatement p : new PreparedStatement[] {upsert, findId, insert}) {
             if (p == null) continue;
@@ -156,5 +177,6 @@ final class Batches {
                 // closing
             }
         }
+        upsert = findId = insert = null;
     }
 }

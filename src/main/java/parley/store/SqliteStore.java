@@ -29,6 +29,7 @@ public final class SqliteStore implements Store {
     private final Connection writerDb;
     private final Readers readers;
     private final Writer writer;
+    private final Retention retention;
     private final Counters counters;
     private final Meta meta;
     private final Path replaced;
@@ -45,7 +46,8 @@ public final class SqliteStore implements Store {
         this.counters = counters;
         this.replaced = replaced;
         this.readers = new Readers(dir.database());
-        this.writer = new Writer(writerDb, options, new Retention(writerDb, options, counters), counters, pending);
+        this.retention = new Retention(writerDb, options, counters);
+        this.writer = new Writer(writerDb, options, retention, counters, pending);
         writer.start();
     }
 
@@ -367,6 +369,19 @@ public final class SqliteStore implements Store {
         readers.close();
         closeQuietly(writerDb);
         dir.close();
+    }
+
+    /** Runs retention on the writer's thread until it has nothing left to do; returns the rows it deleted. */
+    long retainNow() throws Exception {
+        long[] deleted = {0};
+        onWriter(db -> {
+            long n;
+            do {
+                n = retention.step();
+                deleted[0] += n;
+            } while (n > 0);
+        });
+        return deleted[0];
     }
 
     void pauseWriter() {

@@ -137,6 +137,7 @@ final class Writer implements Runnable {
             return null;
         } catch (SQLException e) {
             Sqlite.Kind kind = Sqlite.kind(e);
+            if (kind == Sqlite.Kind.OTHER && batches.atPageLimit()) kind = Sqlite.Kind.DISK_FULL;
             counters.failed(posts.size(), kind);
             if (failing != kind) {
                 Log.warn("store.write_failed", "kind", kind.name().toLowerCase(), "posts", posts.size(),

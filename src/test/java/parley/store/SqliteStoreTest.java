@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import parley.server.Store;
 
 /** The store alone, on real files: round trips, restarts clean and not, reads, ordering, the schema. */
+@org.junit.jupiter.api.Timeout(60)
 class SqliteStoreTest {
     @TempDir
     Path dir;
