@@ -216,10 +216,11 @@ public final class ServerCommand implements Callable<Integer> {
             Log.info("store.off", "data", "none");
             return Store.NONE;
         }
+        long t0 = System.nanoTime();
         SqliteStore store = SqliteStore.open(options);
         Log.info("store.opened", "path", store.path().toAbsolutePath(), "epoch", store.epoch(),
                 "groups", store.groupsAtOpen(), "clean", store.cleanStart(), "sync",
-                options.sync().name().toLowerCase(java.util.Locale.ROOT));
+                options.sync().name().toLowerCase(java.util.Locale.ROOT), "ms", (System.nanoTime() - t0) / 1_000_000);
         return store;
     }
 
