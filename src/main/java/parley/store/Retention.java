@@ -67,9 +67,9 @@ final class Retention {
             if (deleted > 0 || freePages() > 0) more |= vacuum();
             counters.deleted(deleted);
             nextStep = System.currentTimeMillis() + (more ? BUSY_MILLIS : IDLE_MILLIS);
-        } catch (SQLException e) {
-            counters.error(Sqlite.kind(e));
-            Log.warn("store.retention_failed", "error", e.getMessage());
+        } catch (SQLException | RuntimeException e) {
+            counters.error(e instanceof SQLException se ? Sqlite.kind(se) : Sqlite.Kind.OTHER);
+            Log.warn("store.retention_failed", "error", String.valueOf(e.getMessage()));
             nextStep = System.currentTimeMillis() + IDLE_MILLIS;
         }
         return deleted;

@@ -118,7 +118,13 @@ final class Writer implements Runnable {
             switch (i) {
                 case Post p -> tell(p.ack(), why);
                 case Marker m -> tell(m.ack(), why);
-                case Task t -> t.work().accept(db);
+                case Task t -> {
+                    try {
+                        t.work().accept(db);
+                    } catch (RuntimeException e) {
+                        Log.error("store.task_failed", e);
+                    }
+                }
                 case Stop s -> stop = true;
             }
         }
@@ -135,8 +141,10 @@ final class Writer implements Runnable {
             if (failing != null) Log.info("store.recovered", "after", failing.name().toLowerCase());
             failing = null;
             return null;
-        } catch (SQLException e) {
-            Sqlite.Kind kind = Sqlite.kind(e);
+        } catch (SQLException | RuntimeException e) {
+            // Whatever went wrong, the writer lives on: a dead writer would leave posters waiting
+            // on a full queue for ever.
+            Sqlite.Kind kind = e instanceof SQLException se ? Sqlite.kind(se) : Sqlite.Kind.OTHER;
             if (kind == Sqlite.Kind.OTHER && batches.atPageLimit()) kind = Sqlite.Kind.DISK_FULL;
             counters.failed(posts.size(), kind);
             if (failing != kind) {

@@ -71,6 +71,7 @@ class SqliteStoreTest {
             List<Store.StoredMessage> a = all(s, "a");
             assertThat(a).hasSize(50);
             assertThat(a.get(49)).isEqualTo(new Store.StoredMessage(50, 10_050, "ann", "m50"));
+            assertThat(s.load("b", 0, 20_001).ids()).extracting(Store.StoredId::id).containsExactly("id2", "id3");
             assertThat(s.groupsAfter(null, 10)).containsExactly("a", "b");
             assertThat(s.groupsAfter("a", 10)).containsExactly("b");
             assertThat(s.groupsAfter(null, 1)).containsExactly("a");
@@ -256,6 +257,32 @@ class SqliteStoreTest {
         try (SqliteStore s = SqliteStore.open(options(dir))) {
             assertThatThrownBy(() -> SqliteStore.open(options(dir))).isInstanceOf(StoreException.class)
                     .hasMessageContaining("in use");
+        }
+    }
+
+    @Test
+    void syncFullAsksSqliteForFullSync() throws Exception {
+        for (StoreOptions.Sync sync : StoreOptions.Sync.values()) {
+            try (SqliteStore s = SqliteStore.open(options(dir).withSync(sync))) {
+                long[] level = {-1};
+                String[] mode = {null};
+                s.onWriter(db -> {
+                    try (Statement st = db.createStatement()) {
+                        try (ResultSet r = st.executeQuery("PRAGMA synchronous")) {
+                            r.next();
+                            level[0] = r.getLong(1);
+                        }
+                        try (ResultSet r = st.executeQuery("PRAGMA journal_mode")) {
+                            r.next();
+                            mode[0] = r.getString(1);
+                        }
+                    } catch (java.sql.SQLException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                assertThat(level[0]).isEqualTo(sync == StoreOptions.Sync.FULL ? 2 : 1);
+                assertThat(mode[0]).isEqualTo("wal");
+            }
         }
     }
 
