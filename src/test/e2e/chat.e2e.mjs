@@ -57,7 +57,7 @@ async function startServer(extraArgs = []) {
   while (httpPort === chatPort) httpPort = await freePort();
   const log = [];
   const proc = spawn(path.join(ROOT, 'parley'),
-    ['server', `127.0.0.1:${chatPort}`, '--http', `127.0.0.1:${httpPort}`, ...extraArgs],
+    ['server', `127.0.0.1:${chatPort}`, '--http', `127.0.0.1:${httpPort}`, '--data', 'none', ...extraArgs],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stdout.on('data', (d) => log.push(String(d)));
   proc.stderr.on('data', (d) => log.push(String(d)));

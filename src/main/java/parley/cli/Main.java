@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Group chat and pub/sub over newline-delimited JSON, wire-compatible with "
                 + "Programming Rust's async-chat.",
-        subcommands = {ServerCommand.class, ClientCommand.class, BenchCommand.class, SoakCommand.class,
+        subcommands = {ServerCommand.class, BackupCommand.class, ClientCommand.class, BenchCommand.class, SoakCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "The launcher also runs the test suite: ./parley test"})
 public final class Main implements Runnable {

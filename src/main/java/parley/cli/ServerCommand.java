@@ -7,6 +7,10 @@ import parley.net.ChatServer;
 import parley.server.GroupBus;
 import parley.server.InvalidSettingException;
 import parley.server.ServerConfig;
+import parley.server.Store;
+import parley.store.SqliteStore;
+import parley.store.StoreException;
+import parley.store.StoreOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -101,8 +105,10 @@ public final class ServerCommand implements Callable<Integer> {
         List<String> webHosts = list(ServerOption.WEB_HOST);
         List<String> cluster = list(ServerOption.CLUSTER);
         Path authTokens = value(ServerOption.AUTH_TOKENS);
+        StoreOptions storeOptions;
         try {
             settings = settings();
+            storeOptions = cluster.isEmpty() ? storeOptions(settings) : null; // the bus keeps a cluster's history
             origins = loading("web-origin", null, () -> parley.web.OriginPolicy.of(webOrigins, List.of()));
             origins = loading("web-host", null, () -> parley.web.OriginPolicy.of(webOrigins, webHosts));
             if (http != null && !"off".equalsIgnoreCase(http)) httpAddress = parseAddress("http", http);
@@ -128,10 +134,19 @@ public final class ServerCommand implements Callable<Integer> {
                 return 1;
             }
         }
+        Store store;
+        try {
+            store = openStore(storeOptions);
+        } catch (StoreException e) {
+            bus.close();
+            err.println("parley server: " + e.getMessage());
+            return 1;
+        }
         ChatServer server;
         try {
-            server = ChatServer.start(settings, bus, tls, tokens);
+            server = ChatServer.start(settings, bus, store, tls, tokens);
         } catch (IOException e) {
+            store.close();
             bus.close();
             err.println("parley server: " + e.getMessage());
             return 1;
@@ -167,6 +182,46 @@ public final class ServerCommand implements Callable<Integer> {
             if (o.inConfig() && v != null) o.set(b, v); // null: not given, and the builder's default depends on others
         }
         return b.build();
+    }
+
+    /**
+     * The store's options, or null for {@code --data none}. The per-group count must hold at least
+     * what a group's ring holds, or a restart would bring back less than members saw.
+     */
+    StoreOptions storeOptions(ServerConfig settings) {
+        String data = value(ServerOption.DATA);
+        if (data == null || data.isBlank() || data.strip().equalsIgnoreCase("none")) return null;
+        Path dir;
+        try {
+            dir = Path.of(data.strip());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new InvalidSettingException("data", "data: '" + data + "' is not a directory name");
+        }
+        long retainMessages = value(ServerOption.RETAIN_MESSAGES);
+        if (retainMessages < settings.groupCapacity()) {
+            throw new InvalidSettingException("retain-messages", "retain-messages must be at least the group capacity ("
+                    + settings.groupCapacity() + "), got " + retainMessages);
+        }
+        java.time.Duration age = value(ServerOption.RETAIN_AGE);
+        if (age.isNegative()) throw new InvalidSettingException("retain-age", "retain-age must not be negative");
+        long bytes = value(ServerOption.RETAIN_BYTES);
+        if (bytes < 0) throw new InvalidSettingException("retain-bytes", "retain-bytes must not be negative");
+        return StoreOptions.defaults(dir, settings.maxConnections())
+                .withSync(value(ServerOption.SYNC)).withRetention(age, retainMessages, bytes);
+    }
+
+    /** Opens the store the options name, or none; says where it is. */
+    private static Store openStore(StoreOptions options) {
+        if (options == null) {
+            Log.info("store.off", "data", "none");
+            return Store.NONE;
+        }
+        long t0 = System.nanoTime();
+        SqliteStore store = SqliteStore.open(options);
+        Log.info("store.opened", "path", store.path().toAbsolutePath(), "epoch", store.epoch(),
+                "groups", store.groupsAtOpen(), "clean", store.cleanStart(), "sync",
+                options.sync().name().toLowerCase(java.util.Locale.ROOT), "ms", (System.nanoTime() - t0) / 1_000_000);
+        return store;
     }
 
     /** An option's value after parsing: given, from the file or environment, its default, or null. */

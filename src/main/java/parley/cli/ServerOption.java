@@ -14,6 +14,7 @@ import parley.log.Log;
 import parley.options.DurationConverter;
 import parley.options.Sizes;
 import parley.server.ServerConfig;
+import parley.store.StoreOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -183,6 +184,23 @@ enum ServerOption {
             "how long a post's id is remembered: a Post with the same group and id again within it is not "
                     + "delivered twice and gets the first one's Posted", null, "the first post's Posted"),
 
+    // ------------------------------------------------------------------ the store
+    DATA("data", "DIR", Kind.TEXT, null, null,
+            "directory of the message store (one SQLite file, parley.db; created if missing), relative to the "
+                    + "working directory; 'none' keeps messages in memory only; not used with --cluster; see "
+                    + "docs/store.md", null, null),
+    SYNC("sync", "normal|full", Kind.SYNC, null, null,
+            "what a stored post survives: normal, a crash of the server process; full, also a power loss "
+                    + "(an fsync per committed batch)", null, null),
+    RETAIN_AGE("retain-age", "DURATION", Kind.DURATION, null, null,
+            "stored messages older than this are deleted (30d, 12h, ...); 0 keeps them whatever their age",
+            null, "oldest deleted"),
+    RETAIN_MESSAGES("retain-messages", "N", Kind.LONG, null, null,
+            "stored messages kept per group; at least the group capacity", null, "oldest deleted"),
+    RETAIN_BYTES("retain-bytes", "SIZE", Kind.SIZE, null, null,
+            "disk the whole store may use for messages; 0 means no limit", null,
+            "oldest deleted, over all groups; the space is given back"),
+
     // ------------------------------------------------------------------ operations
     HTTP("http", "ADDRESS", Kind.TEXT, null, null,
             "HOST:PORT for the HTTP side (/health, /metrics, the web chat at / and /ws); 'off' disables it",
@@ -239,6 +257,10 @@ enum ServerOption {
         },
         LOG_LEVEL("one of DEBUG, INFO, WARN or ERROR", Log.Level.class) {
             @Override Object parse(String v) { return Log.Level.valueOf(v.strip().toUpperCase(Locale.ROOT)); }
+        },
+        SYNC("normal or full", StoreOptions.Sync.class) {
+            @Override Object parse(String v) { return StoreOptions.Sync.valueOf(v.strip().toUpperCase(Locale.ROOT)); }
+            @Override String text(Object value) { return ((StoreOptions.Sync) value).name().toLowerCase(Locale.ROOT); }
         },
         LOG_FORMAT("TEXT or JSON", Log.Format.class) {
             @Override Object parse(String v) { return Log.Format.valueOf(v.strip().toUpperCase(Locale.ROOT)); }
@@ -323,6 +345,11 @@ enum ServerOption {
             case ADDRESS -> ServerConfig.DEFAULT_HOST + ":" + ServerConfig.DEFAULT_PORT;
             case LOG_LEVEL -> Log.Level.INFO.name();
             case LOG_FORMAT -> Log.Format.TEXT.name();
+            case DATA -> StoreOptions.DEFAULT_DIR;
+            case SYNC -> "normal";
+            case RETAIN_AGE -> DurationConverter.format(StoreOptions.DEFAULT_RETAIN_AGE);
+            case RETAIN_MESSAGES -> Long.toString(StoreOptions.DEFAULT_RETAIN_MESSAGES);
+            case RETAIN_BYTES -> Sizes.format(StoreOptions.DEFAULT_RETAIN_BYTES);
             default -> null;
         };
     }

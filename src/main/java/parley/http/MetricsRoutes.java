@@ -15,6 +15,7 @@ import parley.budget.MemoryBudget;
 import parley.net.ChatServer;
 import parley.server.Chat;
 import parley.server.Metrics;
+import parley.server.Store;
 
 /**
  * {@code /metrics} in the Prometheus text format. The server counts in plain LongAdders
@@ -48,6 +49,17 @@ import parley.server.Metrics;
  * parley_http_max_connections             gauge   the HTTP connection limit in force
  * parley_http_restarts_total              counter times the HTTP listener died and was started again
  * parley_http_header_timeouts_total       counter HTTP requests closed: headers not whole within the timeout
+ * parley_store_posts_stored_total         counter posts the store committed (only with a store: --data)
+ * parley_store_posts_failed_total         counter posts whose batch could not be committed (told so)
+ * parley_store_batches_total              counter committed batches (posts stored / batches = mean size)
+ * parley_store_batch_largest              gauge   the most posts one batch committed
+ * parley_store_commit_seconds_total       counter time spent committing batches (/ batches = mean latency)
+ * parley_store_queue_depth                gauge   posts waiting for the store's writer
+ * parley_store_queue_capacity             gauge   the writer's queue limit; a full queue makes posters wait
+ * parley_store_disk_bytes                 gauge   the database file and its write-ahead log
+ * parley_store_retention_deleted_total    counter messages deleted by retention
+ * parley_store_errors_total{kind}         counter disk_full, corrupt, busy, io, other
+ * parley_store_replaced_corrupt           gauge   1 if a corrupt database was moved aside at start
  * </pre>
  * plus the JVM's memory, threads, CPU and uptime.
  */
@@ -119,6 +131,7 @@ final class MetricsRoutes implements HttpFrontend.Routes {
         gauge(r, "parley.max.connections", null, "the connection limit in force", chat, c -> c.chat().maxConnections());
         gauge(r, "parley.http.max.connections", null, "the HTTP connection limit in force", chat,
                 c -> c.config().maxHttpConnections());
+        bindStore(r, chat.groups().store());
         for (Metrics.ErrorKind k : Metrics.ErrorKind.values()) {
             FunctionCounter.builder("parley.errors", m, x -> x.errors(k))
                     .description("Error packets sent, by kind").tag("kind", k.label()).register(r);
@@ -126,6 +139,34 @@ final class MetricsRoutes implements HttpFrontend.Routes {
         for (Metrics.CloseReason why : Metrics.CloseReason.values()) {
             FunctionCounter.builder("parley.connections.closed", m, x -> x.closed(why))
                     .description("connections closed, by reason").tag("reason", why.label()).register(r);
+        }
+    }
+
+    /** The store's counters, read from one {@link Store.Stats} per meter when scraped; nothing without a store. */
+    static void bindStore(MeterRegistry r, Store store) {
+        if (store.stats() == null) return;
+        counter(r, "parley.store.posts.stored", null, "posts the store committed", store, s -> s.stats().postsStored());
+        counter(r, "parley.store.posts.failed", null, "posts whose batch could not be committed", store,
+                s -> s.stats().postsFailed());
+        counter(r, "parley.store.batches", null, "batches the store committed", store, s -> s.stats().batches());
+        gauge(r, "parley.store.batch.largest", null, "the most posts one batch committed", store,
+                s -> s.stats().largestBatch());
+        counter(r, "parley.store.commit", "seconds", "time spent committing batches", store,
+                s -> s.stats().commitNanos() / 1e9);
+        gauge(r, "parley.store.queue.depth", null, "posts waiting for the store's writer", store,
+                s -> s.stats().queueDepth());
+        gauge(r, "parley.store.queue.capacity", null, "the store writer's queue limit", store,
+                s -> s.stats().queueCapacity());
+        gauge(r, "parley.store.disk", "bytes", "the database file and its write-ahead log", store,
+                s -> s.stats().bytesOnDisk());
+        counter(r, "parley.store.retention.deleted", null, "messages deleted by retention", store,
+                s -> s.stats().retentionDeleted());
+        gauge(r, "parley.store.replaced.corrupt", null, "1 if a corrupt database was moved aside at start", store,
+                s -> s.stats().replacedCorrupt());
+        for (int i = 0; i < Store.Stats.ERROR_KINDS.size(); i++) {
+            int kind = i;
+            FunctionCounter.builder("parley.store.errors", store, s -> s.stats().errors().get(kind))
+                    .description("store errors, by kind").tag("kind", Store.Stats.ERROR_KINDS.get(i)).register(r);
         }
     }
 

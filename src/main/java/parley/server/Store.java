@@ -111,6 +111,34 @@ public interface Store extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * What the store has done so far, for {@code /metrics}; null without a store. Counters only
+     * grow; the gauges (queue depth, bytes on disk) are read when asked.
+     *
+     * @param postsStored      posts committed
+     * @param postsFailed      posts whose batch could not be committed (their acks were told why)
+     * @param batches          committed batches (posts stored / batches = the mean batch size)
+     * @param largestBatch     the most posts one committed batch held
+     * @param commitNanos      time spent committing batches, summed
+     * @param queueDepth       posts and markers waiting for the writer now
+     * @param queueCapacity    the most the writer's queue holds; a full queue makes {@link #append} wait
+     * @param bytesOnDisk      the database file and its write-ahead log, in bytes
+     * @param retentionDeleted messages deleted by retention (age, count or bytes)
+     * @param errors           store errors by kind, one count per {@link #ERROR_KINDS} entry, in that order
+     * @param replacedCorrupt  1 if this store was created because the file found at start was corrupt, else 0
+     */
+    record Stats(long postsStored, long postsFailed, long batches, long largestBatch, long commitNanos,
+                 int queueDepth, int queueCapacity, long bytesOnDisk, long retentionDeleted, List<Long> errors,
+                 long replacedCorrupt) {
+        /** The kinds of store error, as {@code /metrics} labels them. */
+        public static final List<String> ERROR_KINDS = List.of("disk_full", "corrupt", "busy", "io", "other");
+    }
+
+    /** What the store has done so far (see {@link Stats}); null without a store. */
+    default Stats stats() {
+        return null;
+    }
+
     /** Commits what is queued and closes; marks a clean stop, so numbering resumes without a gap. */
     @Override
     default void close() {}

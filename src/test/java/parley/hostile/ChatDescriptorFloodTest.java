@@ -79,7 +79,7 @@ class ChatDescriptorFloodTest {
         String cmd = "ulimit -n " + OPEN_FILES + " && exec " + quote(java)
                 + " --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx256m -cp "
                 + quote(serverClassPath()) + " parley.cli.Main server 127.0.0.1:" + port
-                + " --http 127.0.0.1:" + httpPort + " --max-memory 256m";
+                + " --http 127.0.0.1:" + httpPort + " --max-memory 256m --data none";
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(dir.resolve("server.err").toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("PARLEY_"));

@@ -59,7 +59,7 @@ class ChurnRssTest {
         cmd.addAll(List.of("-Xmx256m", "-XX:TrimNativeHeapInterval=5000", "--enable-native-access=ALL-UNNAMED",
                 "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-cp", serverClassPath(), "parley.cli.Main", "server", "127.0.0.1:" + port, "--http", "off",
-                "--max-memory", "256m", "--group-capacity", "50"));
+                "--max-memory", "256m", "--group-capacity", "50", "--data", "none"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(dir.resolve("server.err").toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("PARLEY_"));

@@ -77,6 +77,7 @@ class ShutdownProcessTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(errFile.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("PARLEY_"));
+        pb.environment().put("PARLEY_DATA", "none"); // no parley-data/ in the repository; the store has its own tests
         pb.environment().putAll(env);
         process = pb.start();
     }

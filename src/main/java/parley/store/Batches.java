@@ -1,0 +1,182 @@
+package parley.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import parley.store.Writer.Post;
+
+/**
+ * One batch's transaction: each group's row (created on its first post, its {@code last_seq}
+ * raised to the batch's highest seq; posts may arrive slightly out of seq order, so it is a max)
+ * and every post's row. Group ids are cached, since a group row, once made, is never deleted.
+ *
+ * <p>When a batch fails, its groups' highest seqs are remembered and written with the next
+ * batch (or alone, at close), because those seqs were delivered: a clean restart must not number
+ * from below them.
+ */
+final class Batches {
+    private static final int ID_CACHE = 65_536;
+
+    private final Connection db;
+    /** The highest queued seq of each group not yet in its row: shared with the store's load(). */
+    private final Map<String, Long> pending;
+    private final Map<String, Long> ids = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > ID_CACHE;
+        }
+    };
+    /** The highest seq of each group whose batch failed, not yet in its row. */
+    private final Map<String, Long> unrecorded = new HashMap<>();
+    private PreparedStatement upsert, findId, insert;
+
+    Batches(Connection db, Map<String, Long> pending) {
+        this.db = db;
+        this.pending = pending;
+    }
+
+    /** Commits {@code posts} in one transaction, or throws having rolled it back. */
+    void commit(List<Post> posts) throws SQLException {
+        Map<String, Long> high = new HashMap<>(unrecorded);
+        for (Post p : posts) high.merge(p.group(), p.seq(), Math::max);
+        try {
+            db.setAutoCommit(false);
+            prepare();
+            Map<String, Long> batchIds = recordSeqs(high);
+            for (Post p : posts) {
+                insert.setLong(1, batchIds.get(p.group()));
+                insert.setLong(2, p.seq());
+                insert.setLong(3, p.ts());
+                insert.setString(4, p.from());
+                insert.setString(5, p.text());
+                insert.setString(6, p.id());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+            db.commit();
+            recorded(high);
+        } catch (SQLException | RuntimeException e) {
+            rollback();
+            unrecorded.putAll(high);
+            ids.clear(); // a rolled-back insert may have cached an id that does not exist
+            close(); // after SQLITE_FULL the driver's statements can be left unusable: prepare them again
+            throw e;
+        } finally {
+            db.setAutoCommit(true);
+        }
+    }
+
+    /** Writes the seqs of failed batches alone (at close); false if that fails too. */
+    boolean recordUnrecorded() {
+        if (unrecorded.isEmpty()) return true;
+        try {
+            db.setAutoCommit(false);
+            prepare();
+            Map<String, Long> high = new HashMap<>(unrecorded);
+            recordSeqs(high);
+            db.commit();
+            recorded(high);
+            return true;
+        } catch (SQLException e) {
+            rollback();
+            ids.clear();
+            close();
+            return false;
+        } finally {
+            try {
+                db.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the connection is closing anyway
+            }
+        }
+    }
+
+    /** The rows now hold these seqs: they are no longer pending, unless a later post of the group is queued. */
+    private void recorded(Map<String, Long> high) {
+        unrecorded.clear();
+        high.forEach((g, seq) -> pending.computeIfPresent(g, (k, v) -> v <= seq ? null : v));
+    }
+
+    boolean hasUnrecorded() {
+        return !unrecorded.isEmpty();
+    }
+
+    private Map<String, Long> recordSeqs(Map<String, Long> high) throws SQLException {
+        Map<String, Long> batchIds = new HashMap<>();
+        long now = System.currentTimeMillis();
+        for (Map.Entry<String, Long> e : high.entrySet()) {
+            upsert.setString(1, e.getKey());
+            upsert.setLong(2, e.getValue());
+            upsert.setLong(3, now);
+            upsert.executeUpdate();
+            batchIds.put(e.getKey(), id(e.getKey()));
+        }
+        return batchIds;
+    }
+
+    private long id(String group) throws SQLException {
+        Long id = ids.get(group);
+        if (id != null) return id;
+        findId.setString(1, group);
+        try (ResultSet r = findId.executeQuery()) {
+            if (!r.next()) throw new SQLException("group row missing after upsert: " + group);
+            id = r.getLong(1);
+        }
+        ids.put(group, id);
+        return id;
+    }
+
+    private void prepare() throws SQLException {
+        if (upsert != null) return;
+        upsert = db.prepareStatement("INSERT INTO groups(name, last_seq, created) VALUES (?, ?, ?)"
+                + " ON CONFLICT(name) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)");
+        findId = db.prepareStatement("SELECT id FROM groups WHERE name = ?");
+        // OR IGNORE: a seq names one message; a second row for it (a bug upstream) must not fail a whole batch.
+        insert = db.prepareStatement("INSERT OR IGNORE INTO messages(group_id, seq, ts, sender, body, client_id)"
+                + " VALUES (?, ?, ?, ?, ?, ?)");
+    }
+
+    private void rollback() {
+        try {
+            db.rollback();
+        } catch (SQLException ignored) {
+            // SQLite rolls back by itself after some errors (a full disk); nothing is left open
+        }
+    }
+
+    /**
+     * Whether the database is at its page limit: after SQLITE_FULL the driver sometimes reports
+     * only the rolled-back transaction's "cannot commit", so the cause is read from the file.
+     */
+    boolean atPageLimit() {
+        try (var s = db.createStatement()) {
+            long pages, max;
+            try (ResultSet r = s.executeQuery("PRAGMA page_count")) {
+                pages = r.next() ? r.getLong(1) : 0;
+            }
+            try (ResultSet r = s.executeQuery("PRAGMA max_page_count")) {
+                max = r.next() ? r.getLong(1) : Long.MAX_VALUE;
+            }
+            return pages >= max;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    void close() {
+        for (PreparedStatement p : new PreparedStatement[] {upsert, findId, insert}) {
+            if (p == null) continue;
+            try {
+                p.close();
+            } catch (SQLException ignored) {
+                // closing
+            }
+        }
+        upsert = findId = insert = null;
+    }
+}

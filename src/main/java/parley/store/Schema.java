@@ -1,0 +1,69 @@
+package parley.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The schema, as an ordered list of migrations: step i takes a database from {@code user_version}
+ * i to i + 1, and the file's {@code PRAGMA user_version} says how many have run. A new file runs
+ * them all; an older one the rest; a newer one (written by a later Parley) is refused, since this
+ * one cannot know what its tables mean. Each step runs in its own transaction with its version.
+ * A release only ever appends steps: a shipped step never changes.
+ */
+final class Schema {
+    /** One step: the statements that take the schema from its index to the next version. */
+    record Migration(String why, List<String> statements) {}
+
+    static final List<Migration> MIGRATIONS = List.of(
+            new Migration("the first release: groups, messages, meta", List.of(
+                    // Group rows are never deleted, even when retention empties them, so a seq is
+                    // never reused within an epoch: last_seq is the highest seq ever committed.
+                    "CREATE TABLE groups(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+                            + " last_seq INTEGER NOT NULL, created INTEGER NOT NULL)",
+                    // Clustered by (group, seq): a group's history is one contiguous range.
+                    "CREATE TABLE messages(group_id INTEGER NOT NULL, seq INTEGER NOT NULL, ts INTEGER NOT NULL,"
+                            + " sender TEXT, body TEXT NOT NULL, client_id TEXT,"
+                            + " PRIMARY KEY(group_id, seq)) WITHOUT ROWID",
+                    // Retention by age and by bytes deletes the oldest first, over all groups.
+                    "CREATE INDEX messages_ts ON messages(ts)",
+                    // The post ids of a group's recent posts, for deduplication after a restart.
+                    "CREATE INDEX messages_client_id ON messages(group_id, ts) WHERE client_id IS NOT NULL",
+                    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")));
+
+    /** The version this Parley writes. */
+    static final int CURRENT = MIGRATIONS.size();
+
+    private Schema() {}
+
+    static int version(Connection db) throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("PRAGMA user_version")) {
+            return r.next() ? r.getInt(1) : 0;
+        }
+    }
+
+    /** Brings the schema to {@link #CURRENT} with {@code steps}; returns the version found. Auto-commit must be on. */
+    static int migrate(Connection db, List<Migration> steps, String file) throws SQLException {
+        int found = version(db);
+        if (found > steps.size()) {
+            throw new StoreException(file + " has schema version " + found + ", but this Parley knows versions up to "
+                    + steps.size() + ": run a newer Parley, or move the file away to start an empty store");
+        }
+        for (int v = found; v < steps.size(); v++) {
+            db.setAutoCommit(false);
+            try (Statement s = db.createStatement()) {
+                for (String sql : steps.get(v).statements()) s.execute(sql);
+                s.execute("PRAGMA user_version=" + (v + 1));
+                db.commit();
+            } catch (SQLException | RuntimeException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,219 @@
+package parley.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import parley.log.Log;
+import parley.server.Store;
+
+/**
+ * The one thread that writes: it takes what is queued, up to a batch, and commits it in one
+ * transaction, then tells each post's ack. A batch is whatever has queued while the previous one
+ * committed (at most {@code maxBatch} posts), so under load batches grow and commits stay few,
+ * and a lone post is committed at once. Between batches it runs {@link Retention}'s next step.
+ *
+ * <p>The queue is bounded: when it is full, {@link #put} waits, and so the poster's reader waits
+ * and TCP pushes back on the poster. Nothing is dropped: a post is committed, or its ack is told
+ * why not. A failed batch does not stop the writer; the next batch tries again, so the store
+ * recovers by itself once the disk has room.
+ */
+final class Writer implements Runnable {
+    /** What the queue carries. */
+    sealed interface Item permits Post, Marker, Task, Stop {}
+
+    record Post(String group, long seq, long ts, String from, String text, String id, Store.Ack ack) implements Item {}
+
+    /** {@code afterQueued}: told once everything queued before it is committed. */
+    record Marker(Store.Ack ack) implements Item {}
+
+    /** Work to run on the writer's thread with its connection, between batches (tests, close). */
+    record Task(Consumer<Connection> work) implements Item {}
+
+    /** The end: commit what came before, then stop. */
+    record Stop() implements Item {}
+
+    private final BlockingQueue<Item> queue;
+    private final int maxBatch;
+    private final Connection db;
+    private final Batches batches;
+    private final Retention retention;
+    private final Counters counters;
+    private final Thread thread;
+    private volatile boolean crashed;
+    private volatile boolean pauseRequested;
+    private volatile boolean paused;
+    /** The kind of the last failure, until a batch commits again: for logging the change once. */
+    private Sqlite.Kind failing;
+
+    Writer(Connection db, StoreOptions options, Retention retention, Counters counters, java.util.Map<String, Long> pending) {
+        this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+        this.maxBatch = options.maxBatch();
+        this.db = db;
+        this.batches = new Batches(db, pending);
+        this.retention = retention;
+        this.counters = counters;
+        this.thread = Thread.ofPlatform().name("parley-store-writer").daemon(true).unstarted(this);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Queues an item; waits while the queue is full. */
+    void put(Item item) throws InterruptedException {
+        queue.put(item);
+    }
+
+    int depth() {
+        return queue.size();
+    }
+
+    /** What is left in the queue after the writer stopped (posts appended during close). */
+    List<Item> leftovers() {
+        List<Item> rest = new ArrayList<>();
+        queue.drainTo(rest);
+        return rest;
+    }
+
+    @Override
+    public void run() {
+        List<Item> batch = new ArrayList<>(maxBatch);
+        try {
+            while (!crashed) {
+                holdWhilePaused();
+                // A short poll, so that pause() and retention are noticed soon on an idle store.
+                Item first = queue.poll(Math.min(100, retention.dueInMillis()), TimeUnit.MILLISECONDS);
+                if (crashed) return;
+                if (first == null) {
+                    if (retention.dueInMillis() == 0) retention.step();
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                boolean stop = handle(batch);
+                batch.clear();
+                if (stop) return;
+                if (retention.dueInMillis() == 0) retention.step();
+            }
+        } catch (InterruptedException e) {
+            // crash(): the thread is abandoned mid-way, as a killed process would be
+        } catch (RuntimeException | Error e) {
+            Log.error("store.writer_died", e);
+            throw e;
+        }
+    }
+
+    /** Commits a batch's posts, tells its acks, runs its tasks; true if it ended with Stop. */
+    private boolean handle(List<Item> batch) {
+        List<Post> posts = new ArrayList<>(batch.size());
+        for (Item i : batch) if (i instanceof Post p) posts.add(p);
+        String why = posts.isEmpty() ? null : commit(posts);
+        boolean stop = false;
+        for (Item i : batch) {
+            switch (i) {
+                case Post p -> tell(p.ack(), why);
+                case Marker m -> tell(m.ack(), why);
+                case Task t -> {
+                    try {
+                        t.work().accept(db);
+                    } catch (RuntimeException e) {
+                        Log.error("store.task_failed", e);
+                    }
+                }
+                case Stop s -> stop = true;
+            }
+        }
+        return stop;
+    }
+
+    /** Commits the posts; null if they are stored, else what their authors are told. */
+    private String commit(List<Post> posts) {
+        long t0 = System.nanoTime();
+        try {
+            batches.commit(posts);
+            counters.committed(posts.size(), System.nanoTime() - t0);
+            retention.touched(posts);
+            if (failing != null) Log.info("store.recovered", "after", failing.name().toLowerCase());
+            failing = null;
+            return null;
+        } catch (SQLException | RuntimeException e) {
+            // Whatever went wrong, the writer lives on: a dead writer would leave posters waiting
+            // on a full queue for ever.
+            Sqlite.Kind kind = e instanceof SQLException se ? Sqlite.kind(se) : Sqlite.Kind.OTHER;
+            if (kind == Sqlite.Kind.OTHER && batches.atPageLimit()) kind = Sqlite.Kind.DISK_FULL;
+            counters.failed(posts.size(), kind);
+            if (failing != kind) {
+                Log.warn("store.write_failed", "kind", kind.name().toLowerCase(), "posts", posts.size(),
+                        "error", e.getMessage());
+            }
+            failing = kind;
+            // The posts are lost, but their seqs were delivered: record them now if the disk
+            // allows a row update, else with the next batch.
+            batches.recordUnrecorded();
+            return Sqlite.why(kind);
+        }
+    }
+
+    static void tell(Store.Ack ack, String why) {
+        if (ack == null) return;
+        try {
+            if (why == null) ack.stored();
+            else ack.failed(why);
+        } catch (RuntimeException e) {
+            Log.error("store.ack_failed", e);
+        }
+    }
+
+    /** After the writer has stopped: the seqs of failed batches, if any are still unwritten; false if they could not be. */
+    boolean recordUnrecorded() {
+        return batches.recordUnrecorded();
+    }
+
+    void closeStatements() {
+        batches.close();
+        retention.close();
+    }
+
+    /** Waits for the writer to finish everything queued before the Stop that the caller queued. */
+    void join() throws InterruptedException {
+        thread.join();
+    }
+
+    /** Abandons the thread where it is, as a killed process would: nothing more is committed. */
+    void crash() throws InterruptedException {
+        crashed = true;
+        thread.interrupt();
+        thread.join();
+    }
+
+    // ------------------------------------------------------------------ test hooks
+
+    /** Stops taking from the queue (after the current batch) until {@link #resume}; returns once it has stopped. */
+    void pause() {
+        pauseRequested = true;
+        while (!paused && thread.isAlive()) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    void resume() {
+        pauseRequested = false;
+    }
+
+    private void holdWhilePaused() throws InterruptedException {
+        if (!pauseRequested) return;
+        paused = true;
+        while (pauseRequested && !crashed) Thread.sleep(1);
+        paused = false;
+    }
+}
