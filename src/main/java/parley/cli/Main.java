@@ -2,6 +2,7 @@ package parley.cli;
 
 import parley.bench.BenchCommand;
 import parley.client.ClientCommand;
+import parley.hostile.HostileCommand;
 import parley.soak.SoakCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Group chat and pub/sub over newline-delimited JSON, wire-compatible with "
                 + "Programming Rust's async-chat.",
-        subcommands = {ServerCommand.class, ClientCommand.class, BenchCommand.class, SoakCommand.class,
+        subcommands = {ServerCommand.class, ClientCommand.class, BenchCommand.class, SoakCommand.class, HostileCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "The launcher also runs the test suite: ./parley test"})
 public final class Main implements Runnable {

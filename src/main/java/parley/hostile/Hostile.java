@@ -1,0 +1,132 @@
+package parley.hostile;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The suite's run: starts the server (or takes the one given), runs each attack with a {@link Probe}
+ * watching, checks the {@link Limits} and the attack's own answer, prints a line per attack and a
+ * Markdown table, and returns the exit code.
+ */
+final class Hostile {
+    /**
+     * Everything a run is told; see {@link HostileCommand} for the options. {@code connect} is the
+     * server to attack, null to start one from {@code classPath}.
+     */
+    record Settings(Duration duration, Target connect, Set<String> only, String maxMemory, Limits limits,
+                    String classPath) {}
+
+    /** The child server's header timeout: short, so that a 5 s slowloris sees its half-sent requests closed. */
+    static final Duration HTTP_IDLE_TIMEOUT = Duration.ofSeconds(4);
+    private static final String TOKEN = "hostile-member-token-0123456789";
+
+    private final Settings s;
+    private final PrintStream out;
+
+    Hostile(Settings settings, PrintStream out) {
+        this.s = settings;
+        this.out = out;
+    }
+
+    /** Runs the suite; 0 if every check held, 1 otherwise. */
+    int run() throws Exception {
+        List<Attack> attacks = new ArrayList<>();
+        for (Attack a : Attack.all(s.connect() == null ? HTTP_IDLE_TIMEOUT : null)) {
+            if (s.only().isEmpty() || s.only().contains(a.name())) attacks.add(a);
+        }
+        List<Row> rows = new ArrayList<>();
+        ChildServer child = null;
+        try {
+            if (s.connect() == null) {
+                child = ChildServer.start(s.classPath(), s.maxMemory(),
+                        List.of("--http-idle-timeout", HTTP_IDLE_TIMEOUT.toSeconds() + "s"), null);
+            }
+            Target target = child != null ? child.target : s.connect();
+            out.printf("hostile: %d attacks, %s each, against %s server %s (pid %d, --max-memory %s)%n", attacks.size(),
+                    s.duration().toSeconds() + "s", child != null ? "a child-process" : "the", target.chat(),
+                    target.pid(), s.maxMemory());
+            Probe.pause(3000); // the server's start-up compilation settles before the first "before"
+            for (Attack a : attacks) {
+                Row row = runOne(a, target);
+                rows.add(row);
+                out.println(line(row));
+                out.flush();
+                if (!target.alive()) {
+                    out.println("hostile: the server died" + (child != null ? ": " + child.logTail() : ""));
+                    break;
+                }
+            }
+        } finally {
+            if (child != null) child.close();
+        }
+        return report(rows);
+    }
+
+    private Row runOne(Attack a, Target target) throws Exception {
+        if (a.needsHttp() && target.http() == null) return Row.skipped(a.name(), "no HTTP side (--http)");
+        if (!a.needsTokens()) return measure(a, target);
+        if (s.connect() != null) return Row.skipped(a.name(), "needs a server with --auth-tokens; runs without --connect");
+        // Its own server: one with tokens, which every other attack would have to sign in to.
+        Path tokens = Files.createTempFile("parley-hostile-tokens", ".txt");
+        try {
+            Files.writeString(tokens, TOKEN + " member\n");
+            try (ChildServer auth = ChildServer.start(s.classPath(), s.maxMemory(),
+                    List.of("--auth-tokens", tokens.toString()), TOKEN)) {
+                Probe.pause(3000);
+                return measure(a, auth.target);
+            }
+        } finally {
+            Files.deleteIfExists(tokens);
+        }
+    }
+
+    private Row measure(Attack a, Target target) throws Exception {
+        Probe probe = Probe.start(target, "hostile-probe-" + a.name(), a.healthDuringAttack());
+        Attack.Outcome outcome;
+        try {
+            outcome = a.run(target, s.duration());
+        } catch (Exception e) {
+            outcome = new Attack.Outcome("stopped: " + e, List.of("the attack itself failed: " + e));
+        }
+        probe.attackerLeft();
+        Figures f = probe.finish(s.limits().margin());
+        List<String> failures = new ArrayList<>(s.limits().check(f, target));
+        failures.addAll(outcome.failures());
+        return new Row(a.name(), outcome, f, failures, null);
+    }
+
+    private static String line(Row r) {
+        if (r.skipped() != null) return "hostile: " + r.attack() + ": skipped (" + r.skipped() + ")";
+        Figures f = r.figures();
+        StringBuilder b = new StringBuilder("hostile: ").append(r.attack()).append(r.ok() ? " OK: " : " FAILED: ")
+                .append(r.outcome().figures()).append("; RSS ").append(Proc.mb(f.rssBefore())).append(" -> ")
+                .append(Proc.mb(f.rssPeak())).append(" -> ").append(Proc.mb(f.rssAfter())).append(" MB; /health max ")
+                .append(f.healthMaxMillis()).append(" ms; member p50 ").append(f.memberP50Millis()).append(" ms, max ")
+                .append(f.memberMaxMillis()).append(" ms (").append(f.memberTrips()).append(" trips)");
+        for (String failure : r.failures().subList(0, Math.min(5, r.failures().size()))) b.append("\n  ").append(failure);
+        if (r.failures().size() > 5) b.append("\n  and ").append(r.failures().size() - 5).append(" more");
+        return b.toString();
+    }
+
+    private int report(List<Row> rows) {
+        out.println();
+        out.println(Row.markdownHead());
+        for (Row r : rows) out.println(r.markdown());
+        Limits l = s.limits();
+        out.printf("%nhostile: limits: RSS peak <= %s MB (--max-memory %s + %s MB overhead), back within %s MB, "
+                        + "member round trip <= %d ms%n", Proc.mb(l.maxMemory() + l.overhead()), s.maxMemory(),
+                Proc.mb(l.overhead()), Proc.mb(l.margin()), l.memberBoundMillis());
+        long failed = rows.stream().filter(r -> !r.ok()).count();
+        if (failed == 0) {
+            out.println("hostile: OK: every attack answered as documented, every limit held");
+            return 0;
+        }
+        out.println("hostile: FAILED: " + failed + " of " + rows.size() + " attacks");
+        return 1;
+    }
+}
