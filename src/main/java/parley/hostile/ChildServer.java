@@ -35,7 +35,7 @@ final class ChildServer implements AutoCloseable {
 
     /**
      * Starts {@code parley server} from {@code classPath} with {@code --max-memory maxMemory} (and
-     * that heap) and the extra settings; waits until the chat port accepts, at most 60 s.
+     * that heap) and the extra settings; waits until the chat port accepts and {@code /health} answers, at most 60 s.
      */
     static ChildServer start(String classPath, String maxMemory, List<String> settings, String memberToken)
             throws IOException, InterruptedException {
@@ -53,14 +53,15 @@ final class ChildServer implements AutoCloseable {
         Process p = pb.start();
         InetSocketAddress chat = new InetSocketAddress("127.0.0.1", port);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!canConnect(chat)) {
+        InetSocketAddress http = new InetSocketAddress("127.0.0.1", httpPort);
+        while (!canConnect(chat) || !healthy(http)) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
                 p.destroyForcibly();
                 throw new IOException("the server did not start: " + tail(log));
             }
             Thread.sleep(100);
         }
-        return new ChildServer(p, log, new Target(chat, new InetSocketAddress("127.0.0.1", httpPort), p.pid(), memberToken));
+        return new ChildServer(p, log, new Target(chat, http, p.pid(), memberToken));
     }
 
     /** The last lines the server wrote, for a failure's message. */
@@ -74,6 +75,15 @@ final class ChildServer implements AutoCloseable {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
         } catch (IOException | RuntimeException e) {
             return "(no log)";
+        }
+    }
+
+    /** The HTTP side starts after the chat port: an attack on it must not find it missing. */
+    private static boolean healthy(InetSocketAddress http) {
+        try {
+            return Http.get(http, "/health", 1000).status() == 200;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -51,6 +51,7 @@ final class Hostile {
                     s.duration().toSeconds() + "s", child != null ? "a child-process" : "the", target.chat(),
                     target.pid(), s.maxMemory());
             Probe.pause(3000); // the server's start-up compilation settles before the first "before"
+            long baseline = Proc.rss(target.pid());
             for (Attack a : attacks) {
                 Row row = runOne(a, target);
                 rows.add(row);
@@ -61,10 +62,32 @@ final class Hostile {
                     break;
                 }
             }
+            if (target.alive()) rows.add(settled(target, baseline));
         } finally {
             if (child != null) child.close();
         }
         return report(rows);
+    }
+
+    /**
+     * The whole run's after: each attack's wait ends as soon as RSS is back near where that attack
+     * began, so RSS may ratchet up from one attack to the next while G1 has had no quiet moment to
+     * shrink the heap; once they are all over it must come back within the margin of where the
+     * run began.
+     */
+    private Row settled(Target target, long baseline) {
+        long end = Probe.settle(target.pid(), baseline + s.limits().margin());
+        List<String> failures = new ArrayList<>();
+        if (baseline >= 0 && end > baseline + s.limits().margin()) {
+            failures.add("RSS " + Proc.mb(end) + " MB " + Probe.SETTLE_MS / 1000 + " s after the last attack, not back "
+                    + "within " + Proc.mb(s.limits().margin()) + " MB of " + Proc.mb(baseline) + " MB before the first");
+        }
+        Figures f = new Figures(baseline, -1, end, -1, 0, -1, -1, 0, 0);
+        Row row = new Row("(all, after the last)", new Attack.Outcome("RSS before the first attack " + Proc.mb(baseline)
+                + " MB, after the last " + Proc.mb(end) + " MB", failures), f, failures, null);
+        out.println("hostile: after the last attack " + (row.ok() ? "OK: " : "FAILED: ") + row.outcome().figures()
+                + (row.ok() ? "" : "\n  " + failures.getFirst()));
+        return row;
     }
 
     private Row runOne(Attack a, Target target) throws Exception {

@@ -120,13 +120,7 @@ final class Probe {
      * within {@link #SETTLE_MS}; the wait ends early once it is back), then stops watching.
      */
     Figures finish(long margin) throws InterruptedException {
-        long after = Proc.rss(target.pid());
-        long end = System.nanoTime() + SETTLE_MS * 1_000_000;
-        while (after >= 0 && after > rssBefore + margin && System.nanoTime() < end) {
-            pause(RSS_EVERY_MS);
-            long now = Proc.rss(target.pid());
-            if (now >= 0) after = Math.min(after, now);
-        }
+        long after = settle(target.pid(), rssBefore + margin);
         long healthEnd = System.nanoTime() + (GIVE_UP_MS + 1000) * 1_000_000;
         while (target.http() != null && healthAfter.get() == 0 && System.nanoTime() < healthEnd) pause(50);
         watching = false;
@@ -140,6 +134,21 @@ final class Probe {
         long max = sorted.isEmpty() ? -1 : sorted.getLast();
         return new Figures(rssBefore, Math.max(rssPeak.get(), after), after, healthMax.get(), healthFailures.get(),
                 p50, max, sorted.size(), memberFailures.get());
+    }
+
+    /**
+     * The lowest RSS of {@code pid} within {@link #SETTLE_MS}, sampled every 100 ms; the wait ends
+     * early once it is at most {@code enough}. -1 when unknown.
+     */
+    static long settle(long pid, long enough) {
+        long after = Proc.rss(pid);
+        long end = System.nanoTime() + SETTLE_MS * 1_000_000;
+        while (after >= 0 && after > enough && System.nanoTime() < end) {
+            pause(RSS_EVERY_MS);
+            long now = Proc.rss(pid);
+            if (now >= 0) after = Math.min(after, now);
+        }
+        return after;
     }
 
     static void pause(long millis) {

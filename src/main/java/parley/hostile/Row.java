@@ -17,6 +17,10 @@ record Row(String attack, Attack.Outcome outcome, Figures figures, List<String> 
     String markdown() {
         if (skipped != null) return "| " + attack + " | | | | | | skipped: " + skipped + " |";
         Figures f = figures;
+        if (f.rssPeak() < 0) {
+            return "| " + attack + " | " + Proc.mb(f.rssBefore()) + " / - / " + Proc.mb(f.rssAfter()) + " | | | "
+                    + (ok() ? "ok" : "FAILED") + " |";
+        }
         return "| " + attack + " | " + Proc.mb(f.rssBefore()) + " / " + Proc.mb(f.rssPeak()) + " / " + Proc.mb(f.rssAfter())
                 + " | " + (f.healthMaxMillis() < 0 ? "-" : f.healthMaxMillis() + " ms") + " | " + f.memberP50Millis()
                 + " / " + f.memberMaxMillis() + " ms (" + f.memberTrips() + ") | " + (ok() ? "ok" : "FAILED") + " |";
