@@ -27,6 +27,7 @@ final class Hostile {
 
     private final Settings s;
     private final PrintStream out;
+    private final List<Row> rows = new ArrayList<>();
 
     Hostile(Settings settings, PrintStream out) {
         this.s = settings;
@@ -39,7 +40,6 @@ final class Hostile {
         for (Attack a : Attack.all(s.connect() == null ? HTTP_IDLE_TIMEOUT : null)) {
             if (s.only().isEmpty() || s.only().contains(a.name())) attacks.add(a);
         }
-        List<Row> rows = new ArrayList<>();
         ChildServer child = null;
         try {
             if (s.connect() == null) {
@@ -134,6 +134,11 @@ final class Hostile {
         for (String failure : r.failures().subList(0, Math.min(5, r.failures().size()))) b.append("\n  ").append(failure);
         if (r.failures().size() > 5) b.append("\n  and ").append(r.failures().size() - 5).append(" more");
         return b.toString();
+    }
+
+    /** The rows of the last run, for a test to look into. */
+    List<Row> rows() {
+        return List.copyOf(rows);
     }
 
     private int report(List<Row> rows) {
