@@ -60,7 +60,7 @@ public final class HostileCommand implements Callable<Integer> {
     @Option(names = "--rss-margin", paramLabel = "SIZE",
             description = "how far above its RSS before an attack the server may still be 30 s after it "
                     + "(default: ${DEFAULT-VALUE})")
-    String margin = "64m";
+    String margin = "96m";
 
     @Option(names = "--member-bound", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "the slowest a well-behaved member's post round trip may be during an attack (default: 3s)")

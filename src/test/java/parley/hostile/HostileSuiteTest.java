@@ -31,7 +31,7 @@ class HostileSuiteTest {
 
     @Test
     void everyAttackKeepsRssUnderTheBudgetPlusOverheadAndGetsTheDocumentedAnswer() throws Exception {
-        Limits limits = new Limits(BUDGET, OVERHEAD, 64L << 20, 3000);
+        Limits limits = new Limits(BUDGET, OVERHEAD, 96L << 20, 3000);
         Hostile.Settings settings = new Hostile.Settings(Duration.ofSeconds(3), null, Set.of(), "256m", limits,
                 serverClassPath());
         ByteArrayOutputStream text = new ByteArrayOutputStream();
