@@ -54,7 +54,8 @@ record FragmentFlood(int attackers, int first, int announced) implements Attack 
                     if (close == null || close.closeCode() != 1008) failures.add("a refused message got no Close 1008");
                     refused++;
                 } else {
-                    failures.add("an unfinished message got " + (f.opcode() == WsFrames.TEXT ? f.text() : "opcode " + f.opcode()));
+                    String got = f.opcode() == WsFrames.TEXT ? f.text() : "opcode " + f.opcode();
+                    failures.add("an unfinished message got " + got);
                 }
             }
             bound.hold();
@@ -70,7 +71,7 @@ record FragmentFlood(int attackers, int first, int announced) implements Attack 
             }
             return new Attack.Outcome(all.size() + " unfinished " + (first + announced) + "-byte messages: " + held
                     + " held, " + refused + " refused with the Error and 1008; fragments budget peak "
-                    + (long) watch.peak(used) + " of " + (long) watch.peak(limit), failures);
+                    + MetricsWatch.n(watch.peak(used)) + " of " + MetricsWatch.n(watch.peak(limit)), failures);
         } finally {
             for (WsFrames a : all) a.close();
         }

@@ -63,7 +63,7 @@ record ListAmplification(int owners, int groupsEach, int attackers, int lists) i
                 if (used > limit) failures.add("replies budget " + (long) used + " over its limit " + (long) limit);
             }
             return new Attack.Outcome(owners * groupsEach + " groups of 256-character names, " + attackers
-                    + " clients x " + lists + " Lists unread; write backlog peak " + (long) peak + " (bound " + bound2
+                    + " clients x " + lists + " Lists unread; write backlog peak " + MetricsWatch.n(peak) + " (bound " + bound2
                     + ")", failures);
         } finally {
             for (Line l : all) l.close();

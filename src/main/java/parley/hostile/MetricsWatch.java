@@ -51,8 +51,9 @@ final class MetricsWatch implements AutoCloseable {
         return peak.getOrDefault(name, -1.0);
     }
 
-    /** How much a counter grew while watched. */
+    /** How much a counter grew while watched; -1 when it was not read. */
     double growth(String name) {
+        if (!first.containsKey(name)) return -1;
         return last.getOrDefault(name, 0.0) - first.getOrDefault(name, 0.0);
     }
 
@@ -61,6 +62,11 @@ final class MetricsWatch implements AutoCloseable {
         watching = false;
         if (thread != null) thread.join(15_000);
         sample();
+    }
+
+    /** A figure for the report: "?" when it was not read (no /metrics). */
+    static String n(double value) {
+        return value < 0 ? "?" : Long.toString((long) value);
     }
 
     /** The {@code parley_budget_*} figure of one budget. */

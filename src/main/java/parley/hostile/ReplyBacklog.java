@@ -58,8 +58,8 @@ record ReplyBacklog(int groups, int badLines) implements Attack {
                 if (used > limit) failures.add("replies budget " + (long) used + " over its limit " + (long) limit);
             }
             return new Attack.Outcome("in " + groups + " groups, " + badLines + " bad lines unread; reader paused "
-                    + (long) watch.growth(PAUSES) + " times; replies budget peak " + (long) used + " of " + (long) limit,
-                    failures);
+                    + MetricsWatch.n(watch.growth(PAUSES)) + " times; replies budget peak " + MetricsWatch.n(used)
+                    + " of " + MetricsWatch.n(limit), failures);
         }
     }
 }

@@ -50,13 +50,15 @@ record RingFlood(int groups, int posts, int size) implements Attack {
             bound.hold();
             String l = poster.read(500);
             if (l != null && !l.equals(Line.TIMEOUT)) posterGot.add(l);
-            if (!posterGot.isEmpty()) failures.add("the poster got " + posterGot.peek().substring(0, Math.min(200, posterGot.peek().length())));
+            String first = posterGot.peek();
+            if (first != null) failures.add("the poster got " + first.substring(0, Math.min(200, first.length())));
             long[] read = new long[groups];
             long[] dropped = new long[groups];
             List<Thread> readers = new ArrayList<>();
             for (int g = 0; g < groups; g++) {
                 int group = g;
-                readers.add(Thread.ofVirtual().start(() -> readAll(members.get(group), prefix + group, read, dropped, group, failures)));
+                Line m = members.get(g);
+                readers.add(Thread.ofVirtual().start(() -> readAll(m, prefix + group, read, dropped, group, failures)));
             }
             for (Thread t : readers) t.join(70_000);
             watch.close();
@@ -75,8 +77,8 @@ record RingFlood(int groups, int posts, int size) implements Attack {
             for (int p : posted) total += p;
             return new Attack.Outcome(total + " posts of " + size + " bytes into " + groups
                     + " groups with non-reading members; each read at least " + least
-                    + ", read + dropped = posted; rings budget peak " + (long) watch.peak(used) + " of "
-                    + (long) watch.peak(limit), failures);
+                    + ", read + dropped = posted; rings budget peak " + MetricsWatch.n(watch.peak(used)) + " of "
+                    + MetricsWatch.n(watch.peak(limit)), failures);
         } finally {
             for (Line m : members) m.close();
         }

@@ -67,7 +67,7 @@ record SilentConnections(int extra) implements Attack {
                         + refused.get() + " got 'server full'");
             }
             List<String> first = failures.stream().limit(20).toList();
-            return new Attack.Outcome(lines.size() + " silent connections (limit " + max + "), " + refused.get()
+            return new Attack.Outcome(lines.size() + " silent connections (limit " + MetricsWatch.n(max) + "), " + refused.get()
                     + " answered server full and closed", first);
         } finally {
             for (Line l : lines) l.close();

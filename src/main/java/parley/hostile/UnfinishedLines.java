@@ -54,7 +54,7 @@ record UnfinishedLines(int connections, int bytes) implements Attack {
             }
             return new Attack.Outcome(lines.size() + " connections x " + bytes + " bytes unfinished; " + busy.get()
                     + " refused 'server busy', " + timedOut.get() + " timed out; lines budget peak "
-                    + (long) watch.peak(used) + " of " + (long) watch.peak(limit), List.copyOf(failures));
+                    + MetricsWatch.n(watch.peak(used)) + " of " + MetricsWatch.n(watch.peak(limit)), List.copyOf(failures));
         } finally {
             for (Line l : lines) l.close();
         }
