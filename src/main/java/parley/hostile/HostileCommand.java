@@ -68,7 +68,7 @@ public final class HostileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Set<String> names = Set.copyOf(Attack.all(null).stream().map(Attack::name).toList());
+        List<String> names = Attack.all(null).stream().map(Attack::name).toList();
         Set<String> picked = new LinkedHashSet<>(only);
         if (duration.isNegative() || duration.isZero() || !names.containsAll(picked)) {
             System.err.println("parley hostile: --duration must be positive and --only takes " + String.join(", ", names));
