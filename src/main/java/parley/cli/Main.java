@@ -2,6 +2,7 @@ package parley.cli;
 
 import parley.bench.BenchCommand;
 import parley.client.ClientCommand;
+import parley.hostile.HostileCommand;
 import parley.soak.SoakCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Group chat and pub/sub over newline-delimited JSON, wire-compatible with "
                 + "Programming Rust's async-chat.",
         subcommands = {ServerCommand.class, BackupCommand.class, ClientCommand.class, BenchCommand.class, SoakCommand.class,
+                HostileCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "The launcher also runs the test suite: ./parley test"})
 public final class Main implements Runnable {

@@ -35,7 +35,8 @@ final class Soak {
     /** Everything a run is told; see {@link SoakCommand} for each option's meaning and default. */
     record Settings(Duration duration, InetSocketAddress connect, Duration reportEvery, int members, int slow,
                     int posters, int churners, int vandals, int groups, int rate, int messageBytes,
-                    int groupCapacity, int maxLine, Duration slowRead, Duration slowPause, int slowReceiveBuffer) {}
+                    int groupCapacity, int maxLine, Duration slowRead, Duration slowPause, int slowReceiveBuffer,
+                    Duration hostile) {}
 
     private static final Pattern DROPPED = Pattern.compile("Dropped (\\d+) messages from (.*)\\.");
     private static final Pattern POSTED = Pattern.compile("p(\\d+):(\\d+):.*", Pattern.DOTALL);
@@ -204,6 +205,7 @@ final class Soak {
             Vandal v = new Vandal(i + 1, new Random(2000 + i));
             drivers.add(Thread.ofVirtual().name("vandal-" + i).start(v::loop));
         }
+        if (!s.hostile().isZero()) drivers.add(Thread.ofVirtual().name("hostile").start(this::hostilePhase));
         long every = s.reportEvery().toNanos();
         long nextReport = startNanos + every;
         while (System.nanoTime() < deadline) {
@@ -217,6 +219,28 @@ final class Soak {
         stopping = true;
         for (Thread t : drivers) t.join(15_000);
         report();
+    }
+
+    /**
+     * The hostile phase: a third of the way in, a few of {@code parley hostile}'s attacks at once on
+     * the same server, while every role goes on and its checks hold; the attacks' own checks
+     * (the documented answers) are violations here too.
+     */
+    private void hostilePhase() {
+        long start = startNanos + s.duration().toNanos() / 3;
+        while (running() && System.nanoTime() < start) LockSupport.parkNanos(Math.min(100_000_000, start - System.nanoTime()));
+        if (!running()) return;
+        out.printf("soak: hostile phase: %s of request flood, reply backlog, List amplification, silent connections "
+                + "and unfinished lines%n", human(s.hostile()));
+        parley.hostile.HostilePhase phase = parley.hostile.HostilePhase.start(address, s.hostile());
+        try {
+            if (!phase.await(s.hostile().plusSeconds(60))) violation("hostile phase: an attack did not end");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        for (String f : phase.figures()) out.println("soak: hostile phase: " + f);
+        for (String f : phase.failures()) violation("hostile phase: " + f);
     }
 
     /**

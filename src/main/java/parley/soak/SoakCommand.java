@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
         description = {"Run a reliability soak: steady posting, healthy and slow members, connection churn and bad "
                 + "input against an in-process server (or --connect ADDRESS), checking zero loss for healthy "
                 + "members, exact Dropped counts for slow ones, and no leak of heap, threads, file descriptors, "
-                + "sessions or groups. Prints a line of figures every --report-every; exits 1 on any violation.",
+                + "sessions or groups, also through a hostile phase of attacks (see parley hostile). Prints a line of figures every --report-every; exits 1 on any violation.",
                 "Example: ./parley soak --duration 10m"})
 public final class SoakCommand implements Callable<Integer> {
 
@@ -76,6 +76,12 @@ public final class SoakCommand implements Callable<Integer> {
             description = "a slow member's socket receive buffer (default: ${DEFAULT-VALUE})")
     int slowReceiveBuffer = 4096;
 
+    @Option(names = "--hostile", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "the hostile phase: from a third of the way in, this long, a few of parley hostile's attacks "
+                    + "at once (request flood, reply backlog, List amplification, silent connections, unfinished "
+                    + "lines); 0s turns it off (default: a third of --duration, at most 20s)")
+    Duration hostile;
+
     @Override
     public Integer call() throws Exception {
         if (duration.isNegative() || duration.isZero() || reportEvery.isNegative() || reportEvery.isZero()
@@ -98,9 +104,15 @@ public final class SoakCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        if (hostile != null && hostile.isNegative()) {
+            System.err.println("parley soak: --hostile must not be negative");
+            return 2;
+        }
+        Duration phase = hostile != null ? hostile : java.util.Collections.min(java.util.List.of(duration.dividedBy(3),
+                Duration.ofSeconds(20)));
         int limit = maxLine != null ? maxLine : (connect == null ? 64 * 1024 : 1 << 20);
         Soak.Settings settings = new Soak.Settings(duration, address, reportEvery, members, slow, posters, churners,
-                vandals, groups, rate, messageBytes, groupCapacity, limit, slowRead, slowPause, slowReceiveBuffer);
+                vandals, groups, rate, messageBytes, groupCapacity, limit, slowRead, slowPause, slowReceiveBuffer, phase);
         return new Soak(settings, System.out).run();
     }
 }
