@@ -126,7 +126,7 @@ public final class ServerCommand implements Callable<Integer> {
         GroupBus bus = GroupBus.LOCAL;
         if (!cluster.isEmpty()) {
             try {
-                bus = parley.cluster.NatsBus.connect(cluster, settings.historyMessages());
+                bus = parley.cluster.NatsBus.connect(cluster, streamRetention(settings));
                 Log.info("cluster.connected", "stream", parley.cluster.NatsBus.STREAM, "nats", String.join(",", cluster));
             } catch (IOException | RuntimeException e) {
                 err.println("parley server: cannot use the cluster bus at " + String.join(",", cluster) + ": "
@@ -208,6 +208,18 @@ public final class ServerCommand implements Callable<Integer> {
         if (bytes < 0) throw new InvalidSettingException("retain-bytes", "retain-bytes must not be negative");
         return StoreOptions.defaults(dir, settings.maxConnections())
                 .withSync(value(ServerOption.SYNC)).withRetention(age, retainMessages, bytes);
+    }
+
+    /**
+     * The retention options as the stream's limits in cluster mode, where the stream keeps the
+     * history: 0 (no limit) for messages or bytes is JetStream's -1; an age of 0 keeps messages.
+     */
+    private parley.cluster.Retention streamRetention(ServerConfig settings) {
+        long messages = value(ServerOption.RETAIN_MESSAGES);
+        long bytes = value(ServerOption.RETAIN_BYTES);
+        java.time.Duration age = value(ServerOption.RETAIN_AGE);
+        return new parley.cluster.Retention(age, messages < 1 ? -1 : messages, bytes < 1 ? -1 : bytes,
+                settings.dedupWindow());
     }
 
     /** Opens the store the options name, or none; says where it is. */

@@ -25,9 +25,12 @@ final class ChildServer implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    /** The child's message store (the server's default: on), in a temporary directory removed at close. */
+    private final Path data;
     final Target target;
 
-    private ChildServer(Process process, Path log, Target target) {
+    private ChildServer(Process process, Path log, Path data, Target target) {
+        this.data = data;
         this.process = process;
         this.log = log;
         this.target = target;
@@ -46,6 +49,8 @@ final class ChildServer implements AutoCloseable {
         cmd.addAll(LAUNCHER_OPTIONS);
         cmd.addAll(List.of("-cp", classPath, "parley.cli.Main", "server", "127.0.0.1:" + port,
                 "--http", "127.0.0.1:" + httpPort, "--max-memory", maxMemory));
+        Path data = Files.createTempDirectory("parley-hostile-data");
+        cmd.addAll(List.of("--data", data.toString()));
         cmd.addAll(settings);
         Path log = Files.createTempFile("parley-hostile-server", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -61,7 +66,7 @@ final class ChildServer implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        return new ChildServer(p, log, new Target(chat, http, p.pid(), memberToken));
+        return new ChildServer(p, log, data, new Target(chat, http, p.pid(), memberToken));
     }
 
     /** The last lines the server wrote, for a failure's message. */
@@ -108,8 +113,11 @@ final class ChildServer implements AutoCloseable {
         if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
         try {
             Files.deleteIfExists(log);
+            try (var files = Files.walk(data)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+            }
         } catch (IOException ignored) {
-            // a temporary file
+            // temporary files
         }
     }
 }

@@ -131,6 +131,11 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public boolean backlogged() {
+        return writer.full();
+    }
+
+    @Override
     public void afterQueued(Ack ack) throws InterruptedException {
         if (closed) {
             Writer.tell(ack, "not stored: the store is closed");

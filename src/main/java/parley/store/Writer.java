@@ -73,6 +73,11 @@ final class Writer implements Runnable {
         return queue.size();
     }
 
+    /** Whether {@link #put} would wait now. */
+    boolean full() {
+        return queue.remainingCapacity() == 0;
+    }
+
     /** What is left in the queue after the writer stopped (posts appended during close). */
     List<Item> leftovers() {
         List<Item> rest = new ArrayList<>();
