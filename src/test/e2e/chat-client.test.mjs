@@ -87,10 +87,10 @@ test('says Hello first, then joins with history and holds messages until the Mem
     [8, 'm8', 'bob', true],
     [9, 'live', 'bob', false],
   ]);
-  client.post('dogs', 'hi');
+  const id = client.post('dogs', 'hi');
   client.leave('dogs');
   assert.deepEqual(ws.takeSent(), [
-    { Post: { group_name: 'dogs', message: 'hi' } },
+    { Post: { group_name: 'dogs', message: 'hi', id } },
     { Leave: { group_name: 'dogs' } },
   ]);
 });
