@@ -45,13 +45,13 @@ function freePort() {
   });
 }
 
-async function until(what, check, ms = WAIT) {
+async function until(what, check, ms = WAIT, every = 100) {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await check();
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, every));
   }
 }
 
@@ -359,14 +359,23 @@ const LINES = [
 ];
 const POSTERS = ['carol', 'dave', 'erin'];
 
-/** TCP members who post `n` messages to `group`, in runs of three per poster; resolves when all landed. */
+/**
+ * TCP members who post `n` messages to `group`, in runs of one to three per poster (each run lands
+ * before the next is sent, so runs stay together); resolves when all landed. `from`: how many
+ * messages the group has had.
+ */
 async function converse(members, group, n, from = 0) {
-  for (let i = from; i < from + n; i++) {
-    const who = members[Math.floor(i / 3) % members.length];
-    who.send({ Post: { group_name: group, message: LINES[i % LINES.length] } });
+  const landed = () => members[0].lines.filter((l) => l.startsWith('{"Message"')).length;
+  let i = from;
+  let turn = 0;
+  while (i < from + n) {
+    const who = members[turn % members.length];
+    const run = Math.min(1 + ((turn * 7) % 3), from + n - i);
+    for (let k = 0; k < run; k++, i++) who.send({ Post: { group_name: group, message: LINES[i % LINES.length] } });
+    const target = i;
+    await until(`message ${target} in ${group}`, () => landed() >= target, WAIT, 2);
+    turn++;
   }
-  const last = members[0];
-  await until(`${n} messages in ${group}`, () => last.lines.filter((l) => l.startsWith('{"Message"')).length >= from + n, 30_000);
 }
 
 async function tcpMember(port, name, group) {

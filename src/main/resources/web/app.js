@@ -276,7 +276,8 @@ function createPane(group) {
   const label = panel.querySelector('label');
   label.htmlFor = input.id;
   label.textContent = `Message to ${group}`;
-  input.placeholder = `Message ${group} (Enter sends, Shift+Enter new line)`;
+  input.placeholder = `Message ${group}`;
+  input.title = 'Enter sends, Shift+Enter makes a new line, Up recalls the last message, Escape leaves the box';
   const list = panel.querySelector('.messages');
   list.setAttribute('aria-label', `Messages in ${group}`);
   const error = panel.querySelector('.post-error');
@@ -289,8 +290,13 @@ function createPane(group) {
 
   const p = {
     group, tab, badge, panel, list, input, error, marker, members,
-    names: new Set(), items: [], joined: false, fresh: 0, olderState: 'more',
+    names: new Set(), items: [], joined: false, fresh: 0, olderState: 'more', stick: true, lastTop: 0,
   };
+  // The list changes size (the window, the message box growing, the members line wrapping): a
+  // reader at the bottom stays at the bottom.
+  new ResizeObserver(() => {
+    if (p.stick && !p.panel.hidden) p.list.scrollTop = p.list.scrollHeight;
+  }).observe(list);
   p.older = el('li', 'older-status');
   list.append(p.older);
   setOlderState(p, 'more');
@@ -476,12 +482,23 @@ function nearBottom(p) {
 
 function scrollToBottom(p) {
   p.list.scrollTop = p.list.scrollHeight;
+  p.stick = true;
   p.fresh = 0;
   p.marker.hidden = true;
 }
 
+/**
+ * Whether the reader stays at the bottom is decided by the reader's scrolling up, not by the list's
+ * size changing: a list that grew shorter (the members line wrapping) has a scrollTop no smaller
+ * than before, and the ResizeObserver takes it back to the bottom.
+ */
 function onScroll(p) {
-  if (nearBottom(p)) {
+  if (p.panel.hidden) return;
+  const top = p.list.scrollTop;
+  if (nearBottom(p)) p.stick = true;
+  else if (top < p.lastTop) p.stick = false;
+  p.lastTop = top;
+  if (p.stick && nearBottom(p)) {
     p.fresh = 0;
     p.marker.hidden = true;
   }
@@ -552,13 +569,14 @@ function lastMsg(p, before = p.items.length) {
 
 /** Adds an item at the bottom; keeps the newest in view if the reader was at the bottom. */
 function appendItem(p, item, own = false) {
-  const atBottom = nearBottom(p);
+  const atBottom = p.stick || nearBottom(p);
   const nodes = render(item, item.kind === 'msg' ? lastMsg(p) : null);
   p.items.push(item);
   item.nodes = nodes;
   p.list.append(...nodes);
   if (atBottom || own || p.panel.hidden) {
     p.list.scrollTop = p.list.scrollHeight;
+    if (!p.panel.hidden) p.stick = true;
   } else if (item.kind === 'msg' && !item.history) {
     p.fresh++;
     p.marker.textContent = `${p.fresh} new message${p.fresh === 1 ? '' : 's'} ↓`;
@@ -578,7 +596,7 @@ function removeItem(p, item) {
 
 function refreshItem(p, item) {
   const i = p.items.indexOf(item);
-  const atBottom = nearBottom(p);
+  const atBottom = p.stick || nearBottom(p);
   const nodes = render(item, lastMsg(p, i));
   const anchor = item.nodes?.[0];
   if (anchor) anchor.before(...nodes);
