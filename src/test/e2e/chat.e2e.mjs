@@ -420,7 +420,33 @@ test('the page at phone and desktop sizes: layout, times, scroll-back, presence,
         page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
         const me = `reader${width}`;
         pages[width] = page;
-        await signIn(page, server.base, me);
+        if (width === 1280) {
+          // The Notification API, recorded: permission is asked once, from the sign-in, never on load.
+          await context.addInitScript(() => {
+            window.notes = [];
+            window.asked = 0;
+            window.Notification = class {
+              static permission = 'default';
+              static requestPermission() {
+                window.asked++;
+                window.Notification.permission = 'granted';
+                return Promise.resolve('granted');
+              }
+              constructor(title, options) {
+                window.notes.push({ title, body: options?.body });
+              }
+            };
+          });
+          await page.goto(`${server.base}/`, { timeout: WAIT });
+          await page.waitForLoadState('load');
+          assert.equal(await page.evaluate(() => window.asked), 0, 'not asked on load');
+          await page.getByLabel('Your name').fill(me);
+          await page.getByLabel('Your name').press('Enter');
+          await page.getByRole('status').getByText(`Connected as ${me}`).waitFor({ timeout: WAIT });
+          assert.equal(await page.evaluate(() => window.asked), 1, 'asked once, on signing in');
+        } else {
+          await signIn(page, server.base, me);
+        }
         const before = carol.lines.filter((l) => l.startsWith('{"Message"')).length;
         await joinGroup(page, 'lobby');
         const list = page.getByRole('log', { name: 'Messages in lobby' });
@@ -490,6 +516,25 @@ test('the page at phone and desktop sizes: layout, times, scroll-back, presence,
       await members.getByText('frank').waitFor({ state: 'detached', timeout: WAIT });
       await directory.getByText('5 members').waitFor({ timeout: WAIT });
       frank.close();
+    });
+
+    await t.test('a mention while the page is hidden is a notification', async () => {
+      const hide = (hidden) => page.evaluate((h) => {
+        Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, hidden);
+      carol.send({ Post: { group_name: 'lobby', message: 'reader1280, visible page: no notification' } });
+      await list.getByText('visible page: no notification').waitFor({ timeout: WAIT });
+      await hide(true);
+      carol.send({ Post: { group_name: 'lobby', message: 'no mention here' } });
+      carol.send({ Post: { group_name: 'lobby', message: '@reader1280 can you look at the logs?' } });
+      await until('the notification', () => page.evaluate(() => window.notes.length > 0));
+      assert.deepEqual(await page.evaluate(() => window.notes),
+        [{ title: 'carol in lobby', body: '@reader1280 can you look at the logs?' }]);
+      // Hidden, the open group counts as unread too; coming back reads it.
+      assert.equal(await page.title(), '(2) Parley');
+      await hide(false);
+      assert.equal(await page.title(), 'Parley');
     });
 
     await t.test('unread counts on a background tab and in the title', async () => {
