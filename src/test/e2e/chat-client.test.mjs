@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ChatClient, FETCH_LIMIT, HISTORY, PAGE, Unread, dayLabel, fullTime, mentions, shortTime, utf8Bytes,
+  ChatClient, FETCH_LIMIT, HISTORY, PAGE, Unread, dayLabel, fullTime, mentions, postBytes, shortTime, utf8Bytes,
 } from '../../main/resources/web/chat-client.js';
 
 class FakeSocket {
@@ -465,4 +465,10 @@ test('mentions and sizes', () => {
   assert.equal(mentions('ping a.b', 'a.b'), true);
   assert.equal(mentions('ping axb', 'a.b'), false);
   assert.equal(utf8Bytes('é€😀'), 2 + 3 + 4);
+  // The request line, escapes included, with an id as long as the page makes.
+  const c = setup().client;
+  for (const text of ['hi', '"quoted"\n', '\u0001é']) {
+    const real = utf8Bytes(JSON.stringify({ Post: { group_name: 'dogs', message: text, id: c.nextId() } }));
+    assert.ok(postBytes('dogs', text) >= real && postBytes('dogs', text) <= real + 12, text);
+  }
 });

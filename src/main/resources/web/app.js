@@ -2,7 +2,7 @@
 // Everything the server sends is shown with textContent, never parsed as HTML.
 
 import {
-  ChatClient, Unread, dayKey, dayLabel, fullTime, mentions, shortTime, utf8Bytes,
+  ChatClient, Unread, dayKey, dayLabel, fullTime, mentions, postBytes, shortTime, utf8Bytes,
 } from './chat-client.js';
 
 const $ = (id) => document.getElementById(id);
@@ -41,7 +41,7 @@ const ui = {
 };
 
 /** What the server said in /config: whether it needs a token, and its message limit. */
-const config = { auth: false, maxMessageBytes: 1048576, loaded: false };
+const config = { auth: false, maxMessageBytes: 1048576, maxLineBytes: 1048576, loaded: false };
 
 /**
  * group name -> { tab, badge, panel, list, input, send, error, marker, members, names, items,
@@ -77,6 +77,7 @@ async function loadConfig() {
     const c = await res.json();
     config.auth = c.auth === true;
     if (Number.isInteger(c.max_message_bytes)) config.maxMessageBytes = c.max_message_bytes;
+    if (Number.isInteger(c.max_line_bytes)) config.maxLineBytes = c.max_line_bytes;
   } catch {
     // An older server, or none: offer the field rather than lock anyone out.
     config.auth = true;
@@ -427,17 +428,30 @@ function fitInput(p) {
   p.input.style.height = `${Math.min(p.input.scrollHeight + 2, 160)}px`;
 }
 
-/** Says when the text is over the server's limit; true when it may be sent. */
+/**
+ * Says when the text is over the server's limits; true when it may be sent. The message limit
+ * counts the text's UTF-8 bytes; the request carrying it must also fit in a line (a message full
+ * of quotes or control characters grows when escaped), or the server would close the connection.
+ */
 function checkLength(p) {
-  const bytes = utf8Bytes(p.input.value);
-  const over = bytes > config.maxMessageBytes;
-  p.input.setAttribute('aria-invalid', String(over));
-  if (over) {
-    p.error.textContent = `Too long to send: ${bytes} bytes; this server takes at most ${config.maxMessageBytes} bytes a message. Your text is kept in the box.`;
-  } else if (p.error.dataset.kind === 'length' || p.error.textContent.startsWith('Too long')) {
+  const text = p.input.value;
+  const bytes = utf8Bytes(text);
+  let problem = null;
+  if (bytes > config.maxMessageBytes) {
+    problem = `Too long to send: ${bytes} bytes; this server takes at most ${config.maxMessageBytes} bytes a message.`;
+  } else if (bytes * 6 + 400 > config.maxLineBytes) {
+    const line = postBytes(p.group, text);
+    if (line > config.maxLineBytes) {
+      problem = `Too long to send: with its escapes the request is ${line} bytes; this server takes at most ${config.maxLineBytes} bytes a request.`;
+    }
+  }
+  p.input.setAttribute('aria-invalid', String(problem !== null));
+  if (problem) {
+    p.error.textContent = `${problem} Your text is kept in the box.`;
+  } else if (p.error.textContent.startsWith('Too long')) {
     p.error.textContent = '';
   }
-  return !over;
+  return problem === null;
 }
 
 function sendFrom(p) {
@@ -557,7 +571,6 @@ function render(item, prev) {
   meta.append(time);
   if (item.pending) meta.append(el('span', 'state', 'sending…'));
   li.append(meta, el('span', 'text', item.text));
-  item.node = li;
   nodes.push(li);
   return nodes;
 }

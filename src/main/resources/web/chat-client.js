@@ -498,6 +498,14 @@ export function utf8Bytes(text) {
   return new TextEncoder().encode(text).length;
 }
 
+/**
+ * Bytes of the Post request that carries `message` (with an id as long as any this page makes),
+ * as the server counts it against its line limit (--max-line): JSON escapes make it longer.
+ */
+export function postBytes(group, message) {
+  return utf8Bytes(JSON.stringify({ Post: { group_name: group, message, id: 'f'.repeat(12) + '-' + '9'.repeat(12) } }));
+}
+
 // ---------------------------------------------------------------- unread counts
 
 /**
