@@ -277,7 +277,31 @@ test('two browsers and a TCP client chat in one group', { skip, timeout: 300_000
       assert.deepEqual(seqs, [1, 2, 3, 4, 5, 6, 7], 'every message once, in order');
     });
 
-    await t.test('members, a second group, and a screenshot', async () => {
+    await t.test('a post whose Posted was lost is sent again on reconnection and lands once', async () => {
+      // The page stops hearing Posted answers, posts, and loses its connection before it hears one.
+      await alice.evaluate(() => {
+        const c = window.parley.client;
+        c.realPosted = c.posted;
+        c.posted = () => {};
+      });
+      await post(alice, 'lobby', 'said once, answered twice');
+      const list = alice.getByRole('log', { name: 'Messages in lobby' });
+      await list.locator('li.pending[data-seq]', { hasText: 'said once, answered twice' }).waitFor({ timeout: WAIT });
+      await carol.take('the post', (l) => l.includes('said once, answered twice'));
+      await alice.evaluate(() => {
+        const c = window.parley.client;
+        c.posted = c.realPosted;
+        c.dropConnection(500);
+      });
+      await alice.getByRole('status').getByText('Connected as alice').waitFor({ timeout: WAIT });
+      await list.locator('li.msg:not(.pending)', { hasText: 'said once, answered twice' }).waitFor({ timeout: WAIT });
+      await post(alice, 'lobby', 'and the next one');
+      await carol.take('the next post', (l) => l.includes('and the next one'));
+      assert.equal(carol.lines.filter((l) => l.includes('said once, answered twice')).length, 0, 'the resend was not delivered again');
+      assert.equal(await list.locator('li.msg', { hasText: 'said once, answered twice' }).count(), 1);
+    });
+
+    await t.test('members and a second group', async () => {
       await joinGroup(alice, 'random');
       await alice.getByRole('tab', { name: 'lobby' }).click();
       await alice.getByRole('button', { name: 'Refresh members' }).filter({ visible: true }).click();
