@@ -687,6 +687,8 @@ client.on('members', ({ group, names, append: nextPage }) => {
     p.joined = true;
     if (p.items.some((it) => it.kind === 'msg')) appendItem(p, { kind: 'divider', text: 'earlier messages above' });
     if (client.groups.get(group)?.noOlder) setOlderState(p, 'done');
+    // History that does not fill the list cannot be scrolled to the top: ask for more at once.
+    else if (!p.panel.hidden && p.list.scrollHeight <= p.list.clientHeight) loadOlder(p);
   }
   if (!nextPage) p.names.clear();
   for (const n of names) p.names.add(n);
