@@ -2,7 +2,9 @@
 // the requests it sends, and catch-up after a reconnection without gaps or duplicates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChatClient, FETCH_LIMIT, HISTORY } from '../../main/resources/web/chat-client.js';
+import {
+  ChatClient, FETCH_LIMIT, HISTORY, PAGE, Unread, dayLabel, fullTime, mentions, postBytes, shortTime, utf8Bytes,
+} from '../../main/resources/web/chat-client.js';
 
 class FakeSocket {
   static all = [];
@@ -44,7 +46,7 @@ function setup() {
     clearTimer: () => {},
   });
   const events = [];
-  for (const type of ['status', 'welcome', 'message', 'members', 'lag', 'gap', 'notice', 'error', 'name-rejected', 'left', 'groups', 'groups-more', 'members-more']) {
+  for (const type of ['status', 'welcome', 'message', 'members', 'lag', 'gap', 'notice', 'error', 'name-rejected', 'left', 'groups', 'groups-more', 'members-more', 'posted', 'older', 'presence', 'reset']) {
     client.on(type, (d) => events.push({ type, ...d }));
   }
   const take = (type) => {
@@ -55,7 +57,18 @@ function setup() {
   return { client, timers, events, take };
 }
 
-const msg = (group, seq, text = `m${seq}`, from = 'bob') => ({ Message: { group_name: group, message: text, from, seq } });
+const msg = (group, seq, text = `m${seq}`, from = 'bob', ts = 1765100000000 + seq) => ({ Message: { group_name: group, message: text, from, seq, ts } });
+
+/** Drops the connection and opens the next one up to its Welcome (with `epoch`). */
+function reconnect(s, ws, epoch = undefined) {
+  ws.close(1006, '');
+  s.timers.at(-1).fn();
+  const next = FakeSocket.all.at(-1);
+  next.open();
+  next.takeSent();
+  next.receive({ Welcome: { name: 'alice', server: 'parley test', ...(epoch ? { epoch } : {}) } });
+  return next;
+}
 
 function connected(name = 'alice') {
   const s = setup();
@@ -87,10 +100,10 @@ test('says Hello first, then joins with history and holds messages until the Mem
     [8, 'm8', 'bob', true],
     [9, 'live', 'bob', false],
   ]);
-  client.post('dogs', 'hi');
+  const id = client.post('dogs', 'hi');
   client.leave('dogs');
   assert.deepEqual(ws.takeSent(), [
-    { Post: { group_name: 'dogs', message: 'hi' } },
+    { Post: { group_name: 'dogs', message: 'hi', id } },
     { Leave: { group_name: 'dogs' } },
   ]);
 });
@@ -236,4 +249,226 @@ test('List and Members pages: a Listed summary is no error; more groups wait for
   assert.deepEqual(ws.takeSent(), []);
   assert.deepEqual(take('members').map((e) => [e.names, e.append]), [[['alice', 'bob'], false], [['carol'], true]]);
   assert.deepEqual(events.filter((e) => e.type === 'error'), []);
+});
+
+// ---------------------------------------------------------------- posts with ids
+
+test('post ids: unique to the page and increasing', () => {
+  const a = connected().client;
+  const b = setup().client;
+  const ids = [a.nextId(), a.nextId(), a.nextId()];
+  assert.equal(new Set(ids).size, 3);
+  for (const id of ids) assert.match(id, /^[0-9a-f]{12}-\d+$/);
+  assert.deepEqual(ids.map((id) => Number(id.split('-')[1])), [1, 2, 3]);
+  assert.notEqual(a.nextId().split('-')[0], b.nextId().split('-')[0], 'another page has another prefix');
+  for (const id of ids) assert.ok(id.length >= 1 && id.length <= 64 && /^[ -~]+$/.test(id), 'what the server accepts');
+});
+
+test('a post is pending until its Posted; its Message carries the id', () => {
+  const s = connected();
+  const { client, ws, take } = s;
+  client.join('dogs');
+  ws.receive({ Members: { group_name: 'dogs', names: ['alice'] } });
+  ws.takeSent();
+  const id = client.post('dogs', 'woof');
+  assert.deepEqual(ws.takeSent(), [{ Post: { group_name: 'dogs', message: 'woof', id } }]);
+  assert.deepEqual(client.pendingPosts().map((p) => p.id), [id]);
+  ws.receive(msg('dogs', 1, 'woof', 'alice'));
+  const [m] = take('message');
+  assert.equal(m.id, id);
+  assert.equal(m.pending, true);
+  ws.receive({ Posted: { group_name: 'dogs', id, seq: 1, ts: 5 } });
+  assert.deepEqual(take('posted').map((p) => [p.id, p.seq, p.ts]), [[id, 1, 5]]);
+  assert.deepEqual(client.pendingPosts(), []);
+  // A second Posted for the same id (an answer to a resend) is nothing new.
+  ws.receive({ Posted: { group_name: 'dogs', id, seq: 1, ts: 5 } });
+  assert.deepEqual(take('posted'), []);
+});
+
+test('on reconnection every post without a Posted is sent again, after the re-join', () => {
+  const s = connected();
+  const { client, ws } = s;
+  client.join('dogs');
+  ws.receive(msg('dogs', 1));
+  ws.receive({ Members: { group_name: 'dogs', names: ['alice'] } });
+  ws.takeSent();
+  const sent = client.post('dogs', 'sent, no Posted yet');
+  ws.receive(msg('dogs', 2, 'sent, no Posted yet', 'alice'));
+  const answered = client.post('dogs', 'answered');
+  ws.receive({ Posted: { group_name: 'dogs', id: answered, seq: 3, ts: 9 } });
+  ws.close(1006, '');
+  // Typed while disconnected: kept, not sent.
+  const offline = client.post('dogs', 'typed while away');
+  assert.deepEqual(client.pendingPosts().map((p) => p.id), [sent, offline]);
+  s.timers.at(-1).fn();
+  const ws2 = FakeSocket.all.at(-1);
+  ws2.open();
+  ws2.takeSent();
+  ws2.receive({ Welcome: { name: 'alice', server: 'parley test' } });
+  assert.deepEqual(ws2.takeSent(), [
+    { Join: { group_name: 'dogs' } },
+    { Fetch: { group_name: 'dogs', after: 2, limit: FETCH_LIMIT } },
+    { Members: { group_name: 'dogs' } },
+    { Post: { group_name: 'dogs', message: 'sent, no Posted yet', id: sent } },
+    { Post: { group_name: 'dogs', message: 'typed while away', id: offline } },
+  ]);
+  // The server knew the first id (no new Message, the same Posted); the second lands now.
+  ws2.receive({ Fetched: { group_name: 'dogs', count: 0, oldest: 1, newest: 3 } });
+  ws2.receive({ Members: { group_name: 'dogs', names: ['alice'] } });
+  ws2.receive({ Posted: { group_name: 'dogs', id: sent, seq: 2, ts: 1 } });
+  ws2.receive(msg('dogs', 4, 'typed while away', 'alice'));
+  ws2.receive({ Posted: { group_name: 'dogs', id: offline, seq: 4, ts: 2 } });
+  assert.deepEqual(client.pendingPosts(), []);
+  // Leaving a group forgets its pending posts.
+  client.post('dogs', 'never mind');
+  client.leave('dogs');
+  assert.deepEqual(client.pendingPosts(), []);
+});
+
+test('a server that started afresh (another epoch) resets each group and resends', () => {
+  const s = connected();
+  const { client, ws, take } = s;
+  ws.receive({ Welcome: { name: 'alice', server: 'parley test', epoch: 'e1' } });
+  client.join('dogs');
+  ws.receive(msg('dogs', 5));
+  ws.receive({ Members: { group_name: 'dogs', names: ['alice'] } });
+  ws.close(1006, '');
+  const id = client.post('dogs', 'hello again');
+  s.timers.at(-1).fn();
+  const ws2 = FakeSocket.all.at(-1);
+  ws2.open();
+  ws2.takeSent();
+  take('reset');
+  ws2.receive({ Welcome: { name: 'alice', server: 'parley test', epoch: 'e2' } });
+  assert.deepEqual(take('reset').map((r) => r.group), ['dogs']);
+  assert.deepEqual(ws2.takeSent(), [
+    { Join: { group_name: 'dogs', history: HISTORY } },
+    { Members: { group_name: 'dogs' } },
+    { Post: { group_name: 'dogs', message: 'hello again', id } },
+  ]);
+});
+
+test('a server without a store that restarted: Fetched says the group is newer than what we saw', () => {
+  const s = connected();
+  const { client, ws, take } = s;
+  client.join('dogs');
+  ws.receive(msg('dogs', 1));
+  ws.receive(msg('dogs', 2));
+  ws.receive({ Members: { group_name: 'dogs', names: ['alice'] } });
+  take('message');
+  const ws2 = reconnect(s, ws);
+  ws2.receive({ Fetched: { group_name: 'dogs', count: 0, oldest: 0, newest: 0 } });
+  ws2.receive({ Members: { group_name: 'dogs', names: ['alice'] } });
+  assert.deepEqual(take('reset').map((r) => r.group), ['dogs']);
+  ws2.receive(msg('dogs', 1, 'first of the new life'));
+  assert.deepEqual(take('message').map((m) => [m.seq, m.text]), [[1, 'first of the new life']]);
+});
+
+// ---------------------------------------------------------------- scroll-back
+
+test('scroll-back: Fetch before the oldest shown, a page at a time, until Fetched says done', () => {
+  const { client, ws, take, events } = connected();
+  client.join('dogs');
+  ws.takeSent();
+  for (let seq = 101; seq <= 150; seq++) ws.receive(msg('dogs', seq));
+  ws.receive({ Fetched: { group_name: 'dogs', count: 50, oldest: 1, newest: 150 } });
+  ws.receive({ Members: { group_name: 'dogs', names: ['alice'] } });
+  take('message');
+  assert.equal(client.loadOlder('dogs'), true);
+  assert.equal(client.loadOlder('dogs'), false, 'one page at a time');
+  assert.deepEqual(ws.takeSent(), [{ Fetch: { group_name: 'dogs', before: 101, limit: PAGE } }]);
+  // A live message in the middle of the page goes on as live.
+  for (let seq = 51; seq <= 70; seq++) ws.receive(msg('dogs', seq));
+  ws.receive(msg('dogs', 151, 'live'));
+  for (let seq = 71; seq <= 100; seq++) ws.receive(msg('dogs', seq));
+  ws.receive({ Fetched: { group_name: 'dogs', count: 50, oldest: 1, newest: 151 } });
+  assert.deepEqual(events.filter((e) => e.type === 'message').map((m) => m.seq), [151]);
+  const [page] = take('older');
+  assert.deepEqual(page.messages.map((m) => m.seq), Array.from({ length: 50 }, (_, i) => 51 + i));
+  assert.equal(page.done, false);
+  assert.equal(client.loadOlder('dogs'), true);
+  assert.deepEqual(ws.takeSent(), [{ Fetch: { group_name: 'dogs', before: 51, limit: PAGE } }]);
+  for (let seq = 1; seq <= 50; seq++) ws.receive(msg('dogs', seq));
+  ws.receive({ Fetched: { group_name: 'dogs', count: 50, oldest: 1, newest: 151 } });
+  const [last] = take('older');
+  assert.equal(last.messages[0].seq, 1);
+  assert.equal(last.done, true);
+  assert.equal(client.loadOlder('dogs'), false, 'nothing older');
+  assert.deepEqual(ws.takeSent(), []);
+});
+
+test('a group whose whole history came with the Join has nothing older to load', () => {
+  const { client, ws } = connected();
+  client.join('dogs');
+  ws.takeSent();
+  ws.receive(msg('dogs', 8));
+  ws.receive(msg('dogs', 9));
+  ws.receive({ Fetched: { group_name: 'dogs', count: 2, oldest: 8, newest: 9 } });
+  ws.receive({ Members: { group_name: 'dogs', names: ['alice'] } });
+  assert.equal(client.groups.get('dogs').noOlder, true);
+  assert.equal(client.loadOlder('dogs'), false);
+  assert.deepEqual(ws.takeSent(), []);
+});
+
+test('presence: Joined and Left become presence events', () => {
+  const { ws, take } = connected();
+  ws.receive({ Joined: { group_name: 'dogs', name: 'bob' } });
+  ws.receive({ Left: { group_name: 'dogs', name: 'bob' } });
+  assert.deepEqual(take('presence').map((p) => [p.group, p.name, p.joined]), [['dogs', 'bob', true], ['dogs', 'bob', false]]);
+});
+
+// ---------------------------------------------------------------- unread, times, mentions, sizes
+
+test('unread counts: background groups and a hidden page count; opening a group reads it', () => {
+  const u = new Unread('Parley');
+  u.show('dogs', true);
+  assert.equal(u.add('dogs'), false, 'the open group, on screen');
+  assert.equal(u.add('cats'), true);
+  u.add('cats');
+  u.add('cats');
+  assert.equal(u.count('cats'), 3);
+  assert.equal(u.title(), '(3) Parley');
+  u.show('dogs', false); // the page is hidden
+  assert.equal(u.add('dogs'), true);
+  assert.equal(u.title(), '(4) Parley');
+  u.show('dogs', true); // back
+  assert.equal(u.count('dogs'), 0);
+  u.show('cats', true);
+  assert.equal(u.total, 0);
+  assert.equal(u.title(), 'Parley');
+  u.add('birds');
+  u.forget('birds');
+  assert.equal(u.title(), 'Parley');
+});
+
+test('times: today as 14:03, older with the date, the full date and time for hover (fixed zones)', () => {
+  const now = Date.UTC(2026, 11, 7, 15, 0, 0); // Monday 7 December 2026, 15:00 UTC
+  assert.equal(shortTime(Date.UTC(2026, 11, 7, 14, 3, 59), now, 'UTC'), '14:03');
+  assert.equal(shortTime(Date.UTC(2026, 11, 7, 0, 5), now, 'UTC'), '00:05');
+  assert.equal(shortTime(Date.UTC(2026, 11, 6, 23, 59), now, 'UTC'), '6 Dec 23:59');
+  assert.equal(shortTime(Date.UTC(2025, 0, 2, 9, 30), now, 'UTC'), '2 Jan 2025 09:30');
+  // In Tokyo (UTC+9) 15:00 UTC is already the 8th: 14:03 UTC on the 7th is 23:03 the day before there.
+  assert.equal(shortTime(Date.UTC(2026, 11, 7, 14, 3), now, 'Asia/Tokyo'), '7 Dec 23:03');
+  assert.equal(shortTime(Date.UTC(2026, 11, 7, 15, 30), now, 'Asia/Tokyo'), '00:30');
+  assert.equal(shortTime(Date.UTC(2026, 11, 7, 14, 3), now, 'America/New_York'), '09:03');
+  assert.equal(fullTime(Date.UTC(2026, 11, 7, 14, 3, 5), 'UTC'), 'Monday 7 December 2026, 14:03:05');
+  assert.equal(dayLabel(Date.UTC(2026, 11, 7, 1), now, 'UTC'), 'Today');
+  assert.equal(dayLabel(Date.UTC(2026, 11, 6, 1), now, 'UTC'), 'Yesterday');
+  assert.equal(dayLabel(Date.UTC(2026, 11, 5, 1), now, 'UTC'), 'Saturday 5 December 2026');
+});
+
+test('mentions and sizes', () => {
+  assert.equal(mentions('hey alice, look', 'alice'), true);
+  assert.equal(mentions('@Alice.', 'alice'), true);
+  assert.equal(mentions('malice', 'alice'), false);
+  assert.equal(mentions('alice_b is here', 'alice'), false);
+  assert.equal(mentions('ping a.b', 'a.b'), true);
+  assert.equal(mentions('ping axb', 'a.b'), false);
+  assert.equal(utf8Bytes('é€😀'), 2 + 3 + 4);
+  // The request line, escapes included, with an id as long as the page makes.
+  const c = setup().client;
+  for (const text of ['hi', '"quoted"\n', '\u0001é']) {
+    const real = utf8Bytes(JSON.stringify({ Post: { group_name: 'dogs', message: text, id: c.nextId() } }));
+    assert.ok(postBytes('dogs', text) >= real && postBytes('dogs', text) <= real + 12, text);
+  }
 });

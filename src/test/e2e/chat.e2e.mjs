@@ -1,13 +1,17 @@
 // End to end in a real browser: ./parley server on free ports, two headless Chromium pages and one
 // TCP client chat in one group, each sees the others' messages; a dropped browser connection
-// catches up without a gap. Saves target/e2e-screenshot.png (or $PARLEY_SCREENSHOT).
+// catches up without a gap. Then the page at 1280x800 and 390x844 with 250 messages: the newest
+// and the message box in the viewport, times, scroll-back to the first message, live presence,
+// unread counts, the message limit, the keyboard; a post made while the server is down lands
+// once; the token field only where a token is needed. Saves screenshots at both sizes, light and
+// dark, to target/ (PARLEY_SCREENSHOT_DIR=docs refreshes the ones in docs/ and the README).
 //
 // Uses Debian's chromium (/usr/bin/chromium, or $CHROMIUM) through playwright-core; never
 // downloads a browser. Every wait is bounded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn as spawnProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
@@ -16,8 +20,9 @@ import { chromium } from 'playwright-core';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-// Into target/ so a test run leaves the work tree clean; PARLEY_SCREENSHOT=docs/screenshot.png refreshes the README's picture.
-const SCREENSHOT = process.env.PARLEY_SCREENSHOT ?? path.join(ROOT, 'target', 'e2e-screenshot.png');
+// Into target/ so a test run leaves the work tree clean; PARLEY_SCREENSHOT_DIR=docs refreshes the
+// pictures in docs/ (docs/screenshot-1280-light.png, ...-dark, screenshot-390-light.png, ...).
+const SHOTS = path.resolve(ROOT, process.env.PARLEY_SCREENSHOT_DIR ?? path.join('target', 'e2e-screenshots'));
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-quic'];
 const WAIT = 15_000;
@@ -40,24 +45,53 @@ function freePort() {
   });
 }
 
-async function until(what, check, ms = WAIT) {
+async function until(what, check, ms = WAIT, every = 100) {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await check();
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, every));
   }
 }
 
-/** ./parley server on free ports; resolves once /health answers. */
-async function startServer(extraArgs = []) {
-  const chatPort = await freePort();
-  let httpPort = await freePort();
+/** The Message packet in a line, without its time (which the test cannot know). */
+function bare(line) {
+  const { ts, ...rest } = JSON.parse(line).Message;
+  assert.equal(typeof ts, 'number');
+  return rest;
+}
+
+let dataOption = null;
+/**
+ * `--data DIR` when this server has a durable store (another branch adds it): a temporary
+ * directory, so a test run leaves nothing in the work tree. Empty on today's in-memory server.
+ */
+function dataArgs(dir) {
+  if (dataOption === null) {
+    let help = '';
+    try {
+      help = execFileSync(path.join(ROOT, 'parley'), ['server', '--help'], { cwd: ROOT, encoding: 'utf8', timeout: SERVER_START });
+    } catch (e) {
+      help = String(e.stdout ?? '');
+    }
+    dataOption = /--data[= ]/.test(help);
+  }
+  return dataOption ? ['--data', dir] : [];
+}
+
+function tempDir() {
+  return mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-'));
+}
+
+/** ./parley server on free ports (or the given ones); resolves once /health answers. */
+async function startServer(extraArgs = [], ports = null) {
+  const chatPort = ports?.chatPort ?? await freePort();
+  let httpPort = ports?.httpPort ?? await freePort();
   while (httpPort === chatPort) httpPort = await freePort();
   const log = [];
-  const proc = spawn(path.join(ROOT, 'parley'),
-    ['server', `127.0.0.1:${chatPort}`, '--http', `127.0.0.1:${httpPort}`, '--data', 'none', ...extraArgs],
+  const proc = spawnProcess(path.join(ROOT, 'parley'),
+    ['server', `127.0.0.1:${chatPort}`, '--http', `127.0.0.1:${httpPort}`, '--max-memory', '256m', ...extraArgs],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stdout.on('data', (d) => log.push(String(d)));
   proc.stderr.on('data', (d) => log.push(String(d)));
@@ -78,6 +112,7 @@ async function startServer(extraArgs = []) {
   }
   return {
     chatPort,
+    httpPort,
     base,
     log,
     async stop() {
@@ -161,7 +196,7 @@ async function waitShown(page, group, from, text) {
 
 test('two browsers and a TCP client chat in one group', { skip, timeout: 300_000 }, async (t) => {
   assert.ok(!missing, missing ?? '');
-  const server = await startServer();
+  const server = await startServer(dataArgs('none'));
   let browser;
   let carol;
   try {
@@ -173,7 +208,7 @@ test('two browsers and a TCP client chat in one group', { skip, timeout: 300_000
     await carol.take('Welcome', (l) => l.startsWith('{"Welcome":{"name":"carol"'));
     carol.send({ Join: { group_name: 'lobby' } });
     carol.send({ Post: { group_name: 'lobby', message: 'Morning all. Anyone tried the new build?' } });
-    await carol.take('its own message', (l) => l.includes('"seq":1}'));
+    await carol.take('its own message', (l) => l.includes('"seq":1,'));
 
     const viewport = { width: 1200, height: 720 };
     const alice = await (await browser.newContext({ viewport })).newPage();
@@ -186,6 +221,10 @@ test('two browsers and a TCP client chat in one group', { skip, timeout: 300_000
     }
 
     await t.test('sign in, join, and see history', async () => {
+      // No authentication on this server: the page asked /config and shows no token field.
+      await alice.goto(`${server.base}/`, { timeout: WAIT });
+      await until('/config answered', () => alice.evaluate(() => document.getElementById('token-box').hidden));
+      assert.equal(await alice.getByLabel('Access token').isVisible(), false);
       await signIn(alice, server.base, 'alice');
       await joinGroup(alice, 'lobby');
       await waitShown(alice, 'lobby', 'carol', 'Morning all.');
@@ -201,13 +240,13 @@ test('two browsers and a TCP client chat in one group', { skip, timeout: 300_000
     await t.test('each sees the others\' messages', async () => {
       await post(alice, 'lobby', 'Yes! The web client works.');
       await waitShown(bob, 'lobby', 'alice', 'Yes! The web client works.');
-      assert.equal(await carol.take('alice\'s post', (l) => l.includes('web client works')),
-        '{"Message":{"group_name":"lobby","message":"Yes! The web client works.","from":"alice","seq":2}}');
+      assert.deepEqual(bare(await carol.take('alice\'s post', (l) => l.includes('web client works'))),
+        { group_name: 'lobby', message: 'Yes! The web client works.', from: 'alice', seq: 2 });
 
       await post(bob, 'lobby', 'Same here, from a second browser. Café later?');
       await waitShown(alice, 'lobby', 'bob', 'Same here, from a second browser. Café later?');
-      assert.equal(await carol.take('bob\'s post', (l) => l.includes('second browser')),
-        '{"Message":{"group_name":"lobby","message":"Same here, from a second browser. Café later?","from":"bob","seq":3}}');
+      assert.deepEqual(bare(await carol.take('bob\'s post', (l) => l.includes('second browser'))),
+        { group_name: 'lobby', message: 'Same here, from a second browser. Café later?', from: 'bob', seq: 3 });
 
       carol.send({ Post: { group_name: 'lobby', message: 'And I am on plain TCP <b>not bold</b>' } });
       await waitShown(alice, 'lobby', 'carol', 'And I am on plain TCP <b>not bold</b>');
@@ -238,7 +277,31 @@ test('two browsers and a TCP client chat in one group', { skip, timeout: 300_000
       assert.deepEqual(seqs, [1, 2, 3, 4, 5, 6, 7], 'every message once, in order');
     });
 
-    await t.test('members, a second group, and a screenshot', async () => {
+    await t.test('a post whose Posted was lost is sent again on reconnection and lands once', async () => {
+      // The page stops hearing Posted answers, posts, and loses its connection before it hears one.
+      await alice.evaluate(() => {
+        const c = window.parley.client;
+        c.realPosted = c.posted;
+        c.posted = () => {};
+      });
+      await post(alice, 'lobby', 'said once, answered twice');
+      const list = alice.getByRole('log', { name: 'Messages in lobby' });
+      await list.locator('li.pending[data-seq]', { hasText: 'said once, answered twice' }).waitFor({ timeout: WAIT });
+      await carol.take('the post', (l) => l.includes('said once, answered twice'));
+      await alice.evaluate(() => {
+        const c = window.parley.client;
+        c.posted = c.realPosted;
+        c.dropConnection(500);
+      });
+      await alice.getByRole('status').getByText('Connected as alice').waitFor({ timeout: WAIT });
+      await list.locator('li.msg:not(.pending)', { hasText: 'said once, answered twice' }).waitFor({ timeout: WAIT });
+      await post(alice, 'lobby', 'and the next one');
+      await carol.take('the next post', (l) => l.includes('and the next one'));
+      assert.equal(carol.lines.filter((l) => l.includes('said once, answered twice')).length, 0, 'the resend was not delivered again');
+      assert.equal(await list.locator('li.msg', { hasText: 'said once, answered twice' }).count(), 1);
+    });
+
+    await t.test('members and a second group', async () => {
       await joinGroup(alice, 'random');
       await alice.getByRole('tab', { name: 'lobby' }).click();
       await alice.getByRole('button', { name: 'Refresh members' }).filter({ visible: true }).click();
@@ -248,8 +311,6 @@ test('two browsers and a TCP client chat in one group', { skip, timeout: 300_000
       await alice.getByRole('button', { name: 'Refresh', exact: true }).click();
       await alice.getByRole('list', { name: 'On this server' }).getByText('3 members').waitFor({ timeout: WAIT });
       await alice.getByLabel('Message to lobby').fill('Typing the next one…');
-      mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-      await alice.screenshot({ path: SCREENSHOT, timeout: WAIT });
     });
 
     await t.test('leaving a group and closing the page leave no trace', async () => {
@@ -275,12 +336,14 @@ test('with authentication on, the page signs in with an access token', { skip, t
   assert.ok(!missing, missing ?? '');
   const tokens = path.join(mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-')), 'tokens');
   writeFileSync(tokens, 'dana-token-0001 dana\n');
-  const server = await startServer(['--auth-tokens', tokens]);
+  const server = await startServer(['--auth-tokens', tokens, ...dataArgs('none')]);
   let browser;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 60_000 });
     const wrong = await (await browser.newContext()).newPage();
     await wrong.goto(`${server.base}/`, { timeout: WAIT });
+    // /config says a token is needed: the field shows.
+    await wrong.getByLabel('Access token').waitFor({ state: 'visible', timeout: WAIT });
     await wrong.getByLabel('Your name').fill('dana');
     await wrong.getByLabel(/Access token/).fill('not-the-token');
     await wrong.getByLabel('Your name').press('Enter');
@@ -298,5 +361,293 @@ test('with authentication on, the page signs in with an access token', { skip, t
   } finally {
     await browser?.close().catch(() => {});
     await server.stop();
+    rmSync(path.dirname(tokens), { recursive: true, force: true });
+  }
+});
+
+// ---------------------------------------------------------------- a long conversation
+
+const LINES = [
+  'Morning! Did the deploy go out?',
+  'Yes, 14:00 as planned. Dashboards look calm.',
+  'Nice. Anyone seeing the slow login on staging?',
+  'Only on the first request after a restart, I think.',
+  'That is the JIT warming up. The AOT cache should fix it.',
+  'Lunch at the usual place?',
+  'Count me in.\nI will be 10 minutes late though.',
+  'Reviewing the retention PR now.',
+  'Left two comments, nothing blocking.',
+  'Merged. Thanks both!',
+  'Heads up: the office Wi-Fi restarts at six.',
+  'Noted.',
+];
+const POSTERS = ['carol', 'dave', 'erin'];
+
+/**
+ * TCP members who post `n` messages to `group`, in runs of one to three per poster (each run lands
+ * before the next is sent, so runs stay together); resolves when all landed. `from`: how many
+ * messages the group has had.
+ */
+async function converse(members, group, n, from = 0) {
+  const landed = () => members[0].lines.filter((l) => l.startsWith('{"Message"')).length;
+  let i = from;
+  let turn = 0;
+  while (i < from + n) {
+    const who = members[turn % members.length];
+    const run = Math.min(1 + ((turn * 7) % 3), from + n - i);
+    for (let k = 0; k < run; k++, i++) who.send({ Post: { group_name: group, message: LINES[i % LINES.length] } });
+    const target = i;
+    await until(`message ${target} in ${group}`, () => landed() >= target, WAIT, 2);
+    turn++;
+  }
+}
+
+async function tcpMember(port, name, group) {
+  const c = await tcpClient(port);
+  c.send({ Hello: { name } });
+  await c.take('Welcome', (l) => l.startsWith(`{"Welcome":{"name":"${name}"`));
+  c.send({ Join: { group_name: group } });
+  return c;
+}
+
+/** Where an element is on screen, and whether it is wholly inside the viewport. */
+async function inViewport(page, locator) {
+  const box = await locator.boundingBox({ timeout: WAIT });
+  const { width, height } = page.viewportSize();
+  return box !== null && box.y >= 0 && box.x >= 0 && box.y + box.height <= height + 0.5 && box.x + box.width <= width + 0.5;
+}
+
+async function shoot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, name), timeout: WAIT });
+}
+
+test('the page at phone and desktop sizes: layout, times, scroll-back, presence, unread, limits', { skip, timeout: 300_000 }, async (t) => {
+  assert.ok(!missing, missing ?? '');
+  const server = await startServer(['--max-message', '4096', ...dataArgs('none')]);
+  let browser;
+  const tcp = [];
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 60_000 });
+    for (const name of POSTERS) tcp.push(await tcpMember(server.chatPort, name, 'lobby'));
+    const [carol] = tcp;
+    // 150 messages before anyone opens the page: the page gets the last 50 on joining.
+    await converse(tcp, 'lobby', 150);
+    const pageErrors = [];
+    const pages = {};
+
+    for (const [width, height] of [[1280, 800], [390, 844]]) {
+      await t.test(`${width}x${height}: after 100 more messages the newest and the message box are on screen`, async () => {
+        const context = await browser.newContext({ viewport: { width, height } });
+        const page = await context.newPage();
+        page.on('pageerror', (e) => pageErrors.push(String(e)));
+        page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+        const me = `reader${width}`;
+        pages[width] = page;
+        if (width === 1280) {
+          // The Notification API, recorded: permission is asked once, from the sign-in, never on load.
+          await context.addInitScript(() => {
+            window.notes = [];
+            window.asked = 0;
+            window.Notification = class {
+              static permission = 'default';
+              static requestPermission() {
+                window.asked++;
+                window.Notification.permission = 'granted';
+                return Promise.resolve('granted');
+              }
+              constructor(title, options) {
+                window.notes.push({ title, body: options?.body });
+              }
+            };
+          });
+          await page.goto(`${server.base}/`, { timeout: WAIT });
+          await page.waitForLoadState('load');
+          assert.equal(await page.evaluate(() => window.asked), 0, 'not asked on load');
+          await page.getByLabel('Your name').fill(me);
+          await page.getByLabel('Your name').press('Enter');
+          await page.getByRole('status').getByText(`Connected as ${me}`).waitFor({ timeout: WAIT });
+          assert.equal(await page.evaluate(() => window.asked), 1, 'asked once, on signing in');
+        } else {
+          await signIn(page, server.base, me);
+        }
+        const before = carol.lines.filter((l) => l.startsWith('{"Message"')).length;
+        await joinGroup(page, 'lobby');
+        const list = page.getByRole('log', { name: 'Messages in lobby' });
+        await list.locator(`li[data-seq="${before}"]`).waitFor({ timeout: WAIT });
+        await converse(tcp, 'lobby', 100, before);
+        const newest = list.locator(`li[data-seq="${before + 100}"]`);
+        await newest.waitFor({ timeout: WAIT });
+        await until('the newest message scrolled into view', () => inViewport(page, newest));
+        assert.ok(await inViewport(page, page.getByLabel('Message to lobby')), 'the message box is on screen');
+        assert.ok(await inViewport(page, page.getByRole('button', { name: 'Send' })), 'the Send button is on screen');
+        assert.ok(await list.evaluate((e) => e.scrollHeight > e.clientHeight + 100), 'the list scrolls');
+        // The page itself does not scroll: only the list does.
+        assert.ok(await page.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight + 1));
+        // Times: today's as 14:03, the full date and time on hover.
+        const time = newest.locator('time');
+        assert.match(await time.textContent(), /^\d\d:\d\d$/);
+        assert.match(await time.getAttribute('title'), /\d{4}, \d\d:\d\d:\d\d$/);
+        assert.equal(await list.locator('li.day').first().textContent(), 'Today');
+        // A run of messages from one poster shows the name once.
+        assert.ok(await list.locator('li.msg.cont').count() > 50);
+        // A few of my own for the picture, then light and dark screenshots.
+        await post(page, 'lobby', `Hi all, ${me} here. Catching up on the thread.`);
+        await list.locator('li.mine:not(.pending)', { hasText: 'Catching up' }).waitFor({ timeout: WAIT });
+        await page.getByLabel('Message to lobby').fill('Typing the next one…');
+        await shoot(page, `screenshot-${width}-light.png`);
+        await page.emulateMedia({ colorScheme: 'dark' });
+        await shoot(page, `screenshot-${width}-dark.png`);
+        await page.emulateMedia({ colorScheme: 'light' });
+        await page.getByLabel('Message to lobby').fill('');
+      });
+    }
+
+    const page = pages[1280];
+    const list = page.getByRole('log', { name: 'Messages in lobby' });
+
+    await t.test('scrolled up, new messages wait behind a marker', async () => {
+      await list.evaluate((e) => { e.scrollTop = e.scrollHeight / 2; });
+      const top = await list.evaluate((e) => e.scrollTop);
+      await converse(tcp, 'lobby', 2, carol.lines.filter((l) => l.startsWith('{"Message"')).length);
+      await page.getByRole('button', { name: '2 new messages' }).waitFor({ timeout: WAIT });
+      assert.ok(Math.abs(await list.evaluate((e) => e.scrollTop) - top) < 5, 'the reader was not yanked down');
+      await page.getByRole('button', { name: '2 new messages' }).click();
+      await until('at the bottom', () => list.evaluate((e) => e.scrollHeight - e.scrollTop - e.clientHeight < 40));
+      assert.equal(await page.getByRole('button', { name: /new message/ }).isVisible(), false);
+    });
+
+    await t.test('scrolling to the top loads older messages down to the first', async () => {
+      await until('the first message', async () => {
+        await list.evaluate((e) => { e.scrollTop = 0; });
+        return (await list.locator('li[data-seq="1"]').count()) === 1;
+      }, 30_000);
+      await list.getByText('The beginning of lobby.').waitFor({ timeout: WAIT });
+      const seqs = (await shown(page, 'lobby')).map(([, , seq]) => seq);
+      assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), 'every message once, in order');
+      assert.ok(seqs.length >= 253);
+    });
+
+    await t.test('a TCP member who joins and leaves comes and goes in the member list', async () => {
+      const members = page.getByRole('list', { name: 'Members of lobby' });
+      await members.getByText('carol').waitFor({ timeout: WAIT });
+      const frank = await tcpMember(server.chatPort, 'frank', 'lobby');
+      await members.getByText('frank').waitFor({ timeout: WAIT });
+      // "On this server" follows by itself too.
+      const directory = page.getByRole('list', { name: 'On this server' });
+      await directory.getByText('6 members').waitFor({ timeout: WAIT });
+      frank.send({ Leave: { group_name: 'lobby' } });
+      await members.getByText('frank').waitFor({ state: 'detached', timeout: WAIT });
+      await directory.getByText('5 members').waitFor({ timeout: WAIT });
+      frank.close();
+    });
+
+    await t.test('a mention while the page is hidden is a notification', async () => {
+      const hide = (hidden) => page.evaluate((h) => {
+        Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, hidden);
+      carol.send({ Post: { group_name: 'lobby', message: 'reader1280, visible page: no notification' } });
+      await list.getByText('visible page: no notification').waitFor({ timeout: WAIT });
+      await hide(true);
+      carol.send({ Post: { group_name: 'lobby', message: 'no mention here' } });
+      carol.send({ Post: { group_name: 'lobby', message: '@reader1280 can you look at the logs?' } });
+      await until('the notification', () => page.evaluate(() => window.notes.length > 0));
+      assert.deepEqual(await page.evaluate(() => window.notes),
+        [{ title: 'carol in lobby', body: '@reader1280 can you look at the logs?' }]);
+      // Hidden, the open group counts as unread too; coming back reads it.
+      assert.equal(await page.title(), '(2) Parley');
+      await hide(false);
+      assert.equal(await page.title(), 'Parley');
+    });
+
+    await t.test('unread counts on a background tab and in the title', async () => {
+      await joinGroup(page, 'random');
+      assert.equal(await page.title(), 'Parley');
+      const before = carol.lines.filter((l) => l.startsWith('{"Message"')).length;
+      await converse(tcp, 'lobby', 3, before);
+      const tab = page.getByRole('tab', { name: /lobby/ });
+      await tab.locator('.unread', { hasText: '3' }).waitFor({ timeout: WAIT });
+      await until('(3) Parley', async () => (await page.title()) === '(3) Parley');
+      await tab.click();
+      await until('read', async () => (await page.title()) === 'Parley');
+      assert.equal(await tab.locator('.unread').isVisible(), false);
+    });
+
+    await t.test('an over-long message is refused in the page and kept in the box', async () => {
+      const box = page.getByLabel('Message to lobby');
+      const long = 'é'.repeat(2100); // 4200 bytes, over the server's 4096
+      await box.fill(long);
+      await box.press('Enter');
+      await page.getByRole('alert').filter({ hasText: '4096 bytes' }).waitFor({ timeout: WAIT });
+      assert.equal(await box.inputValue(), long);
+      // Keyboard: Shift+Enter is a new line, Enter sends, Up recalls, Escape leaves the box.
+      await box.fill('');
+      await box.pressSequentially('first line');
+      await box.press('Shift+Enter');
+      await box.pressSequentially('second line');
+      await box.press('Enter');
+      const got = bare(await carol.take('the two-line post', (l) => l.includes('first line')));
+      assert.deepEqual(got.message, 'first line\nsecond line', 'the new line was kept');
+      assert.equal(carol.lines.filter((l) => l.includes('éééé') || l.includes('\\u00e9')).length, 0, 'nothing long was sent');
+      assert.equal(await box.inputValue(), '');
+      await box.press('ArrowUp');
+      assert.equal(await box.inputValue(), 'first line\nsecond line');
+      await box.press('Escape');
+      assert.equal(await box.evaluate((e) => e === document.activeElement), false);
+      await box.fill('');
+    });
+
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    for (const c of tcp) c.close();
+    await browser?.close().catch(() => {});
+    await server.stop();
+  }
+});
+
+test('a post made while the server is down is sent when it is back, and lands once', { skip, timeout: 300_000 }, async () => {
+  assert.ok(!missing, missing ?? '');
+  const data = tempDir();
+  let server = await startServer(dataArgs(data));
+  const ports = { chatPort: server.chatPort, httpPort: server.httpPort };
+  let browser;
+  let watcher;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 60_000 });
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await signIn(page, server.base, 'gina');
+    await joinGroup(page, 'ops');
+    await post(page, 'ops', 'before the restart');
+    const list = page.getByRole('log', { name: 'Messages in ops' });
+    await list.locator('li.msg:not(.pending)', { hasText: 'before the restart' }).waitFor({ timeout: WAIT });
+    // The list after a reconnection still shows the group (it is asked after the re-join).
+    await page.getByRole('list', { name: 'On this server' }).getByText('ops').waitFor({ timeout: WAIT });
+
+    await server.stop();
+    await page.getByRole('status').getByText('Reconnecting').waitFor({ timeout: WAIT });
+    await post(page, 'ops', 'sent while the server was down');
+    await list.locator('li.pending', { hasText: 'sent while the server was down' }).waitFor({ timeout: WAIT });
+    assert.equal(await page.getByLabel('Message to ops').inputValue(), '');
+
+    server = await startServer(dataArgs(data), ports);
+    await page.getByRole('status').getByText('Connected as gina').waitFor({ timeout: 30_000 });
+    await list.locator('li.msg:not(.pending)', { hasText: 'sent while the server was down' }).waitFor({ timeout: WAIT });
+    await page.getByRole('list', { name: 'On this server' }).getByText('ops').waitFor({ timeout: WAIT });
+    assert.equal(await page.getByRole('list', { name: 'On this server' }).getByText('No groups yet.').count(), 0);
+
+    watcher = await tcpClient(server.chatPort);
+    watcher.send({ Hello: { name: 'watcher' } });
+    watcher.send({ Join: { group_name: 'ops', history: 50 } });
+    await watcher.take('history', (l) => l.startsWith('{"Fetched"'));
+    const landed = watcher.lines.filter((l) => l.includes('sent while the server was down'));
+    assert.equal(landed.length, 1, 'the post landed once');
+    assert.equal(await list.locator('li.msg', { hasText: 'sent while the server was down' }).count(), 1, 'shown once');
+    assert.equal(await page.evaluate(() => window.parley.client.pendingPosts().length), 0);
+  } finally {
+    watcher?.close();
+    await browser?.close().catch(() => {});
+    await server.stop();
+    rmSync(data, { recursive: true, force: true });
   }
 });

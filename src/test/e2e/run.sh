@@ -3,7 +3,8 @@
 # headless Chromium against ./parley server (which builds the jar first if it is stale).
 # Needs node/npm and Debian's chromium (apt-get install chromium); never downloads a browser.
 #   src/test/e2e/run.sh          what CI runs after the Maven tests
-# Writes target/e2e-screenshot.png (PARLEY_SCREENSHOT=docs/screenshot.png refreshes the README picture).
+# Writes screenshots to target/e2e-screenshots/ (PARLEY_SCREENSHOT_DIR=docs refreshes the pictures in docs/
+# that the README and docs/web.md show: screenshot-{1280,390}-{light,dark}.png).
 set -euo pipefail
 cd "$(dirname "$0")"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1

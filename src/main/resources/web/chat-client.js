@@ -10,9 +10,16 @@
 // messages have arrived: until then the group's messages are held, then sorted by seq, stripped of
 // duplicates (a message can come both live and fetched) and shown. The first Join of a group does
 // the same with Join's history instead of Fetch.
+//
+// Posts carry an id; each stays pending until its Posted arrives, and after a reconnection every
+// pending post is sent again (the server delivers an id once, so each lands once). Scroll-back
+// pages with Fetch before, until Fetched says the oldest retained message has been reached.
+// Also here, because they are easy to test without a page: unread counting and time formatting.
 
 export const HISTORY = 50;
 export const FETCH_LIMIT = 1000;
+/** Messages asked for per page of scroll-back. */
+export const PAGE = 50;
 /** Pages of a group's member list fetched at most (100 names each). */
 export const MEMBER_PAGES = 10;
 const LAG = /^Dropped (\d+) messages? from (.*)\.$/s;
@@ -51,6 +58,11 @@ export class ChatClient {
     this.timer = null;
     this.everWelcomed = false;
     this.pauseUntil = 0;
+    this.epoch = null;
+    /** post id -> { id, group, text, seq: null | number (seen as a Message, no Posted yet) } */
+    this.pending = new Map();
+    this.idPrefix = newIdPrefix();
+    this.idCount = 0;
   }
 
   // ---------------------------------------------------------------- events
@@ -92,27 +104,80 @@ export class ChatClient {
     if (this.ws) this.ws.close(1000, 'bye');
     this.ws = null;
     this.groups.clear();
+    this.pending.clear();
     this.everWelcomed = false;
+    this.epoch = null;
     this.setState('idle');
   }
 
   join(group) {
     if (this.groups.has(group)) return false;
-    this.groups.set(group, { lastSeq: 0, held: [] });
-    if (this.welcomed) {
+    this.groups.set(group, newGroup());
+    if (this.welcomed) this.sendJoin(group, this.groups.get(group));
+    return true;
+  }
+
+  /** Join (with history the first time, else Fetch after the last seq shown), then Members. */
+  sendJoin(group, g) {
+    g.held = [];
+    g.older = null;
+    g.fetched = [];
+    if (g.lastSeq > 0) {
+      this.send({ Join: { group_name: group } });
+      this.send({ Fetch: { group_name: group, after: g.lastSeq, limit: FETCH_LIMIT } });
+      g.fetched.push('after');
+    } else {
       this.send({ Join: { group_name: group, history: HISTORY } });
-      this.send({ Members: { group_name: group } });
+      g.fetched.push('join');
     }
+    this.send({ Members: { group_name: group } });
+  }
+
+  /**
+   * Scroll-back: asks for the page before the oldest message shown. False when there is nothing
+   * older, or a page is already on its way.
+   */
+  loadOlder(group) {
+    const g = this.groups.get(group);
+    if (!g || !this.welcomed || g.held || g.older || g.noOlder || g.firstSeq <= 1) {
+      if (g && g.firstSeq <= 1 && !g.noOlder && !g.held) {
+        g.noOlder = true;
+        this.emit('older', { group, messages: [], done: true });
+      }
+      return false;
+    }
+    g.older = [];
+    g.fetched.push('before');
+    this.send({ Fetch: { group_name: group, before: g.firstSeq, limit: PAGE } });
     return true;
   }
 
   leave(group) {
     if (!this.groups.delete(group)) return;
+    for (const [id, p] of this.pending) if (p.group === group) this.pending.delete(id);
     if (this.welcomed) this.send({ Leave: { group_name: group } });
   }
 
+  /** A new post id: unique to this page (a random prefix) and increasing. */
+  nextId() {
+    this.idCount++;
+    return `${this.idPrefix}-${this.idCount}`;
+  }
+
+  /**
+   * Posts `message` with a fresh id, now if connected, else on the next connection. Returns the
+   * id; the post stays in `pending` until its Posted arrives (event 'posted').
+   */
   post(group, message) {
-    return this.send({ Post: { group_name: group, message } });
+    const id = this.nextId();
+    this.pending.set(id, { id, group, text: message, seq: null });
+    if (this.welcomed) this.send({ Post: { group_name: group, message, id } });
+    return id;
+  }
+
+  /** The posts sent (or waiting to be) without a Posted yet, oldest first. */
+  pendingPosts(group = null) {
+    return [...this.pending.values()].filter((p) => group === null || p.group === group);
   }
 
   members(group) {
@@ -213,6 +278,14 @@ export class ChatClient {
         return this.emit('groups', { groups: body, append: this.listingMore });
       case 'Listed':
         return this.listed(body);
+      case 'Posted':
+        return this.posted(body);
+      case 'Fetched':
+        return this.fetchedAnswer(body);
+      case 'Joined':
+        return this.emit('presence', { group: body.group_name, name: body.name, joined: true });
+      case 'Left':
+        return this.emit('presence', { group: body.group_name, name: body.name, joined: false });
       case 'Error':
         return this.error(body);
       default:
@@ -220,37 +293,107 @@ export class ChatClient {
     }
   }
 
-  welcome({ name, server }) {
+  welcome({ name, server, epoch = null, auth = false }) {
     this.helloPending = false;
     this.nameRejected = false;
     this.welcomed = true;
     const again = this.everWelcomed;
     this.everWelcomed = true;
     this.attempt = 0;
-    this.setState('connected', { name, server, reconnected: again });
-    this.emit('welcome', { name, server, reconnected: again });
-    for (const [group, g] of this.groups) {
-      g.held = [];
-      if (g.lastSeq > 0) {
-        this.send({ Join: { group_name: group } });
-        this.send({ Fetch: { group_name: group, after: g.lastSeq, limit: FETCH_LIMIT } });
-      } else {
-        this.send({ Join: { group_name: group, history: HISTORY } });
+    this.name = name;
+    const restarted = again && epoch !== null && this.epoch !== null && epoch !== this.epoch;
+    this.epoch = epoch;
+    if (restarted) {
+      // A new store: its seqs do not compare with ours. Start each group afresh.
+      for (const [group, g] of this.groups) {
+        Object.assign(g, newGroup());
+        this.emit('reset', { group });
       }
-      this.send({ Members: { group_name: group } });
+      for (const p of this.pending.values()) p.seq = null;
     }
+    // Requests first, then the events: a page that asks for the group list on 'welcome' asks
+    // after the Joins, so the answer counts this connection in its groups.
+    for (const [group, g] of this.groups) this.sendJoin(group, g);
+    for (const p of this.pending.values()) {
+      if (this.groups.has(p.group)) this.send({ Post: { group_name: p.group, message: p.text, id: p.id } });
+    }
+    this.setState('connected', { name, server, reconnected: again });
+    this.emit('welcome', { name, server, reconnected: again, restarted, auth });
   }
 
-  message({ group_name: group, message, from = null, seq = 0 }) {
+  message({ group_name: group, message, from = null, seq = 0, ts = null }) {
     const g = this.groups.get(group);
     if (!g) return; // a group just left
-    const m = { group, text: message, from, seq };
+    const m = { group, text: message, from, seq, ts };
+    if (g.older && seq < g.firstSeq && !g.held) {
+      g.older.push(m);
+      return;
+    }
     if (g.held) {
       g.held.push(m);
       return;
     }
     g.lastSeq = seq;
-    this.emit('message', { ...m, catchUp: false });
+    if (g.firstSeq === 0 || seq < g.firstSeq) g.firstSeq = seq;
+    this.show(m, false);
+  }
+
+  /** Emits a message, with the id of the pending post it is (the poster's own text, oldest first). */
+  show(m, catchUp) {
+    let id = null;
+    if (m.from !== null && m.from === this.name) {
+      for (const p of this.pending.values()) {
+        if (p.group === m.group && p.seq === null && p.text === m.text) {
+          p.seq = m.seq;
+          id = p.id;
+          break;
+        }
+        if (p.group === m.group && p.seq === m.seq) {
+          id = p.id;
+          break;
+        }
+      }
+    }
+    this.emit('message', { ...m, catchUp, id, pending: id !== null });
+  }
+
+  posted({ group_name: group, id, seq, ts }) {
+    const p = this.pending.get(id);
+    if (!p) return; // an answer to a resend already answered
+    this.pending.delete(id);
+    this.emit('posted', { group, id, seq, ts, text: p.text });
+  }
+
+  /** The summary after a Join with history or a Fetch: ends a page of scroll-back. */
+  fetchedAnswer({ group_name: group, count, oldest, newest }) {
+    const g = this.groups.get(group);
+    if (!g) return;
+    const kind = g.fetched.shift();
+    if (kind === 'join') {
+      // The history just shown starts at firstSeq (held until Members; counted here).
+      const first = g.held && g.held.length > 0 ? Math.min(...g.held.map((m) => m.seq)) : g.firstSeq;
+      g.noOlder = count === 0 || first <= oldest || first <= 1;
+      return;
+    }
+    if (kind === 'after') {
+      // The group's newest retained message is older than one we showed: the group began anew
+      // (a server without a store restarted, or the group was removed while empty).
+      if (newest < g.lastSeq) g.restarted = true;
+      return;
+    }
+    if (kind !== 'before' || !g.older) return;
+    const older = g.older.sort((a, b) => a.seq - b.seq);
+    g.older = null;
+    const page = [];
+    let last = -1;
+    for (const m of older) {
+      if (m.seq === last || m.seq >= g.firstSeq) continue;
+      last = m.seq;
+      page.push({ ...m, catchUp: true, id: null, pending: false });
+    }
+    if (page.length > 0) g.firstSeq = page[0].seq;
+    g.noOlder = count === 0 || page.length === 0 || g.firstSeq <= oldest || g.firstSeq <= 1;
+    this.emit('older', { group, messages: page, done: g.noOlder });
   }
 
   membersAnswer({ group_name: group, names }) {
@@ -288,22 +431,28 @@ export class ChatClient {
     g.held = null;
     held.sort((a, b) => a.seq - b.seq);
     let expected = g.lastSeq + 1;
-    if (held.length > 0 && g.lastSeq > 0 && held[0].seq < expected) {
+    if (g.lastSeq > 0 && (g.restarted || (held.length > 0 && held[0].seq < expected))) {
       // Lower numbers than already seen: the group ended while we were away and began anew.
-      this.emit('notice', { group, text: `${group} was empty for a while and started again.` });
-      expected = held[0].seq;
+      g.restarted = false;
       g.lastSeq = 0;
+      g.firstSeq = 0;
+      g.noOlder = false;
+      for (const p of this.pending.values()) if (p.group === group) p.seq = null;
+      this.emit('reset', { group });
+      this.emit('notice', { group, text: `${group} was empty for a while and started again.` });
+      expected = held.length > 0 ? held[0].seq : 1;
     }
     let last = -1;
     for (const m of held) {
-      if (m.seq === last) continue;
+      if (m.seq === last || (g.lastSeq > 0 && m.seq <= g.lastSeq)) continue;
       if (g.lastSeq > 0 && m.seq > expected) {
         this.emit('gap', { group, missing: m.seq - expected });
       }
       last = m.seq;
       expected = m.seq + 1;
       g.lastSeq = m.seq;
-      this.emit('message', { ...m, catchUp: true });
+      if (g.firstSeq === 0 || m.seq < g.firstSeq) g.firstSeq = m.seq;
+      this.show(m, true);
     }
   }
 
@@ -330,4 +479,133 @@ export class ChatClient {
     }
     this.emit('error', { text });
   }
+}
+
+function newGroup() {
+  // lastSeq: the newest seq shown; firstSeq: the oldest; held: messages held until the catch-up
+  // point; older: a page of scroll-back on its way; fetched: what each awaited Fetched ends.
+  return { lastSeq: 0, firstSeq: 0, held: [], older: null, noOlder: false, fetched: [], restarted: false };
+}
+
+function newIdPrefix() {
+  const bytes = new Uint8Array(6);
+  globalThis.crypto.getRandomValues(bytes);
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** UTF-8 length of a string, as the server counts a message against --max-message. */
+export function utf8Bytes(text) {
+  return new TextEncoder().encode(text).length;
+}
+
+/**
+ * Bytes of the Post request that carries `message` (with an id as long as any this page makes),
+ * as the server counts it against its line limit (--max-line): JSON escapes make it longer.
+ */
+export function postBytes(group, message) {
+  return utf8Bytes(JSON.stringify({ Post: { group_name: group, message, id: 'f'.repeat(12) + '-' + '9'.repeat(12) } }));
+}
+
+// ---------------------------------------------------------------- unread counts
+
+/**
+ * Unread messages per group: a message counts when its group is not the one open, or when the
+ * page is hidden; opening a group (with the page visible) reads it. `title()` is the page title.
+ */
+export class Unread {
+  constructor(base = 'Parley') {
+    this.base = base;
+    this.counts = new Map();
+    this.open = null;
+    this.visible = true;
+  }
+
+  /** A new message in `group`; returns whether it counted as unread. */
+  add(group) {
+    if (group === this.open && this.visible) return false;
+    this.counts.set(group, (this.counts.get(group) ?? 0) + 1);
+    return true;
+  }
+
+  /** The group on screen now (null: none); it is read if the page is visible. */
+  show(group, visible = this.visible) {
+    this.open = group;
+    this.visible = visible;
+    if (group !== null && visible) this.counts.delete(group);
+  }
+
+  forget(group) {
+    this.counts.delete(group);
+    if (this.open === group) this.open = null;
+  }
+
+  count(group) {
+    return this.counts.get(group) ?? 0;
+  }
+
+  get total() {
+    let n = 0;
+    for (const c of this.counts.values()) n += c;
+    return n;
+  }
+
+  title() {
+    const n = this.total;
+    return n > 0 ? `(${n}) ${this.base}` : this.base;
+  }
+}
+
+// ---------------------------------------------------------------- times
+
+const formats = new Map();
+function format(timeZone, options) {
+  const key = `${timeZone ?? ''}|${JSON.stringify(options)}`;
+  if (!formats.has(key)) formats.set(key, new Intl.DateTimeFormat('en-GB', { ...options, timeZone }));
+  return formats.get(key);
+}
+
+/** The calendar day of `ts` in `timeZone` (undefined: the browser's), as YYYY-MM-DD. */
+export function dayKey(ts, timeZone = undefined) {
+  const parts = format(timeZone, { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(ts));
+  const get = (t) => parts.find((p) => p.type === t).value;
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/**
+ * A message's time as shown beside it: `14:03` today, `6 Dec 14:03` earlier this year,
+ * `6 Dec 2025 14:03` before that (24-hour clock).
+ */
+export function shortTime(ts, now = Date.now(), timeZone = undefined) {
+  const time = format(timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(ts));
+  const day = dayKey(ts, timeZone);
+  const today = dayKey(now, timeZone);
+  if (day === today) return time;
+  const options = day.slice(0, 4) === today.slice(0, 4) ? { day: 'numeric', month: 'short' } : { day: 'numeric', month: 'short', year: 'numeric' };
+  return `${format(timeZone, options).format(new Date(ts))} ${time}`;
+}
+
+/** The full date and time, for the hover title: `Monday 7 December 2026, 14:03:05`. */
+export function fullTime(ts, timeZone = undefined) {
+  const d = new Date(ts);
+  const date = format(timeZone, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(d).replace(',', '');
+  const time = format(timeZone, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(d);
+  return `${date}, ${time}`;
+}
+
+/** A day separator's words: `Today`, `Yesterday`, or `Saturday 5 December 2026`. */
+export function dayLabel(ts, now = Date.now(), timeZone = undefined) {
+  const day = dayKey(ts, timeZone);
+  if (day === dayKey(now, timeZone)) return 'Today';
+  // Yesterday: the day of a moment 24 h before now's noon is yesterday in any zone (DST included).
+  const [y, m, dd] = dayKey(now, timeZone).split('-').map(Number);
+  const yesterday = new Date(Date.UTC(y, m - 1, dd - 1)).toISOString().slice(0, 10);
+  if (day === yesterday) return 'Yesterday';
+  return format(timeZone, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(ts)).replace(',', '');
+}
+
+/** Whether `text` mentions `name` as a word (`@name` or `name`), ignoring case. */
+export function mentions(text, name) {
+  if (!name) return false;
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^A-Za-z0-9_.-])@?${escaped}($|[^A-Za-z0-9_-])`, 'i').test(text);
 }
