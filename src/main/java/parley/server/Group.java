@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import parley.broadcast.Broadcast;
 import parley.broadcast.Coalescer;
@@ -30,8 +29,6 @@ public final class Group {
     private final long base;
     /** The ids of this group's recent posts, for deduplication. */
     private final PostIds ids;
-    /** Posts handed to the store and not yet settled: the group must not leave memory while any are. */
-    private final AtomicInteger unstored = new AtomicInteger();
 
     /** A group whose ring draws from no budget (tests). */
     Group(String name, ServerConfig config, Coalescer coalescer) {
@@ -84,9 +81,6 @@ public final class Group {
         return ids;
     }
 
-    AtomicInteger unstored() {
-        return unstored;
-    }
 
     /** The wire seq of the post the ring numbered {@code ringSeq}. */
     long wireSeq(long ringSeq) {

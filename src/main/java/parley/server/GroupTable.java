@@ -219,11 +219,10 @@ public final class GroupTable {
             g.removed(member);
             m.receiver().close();
             if (g.members() > 0 || joining.containsKey(g)) return g;
-            // Posts still on their way to the store keep it, over the cap if need be: a reload now
-            // would number on from the store's last seq and give a delivered seq again.
-            boolean unstored = g.unstored().get() > 0;
-            if (lingerNanos > 0 || unstored) {
-                if (lingering.incrementAndGet() <= MAX_LINGERING || unstored) {
+            // (A group may go while its posts are still on their way to the store: the store's
+            // load waits for them, so a reload numbers on from the last seq given.)
+            if (lingerNanos > 0) {
+                if (lingering.incrementAndGet() <= MAX_LINGERING) {
                     g.emptySince = System.nanoTime() | 1;
                     return g;
                 }
@@ -248,8 +247,7 @@ public final class GroupTable {
             if (group.emptySince == 0) continue; // a racy read: the decision below is taken under the lock
             boolean[] gone = new boolean[1];
             groups.computeIfPresent(group.name(), (n, g) -> {
-                if (g != group || g.emptySince == 0 || now - g.emptySince < lingerNanos
-                        || g.unstored().get() > 0) return g;
+                if (g != group || g.emptySince == 0 || now - g.emptySince < lingerNanos) return g;
                 lingering.decrementAndGet();
                 gone[0] = true;
                 names.remove(n);

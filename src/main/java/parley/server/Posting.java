@@ -109,20 +109,18 @@ final class Posting {
             if (id != null) session.reply(Codec.encodePosted(group, id, seq, ts));
             return;
         }
-        g.unstored().incrementAndGet();
-        Store.Ack ack = new Store.Ack() {
+        // Only a post with an id is told anything: the others cost the store no acknowledgement.
+        Store.Ack ack = id == null ? null : new Store.Ack() {
             @Override
             public void stored() {
-                g.unstored().decrementAndGet();
                 if (claim != null) claim.settle(null);
-                if (id != null) session.outbound().notice(Codec.encodePosted(group, id, seq, ts));
+                session.outbound().notice(Codec.encodePosted(group, id, seq, ts));
             }
 
             @Override
             public void failed(String why) {
-                g.unstored().decrementAndGet();
                 if (claim != null) claim.settle(why);
-                if (id != null) session.outbound().notice(Codec.encodeError(why));
+                session.outbound().notice(Codec.encodeError(why));
             }
         };
         if (store.backlogged()) flushWakes(); // the append may wait: members must not wait with it

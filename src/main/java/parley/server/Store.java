@@ -52,7 +52,10 @@ public interface Store extends AutoCloseable {
      * Reads a group's state for loading into memory: at most {@code recent} of its newest messages
      * and the ids of posts newer than {@code idsSince} (ms since 1970). A group the store has never
      * seen gets a state with no messages whose {@code lastSeq} is where a new group's numbering
-     * starts (0 unless an unclean stop left seqs that may have been used).
+     * starts (0 unless an unclean stop left seqs that may have been used). Posts of the group
+     * appended and not yet committed count: {@code lastSeq} is at least the highest of them (the
+     * SQLite store waits for them), so a group that left memory and comes back numbers on from
+     * the last seq it gave.
      */
     default GroupState load(String group, int recent, long idsSince) {
         return GroupState.EMPTY;

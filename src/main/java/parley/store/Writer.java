@@ -13,9 +13,10 @@ import parley.server.Store;
 
 /**
  * The one thread that writes: it takes what is queued, up to a batch, and commits it in one
- * transaction, then tells each post's ack. A batch is whatever has queued while the previous one
- * committed (at most {@code maxBatch} posts), so under load batches grow and commits stay few,
- * and a lone post is committed at once. Between batches it runs {@link Retention}'s next step.
+ * transaction, then tells each post's ack. A batch is whatever has queued meanwhile (at most
+ * {@code maxBatch} posts), and commits are at least {@link #BATCH_WINDOW_NANOS} apart: a lone post
+ * after a quiet spell is committed at once, while under load each commit takes what queued in
+ * the window. Between batches it runs {@link Retention}'s next step.
  *
  * <p>The queue is bounded: when it is full, {@link #put} waits, and so the poster's reader waits
  * and TCP pushes back on the poster. Nothing is dropped: a post is committed, or its ack is told
@@ -23,6 +24,14 @@ import parley.server.Store;
  * recovers by itself once the disk has room.
  */
 final class Writer implements Runnable {
+    /**
+     * The least time between the starts of two commits. A commit costs about 100 us of CPU here
+     * whatever its size, and without a window the writer, always ready, committed 1.15 posts a
+     * batch at 2000 posts/s (scenario b) and took the cores the fan-out needed (max rates fell to
+     * 0.3 of --data none). Waiting for the window costs a post's Posted at most this much.
+     */
+    static final long BATCH_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
     /** What the queue carries. */
     sealed interface Item permits Post, Marker, Task, Stop {}
 
@@ -88,6 +97,7 @@ final class Writer implements Runnable {
     @Override
     public void run() {
         List<Item> batch = new ArrayList<>(maxBatch);
+        long lastCommit = System.nanoTime() - BATCH_WINDOW_NANOS;
         try {
             while (!crashed) {
                 holdWhilePaused();
@@ -99,7 +109,10 @@ final class Writer implements Runnable {
                     continue;
                 }
                 batch.add(first);
+                long wait = lastCommit + BATCH_WINDOW_NANOS - System.nanoTime();
+                if (wait > 0 && !(first instanceof Stop)) java.util.concurrent.locks.LockSupport.parkNanos(wait);
                 queue.drainTo(batch, maxBatch - 1);
+                lastCommit = System.nanoTime();
                 boolean stop = handle(batch);
                 batch.clear();
                 if (stop) return;

@@ -66,7 +66,18 @@ public final class MemoryStore implements Store {
     }
 
     @Override
-    public synchronized GroupState load(String group, int recent, long idsSince) {
+    public GroupState load(String group, int recent, long idsSince) {
+        try {
+            flush(); // as the SQLite store does: posts still queued count
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        synchronized (this) {
+            return loaded(group, recent, idsSince);
+        }
+    }
+
+    private GroupState loaded(String group, int recent, long idsSince) {
         NavigableMap<Long, StoredMessage> m = groups.get(group);
         if (m == null || m.isEmpty()) return GroupState.EMPTY;
         List<StoredMessage> newest = new ArrayList<>(m.descendingMap().values().stream().limit(recent).toList());
