@@ -76,6 +76,9 @@ final class TerminalFormat {
             case FromServer.Members m when !m.names().isEmpty() ->
                     b.append("members of ").styled(groupStyle(m.groupName()), safe(m.groupName()))
                             .append(": ").append(safe(String.join(", ", m.names())));
+            // Presence is background: shown dimly, never in the way of the conversation.
+            case FromServer.Joined j -> b.styled(NOTE, safe(ReplyFormat.format(j)));
+            case FromServer.Left l -> b.styled(NOTE, safe(ReplyFormat.format(l)));
             default -> b.append(safe(ReplyFormat.format(packet)));
         }
         return b.toAttributedString();

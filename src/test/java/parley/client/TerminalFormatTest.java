@@ -144,4 +144,13 @@ class TerminalFormatTest {
         assertThat(TerminalFormat.earlier(new FromServer.Message("d", "\u001b"), java.time.ZoneOffset.UTC).toString())
                 .doesNotContain("\u001b");
     }
+
+    @org.junit.jupiter.api.Test
+    void presenceIsShownDimly() {
+        org.jline.utils.AttributedString s = TerminalFormat.format(new FromServer.Joined("dogs", "bob"));
+        org.assertj.core.api.Assertions.assertThat(s.toString()).isEqualTo("bob joined dogs");
+        org.assertj.core.api.Assertions.assertThat(s.styleAt(0)).isEqualTo(TerminalFormat.NOTE);
+        org.assertj.core.api.Assertions.assertThat(TerminalFormat.format(new FromServer.Left("dogs", "bob")).toString())
+                .isEqualTo("bob left dogs");
+    }
 }
