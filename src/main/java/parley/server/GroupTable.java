@@ -188,11 +188,18 @@ public final class GroupTable {
         });
     }
 
-    /** The epoch seqs belong to: the bus's if it keeps one, else the store's, else null. */
+    /**
+     * The epoch seqs belong to: the bus's if it keeps one, else the store's; without either, this
+     * process's own, since an in-memory server's seqs start again with every start.
+     */
     public String epoch() {
         String e = bus.epoch();
-        return e != null ? e : store.epoch();
+        if (e == null) e = store.epoch();
+        return e != null ? e : processEpoch;
     }
+
+    /** A new name for the seqs of a server that keeps nothing: 16 hex digits, made at start. */
+    private final String processEpoch = String.format("%016x", new java.security.SecureRandom().nextLong());
 
     /** Post ids remembered by every group together, for deduplication. */
     public long rememberedIds() {

@@ -498,7 +498,16 @@ public final class TestClient implements AutoCloseable {
      */
     public void expectLine(String exactJson, Duration timeout) throws IOException {
         String line = readLine(timeout);
+        if (!exactJson.contains("\"epoch\":")) line = withoutEpoch(line);
         assertThat(exactJson.contains("\"ts\":") ? line : withoutTs(line)).isEqualTo(exactJson);
+    }
+
+    private static final java.util.regex.Pattern EPOCH = java.util.regex.Pattern.compile(",\"epoch\":\"[^\"]*\"");
+
+    /** {@code line} without a Welcome's {@code epoch} (a server's own random name for its seqs). */
+    public static String withoutEpoch(String line) {
+        if (line == null || !line.startsWith("{\"Welcome\"")) return line;
+        return EPOCH.matcher(line).replaceFirst("");
     }
 
     private static final java.util.regex.Pattern TS = java.util.regex.Pattern.compile(",\"ts\":[0-9]+(?=}})");
