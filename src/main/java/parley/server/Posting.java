@@ -78,6 +78,12 @@ final class Posting {
         }
         long ts = System.currentTimeMillis();
         long numbered = g.postNumbered(message, from, ts);
+        if (Broadcast.sent(numbered) == Broadcast.Sent.REFUSED && (g = groups.find(group)) != null) {
+            // The group left memory between the lookup and the send (a store keeps it): once more, loaded again.
+            if (claim != null) g.ids().claim(id, claim);
+            numbered = g.postNumbered(message, from, ts);
+        }
+        if (g == null) return session.noSuchGroup(group);
         Broadcast.Sent sent = Broadcast.sent(numbered);
         if (sent == Broadcast.Sent.QUIET) {
             if (moreLines) pending().hold(g.channel());
