@@ -161,10 +161,18 @@ public final class GroupTable {
     }
 
     private Group create(String name) {
+        return create(name, config.groupCapacity());
+    }
+
+    /**
+     * A group new to memory, with up to {@code recent} of its newest stored messages in its ring
+     * (older ones, and all of them if none are loaded, are read from the store when asked for).
+     */
+    private Group create(String name, int recent) {
         Store.GroupState state = Store.GroupState.EMPTY;
         if (store.persistent()) {
             long idsSince = System.currentTimeMillis() - config.dedupWindow().toMillis();
-            state = store.load(name, config.groupCapacity(), idsSince);
+            state = store.load(name, recent, idsSince);
         }
         Group g = new Group(name, config, coalescer, rings, state, new PostIds(remembered, idsCap));
         names.add(name); // under the entry's lock (create runs inside compute)
@@ -181,7 +189,9 @@ public final class GroupTable {
         if (g != null || !store.persistent() || !store.exists(name)) return g;
         return groups.compute(name, (n, old) -> {
             if (old != null) return old;
-            Group loaded = create(n);
+            // No member yet, so nothing in its ring: a client fetching or posting to many stored
+            // groups must not fill the rings budget with their history (the store serves it).
+            Group loaded = create(n, 0);
             lingering.incrementAndGet();
             loaded.emptySince = System.nanoTime() | 1;
             return loaded;
