@@ -16,14 +16,18 @@ public final class AccountBook implements Accounts, AutoCloseable {
     private final AccountRecords records;
     private final PasswordHasher hasher;
     private final HashPool pool;
-    /** Checked against when there is no real hash, to spend the same time. */
-    private final String dummy;
+    /** Checked against when there is no real hash, to spend the same time; made on first need. */
+    private volatile String dummy;
 
     public AccountBook(AccountRecords records, PasswordHasher hasher, HashPool pool) {
         this.records = records;
         this.hasher = hasher;
         this.pool = pool;
-        this.dummy = hasher.hash("no account has this password");
+    }
+
+    private String dummy() {
+        String d = dummy;
+        return d != null ? d : (dummy = hasher.hash("no account has this password"));
     }
 
     /** Accounts in memory with the default hash parameters: {@code --data none}, and tests. */
@@ -51,7 +55,7 @@ public final class AccountBook implements Accounts, AutoCloseable {
         try {
             Optional<AccountRecords.Stored> s = records.find(name);
             String hash = s.map(AccountRecords.Stored::hash).orElse(null);
-            boolean right = pool.run(() -> hasher.verify(password, hash != null ? hash : dummy));
+            boolean right = pool.run(() -> hasher.verify(password, hash != null ? hash : dummy()));
             return right && hash != null ? Outcome.ok(account(s.get())) : Outcome.failed(Failure.WRONG_CREDENTIALS);
         } catch (HashPool.Busy e) {
             return Outcome.failed(Failure.BUSY);

@@ -32,8 +32,9 @@ public final class HashPool implements AutoCloseable {
     }
 
     public HashPool(int threads, int queue) {
-        pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
+        pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
                 Thread.ofPlatform().name("parley-hash-", 0).daemon().factory());
+        pool.allowCoreThreadTimeOut(true); // a server that nobody signs in to keeps no hashing thread
     }
 
     /** Runs {@code work} on a hashing thread and waits for it; {@link Busy} if the queue is full. */

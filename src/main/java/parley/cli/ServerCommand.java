@@ -105,6 +105,7 @@ public final class ServerCommand implements Callable<Integer> {
         List<String> webHosts = list(ServerOption.WEB_HOST);
         List<String> cluster = list(ServerOption.CLUSTER);
         Path authTokens = value(ServerOption.AUTH_TOKENS);
+        SignInSettings signInSettings;
         StoreOptions storeOptions;
         try {
             settings = settings();
@@ -116,6 +117,9 @@ public final class ServerCommand implements Callable<Integer> {
             int maxNameChars = settings.maxNameChars();
             tokens = authTokens == null ? null
                     : loading("auth-tokens", authTokens, () -> AuthTokens.load(authTokens, maxNameChars));
+            signInSettings = SignInSettings.read(value(ServerOption.REGISTRATION), value(ServerOption.ACCOUNTS),
+                    value(ServerOption.JWT_KEY), value(ServerOption.JWT_AUDIENCE), value(ServerOption.JWT_ISSUER),
+                    value(ServerOption.JWT_LEEWAY));
         } catch (InvalidSettingException e) {
             err.println("parley server: " + e.getMessage() + from(e.setting()));
             return 2;
@@ -144,7 +148,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
         ChatServer server;
         try {
-            server = ChatServer.start(settings, bus, store, tls, tokens);
+            server = ChatServer.start(settings, bus, store, tls, tokens, signInSettings.signIn(store));
         } catch (IOException e) {
             store.close();
             bus.close();
