@@ -72,7 +72,7 @@ final class JLineConsole implements Console {
     @Override
     public String readPassword(String prompt) {
         try {
-            // Mask character 0: nothing is echoed (JLine keeps masked lines out of its history).
+            // Mask character 0: nothing at all is echoed, not even stars.
             return reader.readLine(prompt, (char) 0);
         } catch (EndOfFileException | UserInterruptException e) {
             return null;
