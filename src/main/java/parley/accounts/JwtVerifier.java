@@ -76,7 +76,7 @@ public final class JwtVerifier implements SignInTokens {
         String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
         if (m.contains("expired")) return "token expired";
         if (m.contains("before use")) return "token not yet valid";
-        if (m.contains("audience")) return "wrong audience";
+        if (m.contains("audience") || m.contains("aud claim")) return "wrong audience";
         if (m.contains("missing required claims")) return "token lacks sub or exp"; // before "iss": "missing"
         if (m.contains("iss")) return "wrong issuer";
         if (m.contains("signature") || m.contains("key") || m.contains("algorithm")) return "bad signature";
