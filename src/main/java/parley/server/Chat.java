@@ -176,12 +176,13 @@ public final class Chat implements AutoCloseable {
             while (!stopping) {
                 Thread.sleep(period);
                 long now = System.nanoTime();
+                long wallClock = System.currentTimeMillis(); // a JWT's exp is wall-clock time
                 for (Session s : sessions) {
                     s.outbound().retireIfIdle(now);
                     s.checkWriteDeadline(now);
                     s.checkLineTimeout(now);
                     if (auth != null) s.checkAuthTimeout(now);
-                    s.checkTokenExpiry(System.currentTimeMillis());
+                    s.checkTokenExpiry(wallClock);
                     if (readIdle > 0) s.checkReadIdle(now, readIdle);
                 }
                 groups.expire(now);

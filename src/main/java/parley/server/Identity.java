@@ -82,7 +82,12 @@ final class Identity {
         }
         String u = session.chat().auth().userFor(a.token());
         if (u == null && session.chat().signIn().tokens() != null && SignInTokens.looksLikeJwt(a.token())) {
-            if (AccountSignIn.jwt(session, a.token(), true) == null) throttle.succeeded(address);
+            String error = AccountSignIn.jwt(session, a.token(), true);
+            if (account != null) {
+                throttle.succeeded(address);
+            } else if (error != null) {
+                session.reply(Codec.encodeError(error)); // not the token's fault (the store, say): it may retry
+            }
             return;
         }
         if (u == null) {

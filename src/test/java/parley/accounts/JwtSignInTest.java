@@ -157,6 +157,31 @@ class JwtSignInTest {
     }
 
     @Test
+    @DisplayName("with --auth-tokens, a JWT or a Login passes the gate; a bad JWT there closes the connection")
+    void behindStaticTokens() throws Exception {
+        AccountBook book = AccountBook.inMemory();
+        book.add("kim", "kim's password");
+        server = ChatServer.start(Harness.loopback(), GroupBus.LOCAL, Store.NONE, null,
+                parley.auth.AuthTokens.of(java.util.Map.of("static-token-0123", "bot")),
+                new SignIn(book, hs256(null, null, Duration.ofSeconds(5)), true, false));
+        InetSocketAddress at = new InetSocketAddress("127.0.0.1", server.address().getPort());
+        try (TestClient jwt = TestClient.connect(at); TestClient pw = TestClient.connect(at);
+             TestClient bad = TestClient.connect(at); TestClient bot = TestClient.connect(at)) {
+            jwt.send(auth(hsToken("lena", null, 600L, null)));
+            AccountsTest.expectAccountWelcome(jwt, "lena");
+            pw.send(AccountsTest.login("kim", "wrong"));
+            pw.expectLine("{\"Error\":\"wrong name or password\"}");
+            pw.send(AccountsTest.login("kim", "kim's password"));
+            AccountsTest.expectAccountWelcome(pw, "kim");
+            bad.send(auth(hsToken("lena", null, -600L, null)));
+            bad.expectLine("{\"Error\":\"authentication failed: token expired; closing the connection\"}");
+            bad.expectClosed(WAIT);
+            bot.send(auth("static-token-0123")).send("{\"Hello\":{\"name\":\"bot\"}}");
+            assertThat(bot.readLine(WAIT)).startsWith("{\"Welcome\":{\"name\":\"bot\"").doesNotContain("account");
+        }
+    }
+
+    @Test
     @DisplayName("a connection whose token expires gets an Error and is closed; a fresh Auth before expiry keeps it")
     void expiryWhileConnected() throws Exception {
         InetSocketAddress at = start(hs256(null, null, Duration.ZERO));
