@@ -169,7 +169,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);
-        logStarted(server, server.config(), tokens); // the limits in force, after the open-files check
+        logStarted(server, server.config(), tokens, signInSettings); // the limits in force, after the open-files check
         stop.await();
         Log.info("server.stopping", "connections", server.connectionCount());
         server.close();
@@ -349,11 +349,14 @@ public final class ServerCommand implements Callable<Integer> {
         return cl.getCommandSpec().exitCodeOnInvalidInput();
     }
 
-    private void logStarted(ChatServer server, ServerConfig c, AuthTokens tokens) {
+    private void logStarted(ChatServer server, ServerConfig c, AuthTokens tokens, SignInSettings signIn) {
         List<Object> fields = new java.util.ArrayList<>(List.of("version", Main.version(),
                 "address", hostPort(server.address()), "tls", server.tlsEnabled(),
                 "auth", tokens == null ? "off" : "on",
                 "tokens", tokens == null ? 0 : tokens.size(),
+                "registration", signIn.registrationOpen() ? "open" : "closed",
+                "accounts", signIn.required() ? "required" : "optional",
+                "jwt", signIn.jwt() == null ? "off" : "on",
                 "config", defaults.configPath() == null ? "-" : defaults.configPath()));
         for (ServerOption o : ServerOption.values()) {
             if (o.inConfig()) {
