@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Group chat and pub/sub over newline-delimited JSON, wire-compatible with "
                 + "Programming Rust's async-chat.",
-        subcommands = {ServerCommand.class, BackupCommand.class, ClientCommand.class, BenchCommand.class, SoakCommand.class,
+        subcommands = {ServerCommand.class, BackupCommand.class, AccountsCommand.class, ClientCommand.class, BenchCommand.class, SoakCommand.class,
                 HostileCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "The launcher also runs the test suite: ./parley test"})

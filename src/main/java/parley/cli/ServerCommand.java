@@ -105,6 +105,7 @@ public final class ServerCommand implements Callable<Integer> {
         List<String> webHosts = list(ServerOption.WEB_HOST);
         List<String> cluster = list(ServerOption.CLUSTER);
         Path authTokens = value(ServerOption.AUTH_TOKENS);
+        SignInSettings signInSettings;
         StoreOptions storeOptions;
         try {
             settings = settings();
@@ -116,6 +117,9 @@ public final class ServerCommand implements Callable<Integer> {
             int maxNameChars = settings.maxNameChars();
             tokens = authTokens == null ? null
                     : loading("auth-tokens", authTokens, () -> AuthTokens.load(authTokens, maxNameChars));
+            signInSettings = SignInSettings.read(value(ServerOption.REGISTRATION), value(ServerOption.ACCOUNTS),
+                    value(ServerOption.JWT_KEY), value(ServerOption.JWT_AUDIENCE), value(ServerOption.JWT_ISSUER),
+                    value(ServerOption.JWT_LEEWAY));
         } catch (InvalidSettingException e) {
             err.println("parley server: " + e.getMessage() + from(e.setting()));
             return 2;
@@ -144,7 +148,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
         ChatServer server;
         try {
-            server = ChatServer.start(settings, bus, store, tls, tokens);
+            server = ChatServer.start(settings, bus, store, tls, tokens, signInSettings.signIn(store));
         } catch (IOException e) {
             store.close();
             bus.close();
@@ -165,7 +169,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);
-        logStarted(server, server.config(), tokens); // the limits in force, after the open-files check
+        logStarted(server, server.config(), tokens, signInSettings); // the limits in force, after the open-files check
         stop.await();
         Log.info("server.stopping", "connections", server.connectionCount());
         server.close();
@@ -345,11 +349,14 @@ public final class ServerCommand implements Callable<Integer> {
         return cl.getCommandSpec().exitCodeOnInvalidInput();
     }
 
-    private void logStarted(ChatServer server, ServerConfig c, AuthTokens tokens) {
+    private void logStarted(ChatServer server, ServerConfig c, AuthTokens tokens, SignInSettings signIn) {
         List<Object> fields = new java.util.ArrayList<>(List.of("version", Main.version(),
                 "address", hostPort(server.address()), "tls", server.tlsEnabled(),
                 "auth", tokens == null ? "off" : "on",
                 "tokens", tokens == null ? 0 : tokens.size(),
+                "registration", signIn.registrationOpen() ? "open" : "closed",
+                "accounts", signIn.required() ? "required" : "optional",
+                "jwt", signIn.jwt() == null ? "off" : "on",
                 "config", defaults.configPath() == null ? "-" : defaults.configPath()));
         for (ServerOption o : ServerOption.values()) {
             if (o.inConfig()) {

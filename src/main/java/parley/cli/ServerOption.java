@@ -184,6 +184,27 @@ enum ServerOption {
             "how long a post's id is remembered: a Post with the same group and id again within it is not "
                     + "delivered twice and gets the first one's Posted", null, "the first post's Posted"),
 
+    // ------------------------------------------------------------------ accounts
+    REGISTRATION("registration", "open|closed", Kind.TEXT, null, null,
+            "open: any client may Register an account; closed: accounts come only from `parley accounts add NAME` "
+                    + "(run with the server stopped); see docs/accounts.md", null,
+            "`registration is closed on this server: ...`"),
+    ACCOUNTS("accounts", "optional|required", Kind.TEXT, null, null,
+            "required: a connection must sign in (Register, Login or a JWT Auth) before Hello, Join or Post; "
+                    + "optional: anonymous names still work for names nobody registered", null,
+            "`this server requires an account: ...`; the connection stays"),
+    JWT_KEY("jwt-key", "FILE", Kind.PATH, null, null,
+            "accept JWTs in Auth: an HMAC secret (HS256, at least 32 bytes), a PEM public key or a JWKS file "
+                    + "(RS256, ES256); the token's sub signs in as that account, made on first use", null, null),
+    JWT_AUDIENCE("jwt-audience", "AUD", Kind.TEXT, null, null,
+            "with --jwt-key, the aud a token must name", null, "`authentication failed: wrong audience`"),
+    JWT_ISSUER("jwt-issuer", "ISS", Kind.TEXT, null, null,
+            "with --jwt-key, the iss a token must have", null, "`authentication failed: wrong issuer`"),
+    JWT_LEEWAY("jwt-leeway", "DURATION", Kind.DURATION, null, null,
+            "clock difference allowed when checking a token's exp and nbf; a connection is closed this long "
+                    + "after its token's exp unless a fresh Auth came", null,
+            "`sign-in token expired ...`, then close"),
+
     // ------------------------------------------------------------------ the store
     DATA("data", "DIR", Kind.TEXT, null, null,
             "directory of the message store (one SQLite file, parley.db; created if missing), relative to the "
@@ -350,6 +371,9 @@ enum ServerOption {
             case RETAIN_AGE -> DurationConverter.format(StoreOptions.DEFAULT_RETAIN_AGE);
             case RETAIN_MESSAGES -> Long.toString(StoreOptions.DEFAULT_RETAIN_MESSAGES);
             case RETAIN_BYTES -> Sizes.format(StoreOptions.DEFAULT_RETAIN_BYTES);
+            case REGISTRATION -> "open";
+            case ACCOUNTS -> "optional";
+            case JWT_LEEWAY -> DurationConverter.format(parley.accounts.JwtVerifier.DEFAULT_LEEWAY);
             default -> null;
         };
     }

@@ -73,6 +73,11 @@ public final class ChatClient {
 
     // What a reconnection replays; written under writeLock by the command thread.
     private String nick;
+    /**
+     * The Login a reconnection repeats instead of Hello (a registered name cannot be taken by Hello),
+     * or null. Holds the password for the life of the process: reconnecting needs it.
+     */
+    private FromClient.Login signIn;
     /** Synchronized for the reply thread's membership checks; iterated only under writeLock. */
     private final java.util.Set<String> groups = Collections.synchronizedSet(new LinkedHashSet<>());
     private final PostLedger posts;
@@ -191,6 +196,11 @@ public final class ChatClient {
                 switch (CommandParser.parse(line)) {
                     case Command.Send s -> send(s.request());
                     case Command.Invalid i -> console.note(i.hint());
+                    case Command.SignIn s -> {
+                        String password = console.readPassword("password for " + s.name() + ": ");
+                        if (password == null) break;
+                        send(s.register() ? new FromClient.Register(s.name(), password) : new FromClient.Login(s.name(), password));
+                    }
                     case Command.Blank b -> { }
                 }
             }
@@ -244,6 +254,14 @@ public final class ChatClient {
     private FromClient remember(FromClient request) {
         switch (request) {
             case FromClient.Hello h -> nick = h.name();
+            case FromClient.Login l -> {
+                nick = l.name();
+                signIn = l;
+            }
+            case FromClient.Register r -> {
+                nick = r.name();
+                signIn = new FromClient.Login(r.name(), r.password()); // once made, the account is logged in to
+            }
             case FromClient.Join j -> groups.add(j.groupName());
             case FromClient.Leave l -> groups.remove(l.groupName());
             case FromClient.Post p when nick != null -> {
@@ -506,7 +524,7 @@ public final class ChatClient {
         if (nick != null) {
             swallowWelcome = true;
             posts.reconnecting();
-            write(Codec.encode(new FromClient.Hello(nick)));
+            write(Codec.encode(signIn != null ? signIn : new FromClient.Hello(nick)));
         }
         for (String g : groups) write(Codec.encode(new FromClient.Join(g)));
     }

@@ -8,6 +8,12 @@ public sealed interface Command {
     /** A request to send to the server. */
     record Send(FromClient request) implements Command {}
 
+    /**
+     * {@code login NAME} or {@code register NAME}: the password is read next, without echo on a
+     * terminal, so it never sits in the command line or its history.
+     */
+    record SignIn(String name, boolean register) implements Command {}
+
     /** Nothing to do (a blank line). */
     record Blank() implements Command {}
 

@@ -7,11 +7,12 @@ import parley.protocol.FromClient;
  * {@code char::is_whitespace}); {@code post GROUP MESSAGE...} sends the rest of the line after the
  * group with its leading white space removed and everything else kept. Parley adds
  * {@code nick NAME}, {@code leave GROUP}, {@code list}, {@code who GROUP} and
- * {@code history GROUP N}.
+ * {@code history GROUP N}, and {@code login NAME} and {@code register NAME} (the password follows,
+ * read on its own).
  */
 public final class CommandParser {
     public static final String USAGE = "commands: join GROUP | post GROUP MESSAGE... | nick NAME | leave GROUP"
-            + " | list | who GROUP | history GROUP N";
+            + " | list | who GROUP | history GROUP N | login NAME | register NAME";
 
     private CommandParser() {}
 
@@ -33,6 +34,11 @@ public final class CommandParser {
             }
             case "nick" -> {
                 return one(line, pos, "nick NAME", FromClient.Hello::new);
+            }
+            case "login", "register" -> {
+                String name = token(line, pos);
+                if (name == null || token(line, pos) != null) return new Command.Invalid("usage: " + command + " NAME");
+                return new Command.SignIn(name, command.equals("register"));
             }
             case "leave" -> {
                 return one(line, pos, "leave GROUP", FromClient.Leave::new);

@@ -14,6 +14,14 @@ interface Console extends AutoCloseable {
     /** The next command line, or null at the end of input. */
     String readLine() throws IOException;
 
+    /**
+     * A password: on a terminal asked for with {@code prompt} and not echoed; piped, the next
+     * input line. Null at the end of input.
+     */
+    default String readPassword(String prompt) throws IOException {
+        return readLine();
+    }
+
     /** Shows one packet from the server. */
     void show(FromServer packet);
 

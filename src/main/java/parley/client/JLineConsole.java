@@ -70,6 +70,18 @@ final class JLineConsole implements Console {
     }
 
     @Override
+    public String readPassword(String prompt) {
+        try {
+            // Mask character 0: nothing at all is echoed, not even stars.
+            return reader.readLine(prompt, (char) 0);
+        } catch (EndOfFileException | UserInterruptException e) {
+            return null;
+        } catch (IOError | RuntimeException e) {
+            return null;
+        }
+    }
+
+    @Override
     public void show(FromServer packet) {
         completion.learn(packet);
         reader.printAbove(TerminalFormat.format(packet, zone));

@@ -18,6 +18,7 @@ import parley.log.Log;
 import parley.protocol.Codec;
 import parley.server.Chat;
 import parley.server.GroupBus;
+import parley.server.SignIn;
 import parley.server.Store;
 import parley.server.GroupTable;
 import parley.server.Metrics;
@@ -114,10 +115,18 @@ public final class ChatServer implements AutoCloseable {
 
     /**
      * As {@link #start(ServerConfig, GroupBus, SSLContext, AuthTokens)}, keeping messages in
-     * {@code store} (which the server closes when it stops).
+     * {@code store} (which the server closes when it stops). Accounts are kept in memory and
+     * registration is open, as {@code --data none} has them; JWTs are off.
      */
     public static ChatServer start(ServerConfig config, GroupBus bus, Store store, SSLContext tls, AuthTokens auth)
             throws IOException {
+        return start(config, bus, store, tls, auth,
+                new SignIn(parley.accounts.AccountBook.inMemory(), null, true, false));
+    }
+
+    /** As {@link #start(ServerConfig, GroupBus, Store, SSLContext, AuthTokens)}, with accounts and JWTs as {@code signIn} says. */
+    public static ChatServer start(ServerConfig config, GroupBus bus, Store store, SSLContext tls, AuthTokens auth,
+                                   SignIn signIn) throws IOException {
         ServerConfig given = config;
         config = fitDescriptors(config, Linux.openFilesLimit());
         ServerSocketChannel ch = ServerSocketChannel.open();
@@ -128,7 +137,7 @@ public final class ChatServer implements AutoCloseable {
             ch.close();
             throw new IOException("cannot listen on " + config.address() + ": " + e.getMessage(), e);
         }
-        ChatServer server = new ChatServer(Chat.start(config, bus, store, auth), ch, tls);
+        ChatServer server = new ChatServer(Chat.start(config, bus, store, auth, signIn), ch, tls);
         if (config.maxConnections() < given.maxConnections()) {
             int httpInForce = config.maxHttpConnections();
             server.chat.refitConnectionLimit(() -> connectionsThatFit(given.maxConnections(), httpInForce,

@@ -27,7 +27,7 @@ public final class Codec {
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
             .recyclerPool(JsonRecyclerPools.newBoundedPool(64))
             .build();
-    private static final String REQUESTS = "Join, Post, Hello, Leave, List, Members, Fetch, Auth";
+    private static final String REQUESTS = "Join, Post, Hello, Leave, List, Members, Fetch, Auth, Register, Login, Password";
 
     private Codec() {}
 
@@ -88,6 +88,7 @@ public final class Codec {
                         .raw(",\"server\":").string(w.server());
                 if (w.epoch() != null) out.raw(",\"epoch\":").string(w.epoch());
                 if (w.auth()) out.raw(",\"auth\":true");
+                if (w.account()) out.raw(",\"account\":true");
                 yield out.raw("}}").newline().toByteArray();
             }
             case FromServer.Posted p -> encodePosted(p.groupName(), p.id(), p.seq(), p.ts());
@@ -162,6 +163,12 @@ public final class Codec {
                 out.raw(",\"limit\":").number(f.limit()).raw("}}");
             }
             case FromClient.Auth a -> out.raw("{\"Auth\":{\"token\":").string(a.token()).raw("}}");
+            case FromClient.Register r -> out.raw("{\"Register\":{\"name\":").string(r.name())
+                    .raw(",\"password\":").string(r.password()).raw("}}");
+            case FromClient.Login l -> out.raw("{\"Login\":{\"name\":").string(l.name())
+                    .raw(",\"password\":").string(l.password()).raw("}}");
+            case FromClient.Password pw -> out.raw("{\"Password\":{\"old\":").string(pw.oldPassword())
+                    .raw(",\"new\":").string(pw.newPassword()).raw("}}");
         }
         return out.newline().toByteArray();
     }
@@ -255,6 +262,18 @@ public final class Codec {
                         b.has(AFTER_NAME) ? b.string(AFTER_NAME) : null);
             }
             case "Auth" -> new FromClient.Auth(body(name, p, TOKEN).string(TOKEN));
+            case "Register" -> {
+                Body b = body(name, p, NAME, PASSWORD);
+                yield new FromClient.Register(b.string(NAME), b.string(PASSWORD));
+            }
+            case "Login" -> {
+                Body b = body(name, p, NAME, PASSWORD);
+                yield new FromClient.Login(b.string(NAME), b.string(PASSWORD));
+            }
+            case "Password" -> {
+                Body b = body(name, p, OLD_PASSWORD, NEW_PASSWORD);
+                yield new FromClient.Password(b.string(OLD_PASSWORD), b.string(NEW_PASSWORD));
+            }
             case "Fetch" -> {
                 Body b = body(name, p, GROUP_NAME, AFTER, BEFORE, LIMIT);
                 if (b.has(AFTER) && b.has(BEFORE)) {
@@ -283,9 +302,9 @@ public final class Codec {
                 yield new FromServer.Error(text(p));
             }
             case "Welcome" -> {
-                Body b = body(name, p, NAME, SERVER, EPOCH, AUTH);
+                Body b = body(name, p, NAME, SERVER, EPOCH, AUTH, ACCOUNT);
                 yield new FromServer.Welcome(b.string(NAME), b.string(SERVER), b.has(EPOCH) ? b.string(EPOCH) : null,
-                        b.flag(AUTH));
+                        b.flag(AUTH), b.flag(ACCOUNT));
             }
             case "Joined" -> {
                 Body b = body(name, p, GROUP_NAME, NAME);
@@ -383,6 +402,10 @@ public final class Codec {
     private static final Field TS_REQUIRED = new Field("ts", Kind.COUNT, true);
     private static final Field EPOCH = new Field("epoch", Kind.STRING, false);
     private static final Field AUTH = new Field("auth", Kind.BOOLEAN, false);
+    private static final Field ACCOUNT = new Field("account", Kind.BOOLEAN, false);
+    private static final Field PASSWORD = new Field("password", Kind.STRING, true);
+    private static final Field OLD_PASSWORD = new Field("old", Kind.STRING, true);
+    private static final Field NEW_PASSWORD = new Field("new", Kind.STRING, true);
     private static final Field OLDEST = new Field("oldest", Kind.COUNT, true);
     private static final Field NEWEST = new Field("newest", Kind.COUNT, true);
     private static final Field LIMIT = new Field("limit", Kind.COUNT, false);
@@ -526,6 +549,9 @@ public final class Codec {
             case "Fetch" -> "{\"Fetch\":{\"group_name\":\"dogs\",\"after\":41,\"limit\":100}}";
             case "List" -> "{\"List\":{}}";
             case "Auth" -> "{\"Auth\":{\"token\":\"...\"}}";
+            case "Register" -> "{\"Register\":{\"name\":\"alice\",\"password\":\"...\"}}";
+            case "Login" -> "{\"Login\":{\"name\":\"alice\",\"password\":\"...\"}}";
+            case "Password" -> "{\"Password\":{\"old\":\"...\",\"new\":\"...\"}}";
             default -> "{\"" + variant + "\":{...}}";
         };
     }

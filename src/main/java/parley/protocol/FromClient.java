@@ -41,6 +41,33 @@ public sealed interface FromClient {
         }
     }
 
+    /**
+     * Create an account and sign in to it. The password never appears in {@link #toString}, so it
+     * cannot reach a log by accident.
+     */
+    record Register(String name, String password) implements FromClient {
+        @Override
+        public String toString() {
+            return "Register[name=" + name + ", password=<redacted>]";
+        }
+    }
+
+    /** Sign in to an account. The password never appears in {@link #toString}. */
+    record Login(String name, String password) implements FromClient {
+        @Override
+        public String toString() {
+            return "Login[name=" + name + ", password=<redacted>]";
+        }
+    }
+
+    /** Change the signed-in account's password. Neither password appears in {@link #toString}. */
+    record Password(String oldPassword, String newPassword) implements FromClient {
+        @Override
+        public String toString() {
+            return "Password[<redacted>]";
+        }
+    }
+
     /** Opt into the extended protocol under a name. */
     record Hello(String name) implements FromClient {}
 

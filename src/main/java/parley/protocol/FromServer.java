@@ -32,14 +32,20 @@ public sealed interface FromServer {
      * The answer to Hello. {@code epoch} (null when the server does not say) names the store the
      * seqs come from: it changes only when the store is new, and seqs compare only within one.
      * {@code auth} says the server requires authentication before Hello (absent, false, when not).
+     * {@code account} says the connection is signed in to an account (Register, Login or a JWT
+     * Auth), so the name is the account's (absent, false, for an anonymous name).
      */
-    record Welcome(String name, String server, String epoch, boolean auth) implements FromServer {
+    record Welcome(String name, String server, String epoch, boolean auth, boolean account) implements FromServer {
         public Welcome(String name, String server) {
-            this(name, server, null, false);
+            this(name, server, null, false, false);
         }
 
         public Welcome(String name, String server, String epoch) {
-            this(name, server, epoch, false);
+            this(name, server, epoch, false, false);
+        }
+
+        public Welcome(String name, String server, String epoch, boolean auth) {
+            this(name, server, epoch, auth, false);
         }
     }
 

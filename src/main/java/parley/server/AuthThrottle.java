@@ -32,6 +32,18 @@ final class AuthThrottle {
 
     private final ConcurrentHashMap<String, Window> failures = new ConcurrentHashMap<>();
     private volatile long lastPurge;
+    /** Failures a key may have within the window before its attempts are refused unread. */
+    private final int maxFailures;
+
+    /** The Auth token throttle: {@link #MAX_FAILURES} a minute per address. */
+    AuthThrottle() {
+        this(MAX_FAILURES);
+    }
+
+    /** A throttle allowing {@code maxFailures} a minute per key (an address, or an account name). */
+    AuthThrottle(int maxFailures) {
+        this.maxFailures = maxFailures;
+    }
 
     /**
      * An Auth from this address: false if it must be refused without looking at its token.
@@ -44,7 +56,7 @@ final class AuthThrottle {
         boolean[] allowed = {true};
         failures.compute(address, (a, w) -> {
             if (w == null || now - w.since() >= WINDOW_NANOS) return new Window(now, 1);
-            if (w.failures() >= MAX_FAILURES) {
+            if (w.failures() >= maxFailures) {
                 allowed[0] = false;
                 return w;
             }

@@ -34,6 +34,10 @@ public final class Chat implements AutoCloseable {
     private final AuthTokens auth;
     /** Wrong Auth tokens per client address (used only with authentication on). */
     private final AuthThrottle authThrottle = new AuthThrottle();
+    /** How clients may sign in to accounts (Register, Login, JWTs). */
+    private final SignIn signIn;
+    /** Failed password sign-ins per address and per name. */
+    private final SignInThrottle signInThrottle = new SignInThrottle();
     /** What clients may make the server hold, each a share of the configured maximum memory. */
     private final Budgets budgets;
     private volatile boolean stopping;
@@ -45,8 +49,9 @@ public final class Chat implements AutoCloseable {
      */
     private volatile java.util.function.IntSupplier refit;
 
-    private Chat(ServerConfig config, GroupBus bus, Store store, AuthTokens auth) {
+    private Chat(ServerConfig config, GroupBus bus, Store store, AuthTokens auth, SignIn signIn) {
         this.config = config;
+        this.signIn = signIn;
         this.budgets = Budgets.of(config.maxMemoryBytes());
         this.groups = new GroupTable(config, bus, store, budgets.rings());
         this.auth = auth;
@@ -66,7 +71,12 @@ public final class Chat implements AutoCloseable {
 
     /** As {@link #start(ServerConfig, GroupBus, AuthTokens)}, keeping messages in {@code store}, which the chat closes when it stops. */
     public static Chat start(ServerConfig config, GroupBus bus, Store store, AuthTokens auth) {
-        Chat chat = new Chat(config, bus, store, auth);
+        return start(config, bus, store, auth, SignIn.NONE);
+    }
+
+    /** As {@link #start(ServerConfig, GroupBus, Store, AuthTokens)}, with accounts and JWT sign-in as {@code signIn} says. */
+    public static Chat start(ServerConfig config, GroupBus bus, Store store, AuthTokens auth, SignIn signIn) {
+        Chat chat = new Chat(config, bus, store, auth, signIn);
         bus.start(chat.groups, chat::noticeAll);
         Thread.ofVirtual().name("parley-housekeeping").start(chat::housekeeping);
         return chat;
@@ -102,6 +112,15 @@ public final class Chat implements AutoCloseable {
 
     AuthThrottle authThrottle() {
         return authThrottle;
+    }
+
+    /** How clients may sign in to accounts. */
+    public SignIn signIn() {
+        return signIn;
+    }
+
+    SignInThrottle signInThrottle() {
+        return signInThrottle;
     }
 
     /**
@@ -157,11 +176,13 @@ public final class Chat implements AutoCloseable {
             while (!stopping) {
                 Thread.sleep(period);
                 long now = System.nanoTime();
+                long wallClock = System.currentTimeMillis(); // a JWT's exp is wall-clock time
                 for (Session s : sessions) {
                     s.outbound().retireIfIdle(now);
                     s.checkWriteDeadline(now);
                     s.checkLineTimeout(now);
                     if (auth != null) s.checkAuthTimeout(now);
+                    s.checkTokenExpiry(wallClock);
                     if (readIdle > 0) s.checkReadIdle(now, readIdle);
                 }
                 groups.expire(now);
@@ -244,6 +265,12 @@ public final class Chat implements AutoCloseable {
     /** Claims a user name for a connection; false if another connection holds it. */
     boolean claimName(String name, Session c) {
         return names.putIfAbsent(name, c) == null || names.get(name) == c;
+    }
+
+    /** Whether another connection holds {@code name} as its anonymous name. */
+    boolean nameHeldByOther(String name, Session c) {
+        Session holder = names.get(name);
+        return holder != null && holder != c;
     }
 
     void releaseName(String name, Session c) {

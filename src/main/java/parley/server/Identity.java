@@ -17,7 +17,14 @@ import parley.server.Metrics.ErrorKind;
  * repeat it. Without authentication, Hello claims a name server-wide: two sessions never hold the
  * same one. Wrong tokens are throttled per client address ({@link AuthThrottle}).
  *
- * <p>Written by the session's reader thread; the name is read by other sessions listing members.
+ * <p>Signed in to an account (Register, Login, or a JWT in Auth: see {@link AccountSignIn}), the
+ * account's name is the session's, as with a token; several sessions may hold one account at
+ * once, each a member in its own right. A registered name is reserved: an anonymous Hello may not
+ * take it. A session signed in with a JWT is closed when the token expires, unless a fresh Auth
+ * came first.
+ *
+ * <p>Written by the session's reader thread; the name is read by other sessions listing members,
+ * and the token's expiry by housekeeping.
  */
 final class Identity {
     private final Session session;
@@ -25,6 +32,10 @@ final class Identity {
     private volatile String name;
     /** The user the Auth token named, or null (not yet, or authentication is off). */
     private volatile String user;
+    /** The account signed in to, or null (anonymous, or a static token's user). */
+    private volatile Accounts.Account account;
+    /** When the JWT this session signed in with expires (ms since 1970), or 0 for none. */
+    private volatile long tokenExpiresAt;
 
     Identity(Session session) {
         this.session = session;
@@ -39,6 +50,11 @@ final class Identity {
         return user;
     }
 
+    /** The account signed in to, or null. */
+    Accounts.Account account() {
+        return account;
+    }
+
     /** True while authentication is on and this session has not yet passed it. */
     boolean awaitingAuth() {
         return user == null && session.chat().auth() != null;
@@ -46,6 +62,12 @@ final class Identity {
 
     /** The session's first request, with authentication on. The token is never logged. */
     void authenticate(FromClient request) {
+        if (request instanceof FromClient.Login l) {
+            // A password is as good as a token at the gate; a wrong one may be retyped until the auth timeout.
+            String error = AccountSignIn.login(session, l);
+            if (error != null) session.reply(Codec.encodeError(error));
+            return;
+        }
         if (!(request instanceof FromClient.Auth a)) {
             refuseAuth("no token");
             return;
@@ -59,6 +81,15 @@ final class Identity {
             return;
         }
         String u = session.chat().auth().userFor(a.token());
+        if (u == null && session.chat().signIn().tokens() != null && SignInTokens.looksLikeJwt(a.token())) {
+            String error = AccountSignIn.jwt(session, a.token(), true);
+            if (account != null) {
+                throttle.succeeded(address);
+            } else if (error != null) {
+                session.reply(Codec.encodeError(error)); // not the token's fault (the store, say): it may retry
+            }
+            return;
+        }
         if (u == null) {
             refuseAuth("unknown token");
             return;
@@ -69,9 +100,48 @@ final class Identity {
         Log.debug("auth.ok", "peer", session.peer(), "user", u);
     }
 
-    /** An Auth after the first request: an error, or null with authentication off (then it is ignored). */
-    String authAgain() {
+    /**
+     * An Auth after the first request: a JWT signs in (or refreshes the sign-in) when JWTs are on;
+     * otherwise an error, or null with authentication off (then it is ignored, as before accounts).
+     */
+    String authAgain(String token) {
+        if (session.chat().signIn().tokens() != null && SignInTokens.looksLikeJwt(token)) {
+            return AccountSignIn.jwt(session, token, false);
+        }
         return session.chat().auth() == null ? null : session.fail(ErrorKind.AUTH, "already authenticated as '" + user + "'");
+    }
+
+    /**
+     * Signs this session in to {@code a} (until {@code expiresAt}, ms since 1970, or 0: no
+     * expiry): the account's name becomes the session's, an anonymous name it held is given up,
+     * and the client is welcomed with {@code "account":true}.
+     */
+    void signedIn(Accounts.Account a, long expiresAt) {
+        String old = session.outbound().extended() ? name : null;
+        if (account == null && name != null) session.chat().releaseName(name, session);
+        account = a;
+        user = a.name();
+        name = a.name();
+        tokenExpiresAt = expiresAt;
+        Log.info("account.signed_in", "peer", session.peer(), "account", a.name(), "id", a.id());
+        welcome(a.name());
+        if (old == null || !old.equals(a.name())) session.memberships().renamed(session, old, a.name());
+    }
+
+    /** A fresh token for the account already signed in: only its expiry moves. */
+    void refreshed(long expiresAt) {
+        tokenExpiresAt = expiresAt;
+        welcome(name);
+    }
+
+    /** Housekeeping: a session whose JWT has expired is told so and closed. */
+    void checkTokenExpiry(long nowMillis) {
+        long exp = tokenExpiresAt;
+        if (exp != 0 && nowMillis >= exp && !session.isStopping()) {
+            Log.info("auth.expired", "peer", session.peer(), "account", name);
+            session.stopFor(CloseReason.AUTH_EXPIRED, ErrorKind.AUTH,
+                    "sign-in token expired (send a fresh {\"Auth\":{\"token\":\"...\"}} before it does); closing the connection");
+        }
     }
 
     void refuseAuth(String why) {
@@ -105,6 +175,13 @@ final class Identity {
             if (first) session.memberships().renamed(session, null, user);
             return null;
         }
+        SignIn signIn = session.chat().signIn();
+        if (signIn.required()) {
+            return session.fail(ErrorKind.AUTH, AccountSignIn.REQUIRED);
+        }
+        if (!wanted.equals(name) && signIn.accounts().registered(wanted)) {
+            return session.fail(ErrorKind.NAME_TAKEN, "name '" + wanted + "' is registered; sign in to use it");
+        }
         String old = session.outbound().extended() ? name : null;
         if (!wanted.equals(name)) {
             Chat server = session.chat();
@@ -120,7 +197,7 @@ final class Identity {
     private void welcome(String who) {
         session.outbound().useExtendedProtocol();
         session.reply(Codec.encode(new FromServer.Welcome(who, "parley " + Version.current(), session.groups().epoch(),
-                session.chat().auth() != null)));
+                session.chat().auth() != null, account != null)));
     }
 
     /** Gives up the name, when the session ends. */
@@ -128,7 +205,8 @@ final class Identity {
         session.chat().releaseName(name, session);
     }
 
-    private String checkUserName(String n) {
+    /** Null if {@code n} follows the name rules, else the Error's words (counted). */
+    String checkUserName(String n) {
         int max = session.config().maxNameChars();
         if (n.isEmpty() || n.length() > max || !n.chars().allMatch(Identity::nameChar)) {
             return session.fail(ErrorKind.BAD_NAME, "invalid name '" + n + "': use 1 to " + max

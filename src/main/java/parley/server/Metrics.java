@@ -41,6 +41,10 @@ public final class Metrics {
         SHUTDOWN,
         /** Nothing received for the read-idle time. */
         READ_IDLE,
+        /** Register, Login or Password refused (wrong password, registration closed, ...). */
+        ACCOUNT,
+        /** Hashing a password had to wait for a full pool: "server busy". */
+        SIGN_IN_BUSY,
         /** A line had to grow while the partial-line budget was full. */
         LINE_BUDGET;
 
@@ -61,6 +65,8 @@ public final class Metrics {
         WRITE_DEADLINE,
         AUTH_FAILED,
         AUTH_TIMEOUT,
+        /** The JWT the connection signed in with expired, and no fresh one came. */
+        AUTH_EXPIRED,
         TLS_HANDSHAKE,
         /** A memory budget had no room for what the client sent. */
         MEMORY,

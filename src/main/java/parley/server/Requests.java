@@ -43,11 +43,15 @@ final class Requests {
             return;
         }
         if (!(request instanceof FromClient.Post)) {
-            session.flushWakes(); // a Join, say, may wait
+            session.flushWakes(); // a Join, say, may wait; so may a sign-in's hashing
             if (!session.takeRequest()) {
                 session.reply(Codec.encodeError(overRate(session)));
                 return;
             }
+        }
+        if (session.chat().signIn().required() && identity.user() == null && !signsIn(request)) {
+            session.reply(Codec.encodeError(session.fail(ErrorKind.AUTH, AccountSignIn.REQUIRED)));
+            return;
         }
         Memberships memberships = session.memberships();
         String error = switch (request) {
@@ -59,11 +63,20 @@ final class Requests {
             case FromClient.Members m -> Lookups.members(session, m);
             case FromClient.Fetch f -> Lookups.fetch(session, f.groupName(), f.after().orElse(-1),
                     f.before().orElse(-1), f.limit());
-            case FromClient.Auth a -> identity.authAgain();
+            case FromClient.Auth a -> identity.authAgain(a.token());
+            case FromClient.Register r -> AccountSignIn.register(session, r);
+            case FromClient.Login l -> AccountSignIn.login(session, l);
+            case FromClient.Password p -> AccountSignIn.password(session, p);
         };
         if (error != null) {
             session.reply(Codec.encodeError(error));
         }
+    }
+
+    /** The requests a connection may send before signing in when accounts are required. */
+    private static boolean signsIn(FromClient request) {
+        return request instanceof FromClient.Register || request instanceof FromClient.Login
+                || request instanceof FromClient.Auth;
     }
 
     /** The Error for a request over the request rate, counted. */

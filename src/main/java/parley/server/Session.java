@@ -254,6 +254,11 @@ public final class Session {
         }
     }
 
+    /** Housekeeping: ends a session whose sign-in token (JWT) has expired; {@code nowMillis} is wall-clock time. */
+    void checkTokenExpiry(long nowMillis) {
+        identity.checkTokenExpiry(nowMillis);
+    }
+
     /** Housekeeping: ends a session that has not authenticated within the auth timeout. */
     void checkAuthTimeout(long now) {
         identity.checkAuthTimeout(now, openedAt);

@@ -20,12 +20,17 @@
  * server limit, named in {@link parley.server.ServerConfig}, and enforces them: each one tripped
  * gets the client an Error and is counted in {@link parley.server.Metrics}.
  *
+ * <p>Signs sessions in to accounts ({@code AccountSignIn}: Register, Login, Password
+ * and JWTs in Auth) through {@link parley.server.Accounts} and {@link parley.server.SignInTokens},
+ * which {@code parley.accounts} implements: how passwords are hashed, tokens verified and
+ * accounts kept is not the core's business.
+ *
  * <p>Does not know the JSON format (that is {@code protocol}'s), how the ring is built (that is
  * {@code broadcast}'s), nor how metrics are exposed.
  *
- * <p>Must not know: {@code parley.bench}, {@code parley.cli}, {@code parley.client},
- * {@code parley.cluster}, {@code parley.http}, {@code parley.net}, {@code parley.soak},
- * {@code parley.tls}, {@code parley.web}. The core talks to transports through
+ * <p>Must not know: {@code parley.accounts}, {@code parley.bench}, {@code parley.cli},
+ * {@code parley.client}, {@code parley.cluster}, {@code parley.http}, {@code parley.net},
+ * {@code parley.soak}, {@code parley.store}, {@code parley.tls}, {@code parley.web}. The core talks to transports through
  * {@link parley.server.Sink} and to a cluster through {@link parley.server.GroupBus}; wiring them
  * is {@code parley.cli}'s job.
  */

@@ -31,7 +31,12 @@ final class Schema {
                     "CREATE INDEX messages_ts ON messages(ts)",
                     // The post ids of a group's recent posts, for deduplication after a restart.
                     "CREATE INDEX messages_client_id ON messages(group_id, ts) WHERE client_id IS NOT NULL",
-                    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")));
+                    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")),
+            new Migration("accounts (issue 21): a name, its password hash, when it was made", List.of(
+                    // The id names an account for good (direct messages and read markers will key on
+                    // it); hash is a PHC string, NULL for an account a JWT made (no password yet).
+                    "CREATE TABLE accounts(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+                            + " hash TEXT, created INTEGER NOT NULL)")));
 
     /** The version this Parley writes. */
     static final int CURRENT = MIGRATIONS.size();

@@ -36,6 +36,8 @@ public final class SqliteStore implements Store {
     /** The highest queued seq of each group whose row does not hold it yet (see {@link #load}). */
     private final Map<String, Long> pending = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** The accounts table's connection, opened when first asked for. */
+    private SqliteAccounts accounts;
 
     private SqliteStore(StoreOptions options, DataDir dir, Connection writerDb, Meta meta, Counters counters,
                         Path replaced) throws SQLException {
@@ -320,6 +322,18 @@ public final class SqliteStore implements Store {
         return options.seqJump();
     }
 
+    /** The store's accounts (docs/accounts.md), on a connection of their own. */
+    public synchronized parley.accounts.AccountRecords accounts() {
+        if (accounts == null) {
+            try {
+                accounts = new SqliteAccounts(dir.database());
+            } catch (SQLException e) {
+                throw new StoreException("cannot open the accounts of " + dir.database() + ": " + e.getMessage(), e);
+            }
+        }
+        return accounts;
+    }
+
     // ------------------------------------------------------------------ stopping
 
     @Override
@@ -338,6 +352,7 @@ public final class SqliteStore implements Store {
         }
         boolean clean = writer.recordUnrecorded() && markClean();
         writer.closeStatements();
+        if (accounts != null) accounts.close();
         readers.close();
         checkpoint();
         closeQuietly(writerDb);

@@ -7,7 +7,9 @@
  * that commits posts in batches ({@link parley.store.Writer}) and deletes what retention no longer
  * keeps ({@link parley.store.Retention}), the read-only connections that serve history
  * ({@link parley.store.Readers}), the online copy ({@link parley.store.Backup}) and the counters
- * behind {@code /metrics} ({@link parley.store.Counters}). docs/store.md explains the promises.
+ * behind {@code /metrics} ({@link parley.store.Counters}), and the accounts table
+ * ({@link parley.store.SqliteAccounts}, the {@link parley.accounts.AccountRecords} of a node with a
+ * store). docs/store.md explains the promises.
  *
  * <p>Owns the crash rule that keeps a seq naming one message within an epoch: after an unclean
  * stop every group's numbering, and the floor for groups without a row, jumps past anything that
