@@ -81,6 +81,10 @@ public final class ChatClient {
     /** Synchronized for the reply thread's membership checks; iterated only under writeLock. */
     private final java.util.Set<String> groups = Collections.synchronizedSet(new LinkedHashSet<>());
     private final PostLedger posts;
+    /** Direct messages sent and not yet answered with Sent: resent after a reconnection. */
+    private final DirectLedger directs = new DirectLedger(PostIds.random());
+    /** Conversations {@code read NAME} is fetching: their FetchedDirect is followed by a Read. */
+    private final java.util.Set<String> reading = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The store epoch of the last Welcome (reply thread). */
     private String epoch;
     private final EarlierMessages earlier = new EarlierMessages();
@@ -269,6 +273,10 @@ public final class ChatClient {
             }
             case FromClient.Fetch f -> earlier.requested(f.groupName(), lastSeq.getOrDefault(f.groupName(), 0L));
             case FromClient.ListGroups l -> confirmations.userList();
+            case FromClient.Direct d -> {
+                return directs.name(d);
+            }
+            case FromClient.FetchDirect f -> reading.add(f.with());
             default -> { }
         }
         return request;
@@ -371,6 +379,12 @@ public final class ChatClient {
             }
             case FromServer.Listed l when confirmations.swallows(l) -> { }
             case FromServer.Posted p -> posts.acknowledged(p.id()); // not shown: it is the client's business
+            case FromServer.Sent s -> directs.acknowledged(s.id()); // likewise
+            case FromServer.Read r -> { } // a marker moved (here or on another device): nothing to show
+            case FromServer.FetchedDirect f -> {
+                console.show(f);
+                if (reading.remove(f.with()) && f.count() > 0) markRead(f.with(), f.newest());
+            }
             case FromServer.Fetched f when catchingUp.containsKey(f.groupName()) -> earlier.serverSendsFetched();
             case FromServer.Fetched f -> {
                 earlier.fetched(f.groupName());
@@ -431,8 +445,20 @@ public final class ChatClient {
                     write(Codec.encode(new FromClient.Members(g)));
                 }
                 for (FromClient.Post p : posts.toResend()) write(Codec.encode(p));
+                for (FromClient.Direct d : directs.toResend()) write(Codec.encode(d));
             } catch (IOException e) {
                 // The connection is going already; the next reconnection replays all of this again.
+            }
+        }
+    }
+
+    /** Reply thread: {@code read NAME} has shown the newest page; the server moves the marker to its end. */
+    private void markRead(String with, long seq) {
+        synchronized (writeLock) {
+            try {
+                write(Codec.encode(new FromClient.Read(with, seq)));
+            } catch (IOException e) {
+                // The connection is going: the marker stays, and the next read moves it.
             }
         }
     }

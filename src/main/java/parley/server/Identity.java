@@ -120,6 +120,7 @@ final class Identity {
         tokenExpiresAt = expiresAt;
         Log.info("account.signed_in", "peer", session.peer(), "account", a.name(), "id", a.id());
         welcome(a.name());
+        session.chat().directs().online(session, a); // after Welcome: nothing comes before it
         if (old == null || !old.equals(a.name())) session.memberships().renamed(session, old, a.name());
     }
 
@@ -192,12 +193,25 @@ final class Identity {
     private void welcome(String who) {
         session.outbound().useExtendedProtocol();
         session.reply(Codec.encode(new FromServer.Welcome(who, "parley " + Version.current(), session.groups().epoch(),
-                session.chat().auth() != null, account != null)));
+                session.chat().auth() != null, account != null, unread())));
     }
 
     /** Gives up the name, when the session ends. */
     void release() {
         session.chat().releaseName(name, session);
+        session.chat().directs().offline(session, account);
+    }
+
+    /** The account's unread direct messages, for Welcome; 0 when not signed in or the store fails. */
+    private long unread() {
+        Accounts.Account a = account;
+        if (a == null) return 0;
+        try {
+            return session.chat().directs().store().unread(a);
+        } catch (RuntimeException e) {
+            Log.warn("direct.store_failed", "peer", session.peer(), "error", e.getMessage());
+            return 0;
+        }
     }
 
     /** Null if {@code n} follows the name rules, else the Error's words (counted). */
