@@ -85,6 +85,8 @@ public final class ChatClient {
     private final DirectLedger directs = new DirectLedger(PostIds.random());
     /** Conversations {@code read NAME} is fetching: their FetchedDirect is followed by a Read. */
     private final java.util.Set<String> reading = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The longest {@code read NAME} holds further input back while its page arrives. */
+    private static final Duration READ_WAIT = Duration.ofSeconds(5);
     /** The store epoch of the last Welcome (reply thread). */
     private String epoch;
     private final EarlierMessages earlier = new EarlierMessages();
@@ -198,7 +200,10 @@ public final class ChatClient {
             String line;
             while ((line = console.readLine()) != null && !outcome.isDone()) {
                 switch (CommandParser.parse(line)) {
-                    case Command.Send s -> send(s.request());
+                    case Command.Send s -> {
+                        send(s.request());
+                        if (s.request() instanceof FromClient.FetchDirect f) awaitRead(f.with());
+                    }
                     case Command.Invalid i -> console.note(i.hint());
                     case Command.SignIn s -> {
                         String password = console.readPassword("password for " + s.name() + ": ");
@@ -383,7 +388,8 @@ public final class ChatClient {
             case FromServer.Read r -> { } // a marker moved (here or on another device): nothing to show
             case FromServer.FetchedDirect f -> {
                 console.show(f);
-                if (reading.remove(f.with()) && f.count() > 0) markRead(f.with(), f.newest());
+                if (reading.contains(f.with()) && f.count() > 0) markRead(f.with(), f.newest());
+                reading.remove(f.with()); // after the Read is written: awaitRead then lets input go on
             }
             case FromServer.Fetched f when catchingUp.containsKey(f.groupName()) -> earlier.serverSendsFetched();
             case FromServer.Fetched f -> {
@@ -459,6 +465,22 @@ public final class ChatClient {
                 write(Codec.encode(new FromClient.Read(with, seq)));
             } catch (IOException e) {
                 // The connection is going: the marker stays, and the next read moves it.
+            }
+        }
+    }
+
+    /**
+     * Command thread, after {@code read NAME}: waits (a few seconds at most) until the page is in
+     * and its Read is sent, so input that ends here (piped) does not close the connection first.
+     */
+    private void awaitRead(String with) {
+        long deadline = System.nanoTime() + READ_WAIT.toNanos();
+        while (reading.contains(with) && !outcome.isDone() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
