@@ -43,9 +43,20 @@ final class Directs {
         return (int) Math.min(Integer.MAX_VALUE, 5L * rate);
     }
 
-    /** A session signed in to {@code account}: it gets the account's direct messages from now on. */
-    void online(Session s, Accounts.Account account) {
-        online.computeIfAbsent(account.id(), id -> ConcurrentHashMap.newKeySet()).add(s);
+    /**
+     * A session signed in to {@code account} (again, perhaps): {@code welcome} is queued for it, and
+     * it gets the account's direct messages from now on, each after the Welcome (so a message sent
+     * the moment the client sees its Welcome is not missed, nor comes before it).
+     */
+    void online(Session s, Accounts.Account account, byte[] welcome) {
+        synchronized (s) {
+            online.compute(account.id(), (id, set) -> { // atomic with offline's removal of an emptied set
+                Set<Session> all = set != null ? set : ConcurrentHashMap.newKeySet();
+                all.add(s);
+                return all;
+            });
+            s.outbound().notice(welcome);
+        }
     }
 
     /** The session ended (or was never signed in): nothing more is sent to it. */
@@ -61,7 +72,12 @@ final class Directs {
     void tell(Accounts.Account account, byte[] line, Session except) {
         Set<Session> sessions = online.get(account.id());
         if (sessions == null) return;
-        for (Session s : sessions) if (s != except) s.outbound().notice(line);
+        for (Session s : sessions) {
+            if (s == except) continue;
+            synchronized (s) { // never waits: notice only queues
+                s.outbound().notice(line);
+            }
+        }
     }
 
     /** Takes a token of the account's direct-message rate; false: over it. */

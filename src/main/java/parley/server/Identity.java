@@ -120,7 +120,6 @@ final class Identity {
         tokenExpiresAt = expiresAt;
         Log.info("account.signed_in", "peer", session.peer(), "account", a.name(), "id", a.id());
         welcome(a.name());
-        session.chat().directs().online(session, a); // after Welcome: nothing comes before it
         if (old == null || !old.equals(a.name())) session.memberships().renamed(session, old, a.name());
     }
 
@@ -192,8 +191,16 @@ final class Identity {
 
     private void welcome(String who) {
         session.outbound().useExtendedProtocol();
-        session.reply(Codec.encode(new FromServer.Welcome(who, "parley " + Version.current(), session.groups().epoch(),
-                session.chat().auth() != null, account != null, unread())));
+        byte[] line = Codec.encode(new FromServer.Welcome(who, "parley " + Version.current(), session.groups().epoch(),
+                session.chat().auth() != null, account != null, unread()));
+        Accounts.Account a = account;
+        if (a == null) {
+            session.reply(line);
+            return;
+        }
+        // Signed in: the account's direct messages reach this session from now on, each after this Welcome.
+        session.flushWakes();
+        session.chat().directs().online(session, a, line);
     }
 
     /** Gives up the name, when the session ends. */

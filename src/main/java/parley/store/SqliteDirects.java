@@ -162,10 +162,11 @@ final class SqliteDirects implements DirectStore {
     @Override
     public synchronized long unread(Account me) {
         return read(() -> {
-            try (PreparedStatement s = db.prepareStatement("SELECT count(*) FROM directs d JOIN conversations c"
-                    + " ON d.conversation = c.id WHERE d.sender <> ? AND ((c.a = ? AND d.seq > c.a_read)"
-                    + " OR (c.b = ? AND d.seq > c.b_read))")) {
-                bind(s, me.id(), me.id(), me.id());
+            // Per conversation, a range of its primary key above the marker: never a scan of every message.
+            try (PreparedStatement s = db.prepareStatement("SELECT coalesce(sum((SELECT count(*) FROM directs d"
+                    + " WHERE d.conversation = c.id AND d.seq > CASE WHEN c.a = ? THEN c.a_read ELSE c.b_read END"
+                    + " AND d.sender <> ?)), 0) FROM conversations c WHERE c.a = ? OR c.b = ?")) {
+                bind(s, me.id(), me.id(), me.id(), me.id());
                 try (ResultSet r = s.executeQuery()) {
                     return r.next() ? r.getLong(1) : 0L;
                 }
