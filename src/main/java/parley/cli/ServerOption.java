@@ -204,6 +204,10 @@ enum ServerOption {
             "clock difference allowed when checking a token's exp and nbf; a connection is closed this long "
                     + "after its token's exp unless a fresh Auth came", null,
             "`sign-in token expired ...`, then close"),
+    DIRECT_RATE("direct-rate", "N", Kind.INT, ServerConfig::directRate, set(ServerConfig.Builder::directRate),
+            "direct messages a second one account may send, over all its connections (bursts of five times as "
+                    + "many); 0 for no limit; see docs/direct.md", null,
+            "`sending direct messages too fast: ...`; the message is not delivered"),
 
     // ------------------------------------------------------------------ the store
     DATA("data", "DIR", Kind.TEXT, null, null,
@@ -388,6 +392,7 @@ enum ServerOption {
         Object v = get.apply(c);
         if (this == POST_RATE && c.postRate() == 0) return "off";
         if (this == REQUEST_RATE && c.requestRate() == 0) return "off";
+        if (this == DIRECT_RATE && c.directRate() == 0) return "off";
         if (kind == Kind.SIZE) return Sizes.format((Long) v);
         return v instanceof Duration d ? DurationConverter.format(d) : v;
     }

@@ -81,6 +81,12 @@ public final class ChatClient {
     /** Synchronized for the reply thread's membership checks; iterated only under writeLock. */
     private final java.util.Set<String> groups = Collections.synchronizedSet(new LinkedHashSet<>());
     private final PostLedger posts;
+    /** Direct messages sent and not yet answered with Sent: resent after a reconnection. */
+    private final DirectLedger directs = new DirectLedger(PostIds.random());
+    /** Conversations {@code read NAME} is fetching: their FetchedDirect is followed by a Read. */
+    private final java.util.Set<String> reading = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The longest {@code read NAME} holds further input back while its page arrives. */
+    private static final Duration READ_WAIT = Duration.ofSeconds(5);
     /** The store epoch of the last Welcome (reply thread). */
     private String epoch;
     private final EarlierMessages earlier = new EarlierMessages();
@@ -194,7 +200,10 @@ public final class ChatClient {
             String line;
             while ((line = console.readLine()) != null && !outcome.isDone()) {
                 switch (CommandParser.parse(line)) {
-                    case Command.Send s -> send(s.request());
+                    case Command.Send s -> {
+                        send(s.request());
+                        if (s.request() instanceof FromClient.FetchDirect f) awaitRead(f.with());
+                    }
                     case Command.Invalid i -> console.note(i.hint());
                     case Command.SignIn s -> {
                         String password = console.readPassword("password for " + s.name() + ": ");
@@ -269,6 +278,10 @@ public final class ChatClient {
             }
             case FromClient.Fetch f -> earlier.requested(f.groupName(), lastSeq.getOrDefault(f.groupName(), 0L));
             case FromClient.ListGroups l -> confirmations.userList();
+            case FromClient.Direct d -> {
+                return directs.name(d);
+            }
+            case FromClient.FetchDirect f -> reading.add(f.with());
             default -> { }
         }
         return request;
@@ -371,6 +384,13 @@ public final class ChatClient {
             }
             case FromServer.Listed l when confirmations.swallows(l) -> { }
             case FromServer.Posted p -> posts.acknowledged(p.id()); // not shown: it is the client's business
+            case FromServer.Sent s -> directs.acknowledged(s.id()); // likewise
+            case FromServer.Read r -> { } // a marker moved (here or on another device): nothing to show
+            case FromServer.FetchedDirect f -> {
+                console.show(f);
+                if (reading.contains(f.with()) && f.count() > 0) markRead(f.with(), f.newest());
+                reading.remove(f.with()); // after the Read is written: awaitRead then lets input go on
+            }
             case FromServer.Fetched f when catchingUp.containsKey(f.groupName()) -> earlier.serverSendsFetched();
             case FromServer.Fetched f -> {
                 earlier.fetched(f.groupName());
@@ -431,8 +451,36 @@ public final class ChatClient {
                     write(Codec.encode(new FromClient.Members(g)));
                 }
                 for (FromClient.Post p : posts.toResend()) write(Codec.encode(p));
+                for (FromClient.Direct d : directs.toResend()) write(Codec.encode(d));
             } catch (IOException e) {
                 // The connection is going already; the next reconnection replays all of this again.
+            }
+        }
+    }
+
+    /** Reply thread: {@code read NAME} has shown the newest page; the server moves the marker to its end. */
+    private void markRead(String with, long seq) {
+        synchronized (writeLock) {
+            try {
+                write(Codec.encode(new FromClient.Read(with, seq)));
+            } catch (IOException e) {
+                // The connection is going: the marker stays, and the next read moves it.
+            }
+        }
+    }
+
+    /**
+     * Command thread, after {@code read NAME}: waits (a few seconds at most) until the page is in
+     * and its Read is sent, so input that ends here (piped) does not close the connection first.
+     */
+    private void awaitRead(String with) {
+        long deadline = System.nanoTime() + READ_WAIT.toNanos();
+        while (reading.contains(with) && !outcome.isDone() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

@@ -12,7 +12,10 @@ import parley.protocol.FromClient;
  */
 public final class CommandParser {
     public static final String USAGE = "commands: join GROUP | post GROUP MESSAGE... | nick NAME | leave GROUP"
-            + " | list | who GROUP | history GROUP N | login NAME | register NAME";
+            + " | list | who GROUP | history GROUP N | login NAME | register NAME | msg NAME MESSAGE... | dms"
+            + " | read NAME";
+    /** Direct messages {@code read NAME} shows: the newest page. */
+    static final long READ_PAGE = 50;
 
     private CommandParser() {}
 
@@ -58,6 +61,19 @@ public final class CommandParser {
                     return new Command.Invalid("history needs a group and a count: history GROUP N");
                 }
                 return new Command.Send(new FromClient.Fetch(group, java.util.OptionalLong.empty(), Long.parseLong(n)));
+            }
+            case "msg" -> {
+                String name = token(line, pos);
+                if (name == null) return new Command.Invalid("msg needs a name and a message: msg NAME MESSAGE...");
+                return new Command.Send(new FromClient.Direct(name, line.substring(skipSpace(line, pos[0])), null));
+            }
+            case "dms" -> {
+                if (token(line, pos) != null) return new Command.Invalid("dms takes nothing: dms");
+                return new Command.Send(new FromClient.Conversations());
+            }
+            case "read" -> {
+                return one(line, pos, "read NAME", n -> new FromClient.FetchDirect(n, java.util.OptionalLong.empty(),
+                        java.util.OptionalLong.empty(), READ_PAGE));
             }
             default -> {
                 return new Command.Invalid("unknown command '" + command + "'; " + USAGE);

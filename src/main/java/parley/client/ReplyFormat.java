@@ -17,6 +17,8 @@ public final class ReplyFormat {
                     "message posted to " + m.groupName() + " by " + m.from() + ": " + m.message();
             case FromServer.Message m -> "message posted to " + m.groupName() + ": " + m.message();
             case FromServer.Error e -> "error from server: " + e.text();
+            case FromServer.Welcome w when w.unread() > 0 -> "welcome, " + w.name() + " (" + w.server() + "); "
+                    + w.unread() + (w.unread() == 1 ? " unread direct message" : " unread direct messages");
             case FromServer.Welcome w -> "welcome, " + w.name() + " (" + w.server() + ")";
             case FromServer.Groups g -> {
                 if (g.groups().isEmpty()) yield "no groups";
@@ -37,6 +39,15 @@ public final class ReplyFormat {
             case FromServer.Fetched f -> f.count() == 0
                     ? "no earlier messages in " + f.groupName()
                     : f.count() + (f.count() == 1 ? " message" : " messages") + " from " + f.groupName();
+            case FromServer.Direct d -> "[dm] " + d.from() + ": " + d.message();
+            case FromServer.Sent s -> "sent to " + s.to() + " (seq " + s.seq() + ")";
+            case FromServer.Conversations c -> DirectFormat.conversations(c);
+            case FromServer.FetchedDirect f -> f.count() == 0
+                    ? "no direct messages with " + f.with()
+                    : f.count() + (f.count() == 1 ? " direct message" : " direct messages") + " with " + f.with();
+            case FromServer.Read r -> "read " + r.with() + " up to " + r.seq();
+            case FromServer.Block b -> "blocked " + b.name();
+            case FromServer.Unblock u -> "unblocked " + u.name();
         };
     }
 }

@@ -59,6 +59,10 @@ final class TerminalFormat {
                 if (m.from() != null) b.append(" by ").styled(NAME, safe(m.from()));
                 b.append(": ").append(safe(m.message()));
             }
+            case FromServer.Direct d -> {
+                if (d.ts() > 0) b.styled(NOTE, TIME.format(Instant.ofEpochMilli(d.ts()).atZone(zone))).append(" ");
+                b.append("[dm] ").styled(NAME, safe(d.from())).append(": ").append(safe(d.message()));
+            }
             case FromServer.Error e when LAG.matcher(e.text()).matches() ->
                     b.styled(LAG_NOTICE, "!! " + safe(e.text()) + " !!");
             case FromServer.Error e -> b.styled(ERROR, safe(ReplyFormat.format(e)));

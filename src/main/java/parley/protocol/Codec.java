@@ -27,7 +27,8 @@ public final class Codec {
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
             .recyclerPool(JsonRecyclerPools.newBoundedPool(64))
             .build();
-    private static final String REQUESTS = "Join, Post, Hello, Leave, List, Members, Fetch, Auth, Register, Login, Password";
+    private static final String REQUESTS = "Join, Post, Hello, Leave, List, Members, Fetch, Auth, Register, Login, Password, "
+            + "Direct, Conversations, FetchDirect, Read, Block, Unblock";
 
     private Codec() {}
 
@@ -73,6 +74,26 @@ public final class Codec {
                 .raw("}}").newline().toByteArray();
     }
 
+    /** A direct message, as its recipient's and its sender's connections get it. */
+    public static byte[] encodeDirect(String from, String to, String message, long seq, long ts) {
+        return new JsonOut(80 + from.length() + to.length() + message.length()).raw("{\"Direct\":{\"from\":")
+                .string(from).raw(",\"to\":").string(to).raw(",\"message\":").string(message)
+                .raw(",\"seq\":").number(seq).raw(",\"ts\":").number(ts).raw("}}").newline().toByteArray();
+    }
+
+    /** The {@code Sent} acknowledgement of a direct message; {@code id} is left out when the Direct had none. */
+    public static byte[] encodeSent(String to, String id, long seq, long ts) {
+        JsonOut out = new JsonOut(64 + to.length()).raw("{\"Sent\":{\"to\":").string(to);
+        if (id != null) out.raw(",\"id\":").string(id);
+        return out.raw(",\"seq\":").number(seq).raw(",\"ts\":").number(ts).raw("}}").newline().toByteArray();
+    }
+
+    /** A conversation's read marker, told to every connection of the reader. */
+    public static byte[] encodeRead(String with, long seq) {
+        return new JsonOut(48 + with.length()).raw("{\"Read\":{\"with\":").string(with).raw(",\"seq\":").number(seq)
+                .raw("}}").newline().toByteArray();
+    }
+
     public static byte[] encodeError(String text) {
         return new JsonOut(16 + text.length()).raw("{\"Error\":").string(text).raw("}").newline().toByteArray();
     }
@@ -89,6 +110,7 @@ public final class Codec {
                 if (w.epoch() != null) out.raw(",\"epoch\":").string(w.epoch());
                 if (w.auth()) out.raw(",\"auth\":true");
                 if (w.account()) out.raw(",\"account\":true");
+                if (w.unread() > 0) out.raw(",\"unread\":").number(w.unread());
                 yield out.raw("}}").newline().toByteArray();
             }
             case FromServer.Posted p -> encodePosted(p.groupName(), p.id(), p.seq(), p.ts());
@@ -122,6 +144,26 @@ public final class Codec {
                 yield out.raw("\"count\":").number(l.count()).raw(",\"more\":").raw(l.more() ? "true" : "false")
                         .raw("}}").newline().toByteArray();
             }
+            case FromServer.Direct d -> encodeDirect(d.from(), d.to(), d.message(), d.seq(), d.ts());
+            case FromServer.Sent t -> encodeSent(t.to(), t.id(), t.seq(), t.ts());
+            case FromServer.Conversations c -> {
+                JsonOut out = new JsonOut(32 + 48 * c.conversations().size()).raw("{\"Conversations\":[");
+                String sep = "";
+                for (FromServer.ConversationInfo i : c.conversations()) {
+                    out.raw(sep).raw("{\"with\":").string(i.with()).raw(",\"newest\":").number(i.newest())
+                            .raw(",\"read\":").number(i.read()).raw("}");
+                    sep = ",";
+                }
+                yield out.raw("]}").newline().toByteArray();
+            }
+            case FromServer.FetchedDirect f -> new JsonOut(96).raw("{\"FetchedDirect\":{\"with\":").string(f.with())
+                    .raw(",\"count\":").number(f.count()).raw(",\"oldest\":").number(f.oldest())
+                    .raw(",\"newest\":").number(f.newest()).raw("}}").newline().toByteArray();
+            case FromServer.Read r -> encodeRead(r.with(), r.seq());
+            case FromServer.Block b -> new JsonOut(48).raw("{\"Block\":{\"name\":").string(b.name()).raw("}}")
+                    .newline().toByteArray();
+            case FromServer.Unblock u -> new JsonOut(48).raw("{\"Unblock\":{\"name\":").string(u.name()).raw("}}")
+                    .newline().toByteArray();
         };
     }
 
@@ -169,6 +211,22 @@ public final class Codec {
                     .raw(",\"password\":").string(l.password()).raw("}}");
             case FromClient.Password pw -> out.raw("{\"Password\":{\"old\":").string(pw.oldPassword())
                     .raw(",\"new\":").string(pw.newPassword()).raw("}}");
+            case FromClient.Direct d -> {
+                out.raw("{\"Direct\":{\"to\":").string(d.to()).raw(",\"message\":").string(d.message());
+                if (d.id() != null) out.raw(",\"id\":").string(d.id());
+                out.raw("}}");
+            }
+            case FromClient.Conversations c -> out.raw("{\"Conversations\":{}}");
+            case FromClient.FetchDirect f -> {
+                out.raw("{\"FetchDirect\":{\"with\":").string(f.with());
+                if (f.after().isPresent()) out.raw(",\"after\":").number(f.after().getAsLong());
+                if (f.before().isPresent()) out.raw(",\"before\":").number(f.before().getAsLong());
+                out.raw(",\"limit\":").number(f.limit()).raw("}}");
+            }
+            case FromClient.Read r -> out.raw("{\"Read\":{\"with\":").string(r.with()).raw(",\"seq\":").number(r.seq())
+                    .raw("}}");
+            case FromClient.Block b -> out.raw("{\"Block\":{\"name\":").string(b.name()).raw("}}");
+            case FromClient.Unblock u -> out.raw("{\"Unblock\":{\"name\":").string(u.name()).raw("}}");
         }
         return out.newline().toByteArray();
     }
@@ -284,6 +342,7 @@ public final class Codec {
                         b.has(BEFORE) ? OptionalLong.of(b.count(BEFORE, 0)) : OptionalLong.empty(),
                         b.count(LIMIT, DEFAULT_FETCH_LIMIT));
             }
+            case "Direct", "Conversations", "FetchDirect", "Read", "Block", "Unblock" -> directRequest(name, p);
             default -> throw new ProtocolException("unknown request '" + name + "'; expected one of " + REQUESTS);
         };
     }
@@ -302,9 +361,9 @@ public final class Codec {
                 yield new FromServer.Error(text(p));
             }
             case "Welcome" -> {
-                Body b = body(name, p, NAME, SERVER, EPOCH, AUTH, ACCOUNT);
+                Body b = body(name, p, NAME, SERVER, EPOCH, AUTH, ACCOUNT, UNREAD);
                 yield new FromServer.Welcome(b.string(NAME), b.string(SERVER), b.has(EPOCH) ? b.string(EPOCH) : null,
-                        b.flag(AUTH), b.flag(ACCOUNT));
+                        b.flag(AUTH), b.flag(ACCOUNT), b.count(UNREAD, 0));
             }
             case "Joined" -> {
                 Body b = body(name, p, GROUP_NAME, NAME);
@@ -334,6 +393,7 @@ public final class Codec {
                 yield new FromServer.Listed(b.has(GROUP_NAME_OPTIONAL) ? b.string(GROUP_NAME_OPTIONAL) : null,
                         b.count(COUNT, 0), b.flag(MORE));
             }
+            case "Direct", "Sent", "Conversations", "FetchedDirect", "Read", "Block", "Unblock" -> directReply(name, p);
             default -> throw new ProtocolException("unknown reply '" + name + "'");
         };
     }
@@ -364,18 +424,93 @@ public final class Codec {
         return limit;
     }
 
+    /** The direct-message requests (docs/direct.md). */
+    private static FromClient directRequest(String name, JsonParser p) throws IOException, ProtocolException {
+        return switch (name) {
+            case "Direct" -> {
+                Body b = body(name, p, TO, MESSAGE, ID);
+                yield new FromClient.Direct(b.string(TO), b.string(MESSAGE), b.has(ID) ? clientId(name, b.string(ID)) : null);
+            }
+            case "Conversations" -> {
+                body(name, p);
+                yield new FromClient.Conversations();
+            }
+            case "FetchDirect" -> {
+                Body b = body(name, p, WITH, AFTER, BEFORE, LIMIT);
+                if (b.has(AFTER) && b.has(BEFORE)) {
+                    throw new ProtocolException("fields 'after' and 'before' of FetchDirect cannot be given together");
+                }
+                long limit = b.count(LIMIT, DEFAULT_FETCH_LIMIT);
+                if (limit < 1) throw new ProtocolException("field 'limit' of FetchDirect must be a whole number from 1 to " + Long.MAX_VALUE);
+                yield new FromClient.FetchDirect(b.string(WITH),
+                        b.has(AFTER) ? OptionalLong.of(b.count(AFTER, 0)) : OptionalLong.empty(),
+                        b.has(BEFORE) ? OptionalLong.of(b.count(BEFORE, 0)) : OptionalLong.empty(), limit);
+            }
+            case "Read" -> {
+                Body b = body(name, p, WITH, SEQ_REQUIRED);
+                yield new FromClient.Read(b.string(WITH), b.count(SEQ_REQUIRED, 0));
+            }
+            case "Block" -> new FromClient.Block(body(name, p, NAME).string(NAME));
+            default -> new FromClient.Unblock(body(name, p, NAME).string(NAME));
+        };
+    }
+
+    /** The direct-message replies, as the terminal client reads them. */
+    private static FromServer directReply(String name, JsonParser p) throws IOException, ProtocolException {
+        return switch (name) {
+            case "Direct" -> {
+                Body b = body(name, p, FROM_REQUIRED, TO, MESSAGE, SEQ_REQUIRED, TS);
+                yield new FromServer.Direct(b.string(FROM_REQUIRED), b.string(TO), b.string(MESSAGE),
+                        b.count(SEQ_REQUIRED, 0), b.count(TS, 0));
+            }
+            case "Sent" -> {
+                Body b = body(name, p, TO, ID, SEQ_REQUIRED, TS_REQUIRED);
+                yield new FromServer.Sent(b.string(TO), b.has(ID) ? b.string(ID) : null, b.count(SEQ_REQUIRED, 0),
+                        b.count(TS_REQUIRED, 0));
+            }
+            case "Conversations" -> new FromServer.Conversations(conversations(p));
+            case "FetchedDirect" -> {
+                Body b = body(name, p, WITH, COUNT, OLDEST, NEWEST);
+                yield new FromServer.FetchedDirect(b.string(WITH), b.count(COUNT, 0), b.count(OLDEST, 0),
+                        b.count(NEWEST, 0));
+            }
+            case "Read" -> {
+                Body b = body(name, p, WITH, SEQ_REQUIRED);
+                yield new FromServer.Read(b.string(WITH), b.count(SEQ_REQUIRED, 0));
+            }
+            case "Block" -> new FromServer.Block(body(name, p, NAME).string(NAME));
+            default -> new FromServer.Unblock(body(name, p, NAME).string(NAME));
+        };
+    }
+
+    private static List<FromServer.ConversationInfo> conversations(JsonParser p) throws IOException, ProtocolException {
+        if (p.currentToken() != JsonToken.START_ARRAY) throw new ProtocolException("'Conversations' must be an array");
+        List<FromServer.ConversationInfo> out = new ArrayList<>();
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            Body b = body("Conversations", p, WITH, NEWEST, READ_MARK);
+            out.add(new FromServer.ConversationInfo(b.string(WITH), b.count(NEWEST, 0), b.count(READ_MARK, 0)));
+        }
+        if (p.currentToken() != JsonToken.END_ARRAY) throw new ProtocolException("'Conversations' must be an array");
+        return out;
+    }
+
     /** The longest post id a client may give. */
     public static final int MAX_ID_CHARS = 64;
 
     /** A post's id as given: 1 to {@link #MAX_ID_CHARS} printable ASCII characters (space to tilde). */
     private static String postId(String id) throws ProtocolException {
+        return clientId("Post", id);
+    }
+
+    /** A client's id for a request of {@code variant} (a Post or a Direct), under the same rules. */
+    private static String clientId(String variant, String id) throws ProtocolException {
         boolean ok = !id.isEmpty() && id.length() <= MAX_ID_CHARS;
         for (int i = 0; ok && i < id.length(); i++) {
             char c = id.charAt(i);
             ok = c >= 0x20 && c <= 0x7E;
         }
         if (!ok) {
-            throw new ProtocolException("field 'id' of Post must be 1 to " + MAX_ID_CHARS
+            throw new ProtocolException("field 'id' of " + variant + " must be 1 to " + MAX_ID_CHARS
                     + " printable ASCII characters");
         }
         return id;
@@ -416,6 +551,11 @@ public final class Codec {
     private static final Field MORE = new Field("more", Kind.BOOLEAN, true);
     private static final Field MEMBERS = new Field("members", Kind.COUNT, true);
     private static final Field NAMES = new Field("names", Kind.STRINGS, true);
+    private static final Field UNREAD = new Field("unread", Kind.COUNT, false);
+    private static final Field TO = new Field("to", Kind.STRING, true);
+    private static final Field FROM_REQUIRED = new Field("from", Kind.STRING, true);
+    private static final Field WITH = new Field("with", Kind.STRING, true);
+    private static final Field READ_MARK = new Field("read", Kind.COUNT, true);
     /** Entries a page of List or Members holds when the request gives no limit: far under the reply backlog. */
     public static final long DEFAULT_PAGE_LIMIT = 100;
     /** The most a page of List or Members holds, whatever limit is asked; the summary says there is more. */
@@ -552,6 +692,12 @@ public final class Codec {
             case "Register" -> "{\"Register\":{\"name\":\"alice\",\"password\":\"...\"}}";
             case "Login" -> "{\"Login\":{\"name\":\"alice\",\"password\":\"...\"}}";
             case "Password" -> "{\"Password\":{\"old\":\"...\",\"new\":\"...\"}}";
+            case "Direct" -> "{\"Direct\":{\"to\":\"bob\",\"message\":\"hi\",\"id\":\"c9\"}}";
+            case "Conversations" -> "{\"Conversations\":{}}";
+            case "FetchDirect" -> "{\"FetchDirect\":{\"with\":\"alice\",\"before\":100,\"limit\":50}}";
+            case "Read" -> "{\"Read\":{\"with\":\"alice\",\"seq\":7}}";
+            case "Block" -> "{\"Block\":{\"name\":\"bob\"}}";
+            case "Unblock" -> "{\"Unblock\":{\"name\":\"bob\"}}";
             default -> "{\"" + variant + "\":{...}}";
         };
     }

@@ -115,4 +115,29 @@ public sealed interface FromClient {
             this(groupName, after, OptionalLong.empty(), limit);
         }
     }
+
+    /**
+     * A direct message to the account {@code to}, from a connection signed in to an account.
+     * {@code id} (or null) follows a Post's id rules: the same recipient and id again within the
+     * dedup window is not delivered or stored twice, and is answered with the first one's Sent.
+     */
+    record Direct(String to, String message, String id) implements FromClient {}
+
+    /** Ask for the signed-in account's conversations ({@code {"Conversations":{}}}). */
+    record Conversations() implements FromClient {}
+
+    /**
+     * Ask for direct messages of the conversation with {@code with}, oldest first, at most
+     * {@code limit}: as {@link Fetch} pages a group ({@code after}, {@code before}, never both).
+     */
+    record FetchDirect(String with, OptionalLong after, OptionalLong before, long limit) implements FromClient {}
+
+    /** Move the read marker of the conversation with {@code with} up to {@code seq}. */
+    record Read(String with, long seq) implements FromClient {}
+
+    /** Stop direct messages from the account {@code name} reaching this account. */
+    record Block(String name) implements FromClient {}
+
+    /** Undo a {@link Block}. */
+    record Unblock(String name) implements FromClient {}
 }

@@ -33,9 +33,15 @@ public sealed interface FromServer {
      * seqs come from: it changes only when the store is new, and seqs compare only within one.
      * {@code auth} says the server requires authentication before Hello (absent, false, when not).
      * {@code account} says the connection is signed in to an account (Register, Login or a JWT
-     * Auth), so the name is the account's (absent, false, for an anonymous name).
+     * Auth), so the name is the account's (absent, false, for an anonymous name). {@code unread}
+     * (absent, 0, when none or not signed in) counts the account's unread direct messages.
      */
-    record Welcome(String name, String server, String epoch, boolean auth, boolean account) implements FromServer {
+    record Welcome(String name, String server, String epoch, boolean auth, boolean account, long unread)
+            implements FromServer {
+        public Welcome(String name, String server, String epoch, boolean auth, boolean account) {
+            this(name, server, epoch, auth, account, 0);
+        }
+
         public Welcome(String name, String server) {
             this(name, server, null, false, false);
         }
@@ -83,4 +89,31 @@ public sealed interface FromServer {
      * it).
      */
     record Listed(String groupName, long count, boolean more) implements FromServer {}
+
+    /**
+     * A direct message of the conversation between {@code from} and {@code to}, numbered
+     * {@code seq} in that conversation, accepted at {@code ts} (ms since 1970).
+     */
+    record Direct(String from, String to, String message, long seq, long ts) implements FromServer {}
+
+    /** The answer to a Direct: it is stored (or, with {@code --data none}, kept in memory) as {@code seq}. */
+    record Sent(String to, String id, long seq, long ts) implements FromServer {}
+
+    /** The answer to Conversations: the account's conversations, the most recently active first. */
+    record Conversations(List<ConversationInfo> conversations) implements FromServer {}
+
+    /** One conversation: its newest seq, and the seq up to which this account has read it. */
+    record ConversationInfo(String with, long newest, long read) {}
+
+    /** The end of a FetchDirect: as {@link Fetched}, for the conversation with {@code with}. */
+    record FetchedDirect(String with, long count, long oldest, long newest) implements FromServer {}
+
+    /** The read marker of the conversation with {@code with} is now {@code seq} (told to each of the reader's connections). */
+    record Read(String with, long seq) implements FromServer {}
+
+    /** A Block took effect: nothing {@code name} sends from now on reaches this account. */
+    record Block(String name) implements FromServer {}
+
+    /** An Unblock took effect. */
+    record Unblock(String name) implements FromServer {}
 }

@@ -38,6 +38,8 @@ public final class Chat implements AutoCloseable {
     private final SignIn signIn;
     /** Failed password sign-ins per address and per name. */
     private final SignInThrottle signInThrottle = new SignInThrottle();
+    /** Direct messages between accounts: where they are kept and who is online to get them. */
+    private final Directs directs;
     /** What clients may make the server hold, each a share of the configured maximum memory. */
     private final Budgets budgets;
     private volatile boolean stopping;
@@ -56,6 +58,15 @@ public final class Chat implements AutoCloseable {
         this.groups = new GroupTable(config, bus, store, budgets.rings());
         this.auth = auth;
         this.maxConnections = config.maxConnections();
+        this.directs = new Directs(directStore(store, config), config.directRate());
+    }
+
+    /** The store's direct messages, or memory's (with {@code --data none}, or a store that keeps none). */
+    private static DirectStore directStore(Store store, ServerConfig config) {
+        DirectStore d = store.directs();
+        if (d != null) return d;
+        if (store.persistent()) Log.info("directs.in_memory", "why", "the store keeps no direct messages");
+        return new MemoryDirectStore(config.historyMessages());
     }
 
     /**
@@ -121,6 +132,10 @@ public final class Chat implements AutoCloseable {
 
     SignInThrottle signInThrottle() {
         return signInThrottle;
+    }
+
+    Directs directs() {
+        return directs;
     }
 
     /**

@@ -196,13 +196,34 @@ final class Identity {
 
     private void welcome(String who) {
         session.outbound().useExtendedProtocol();
-        session.reply(Codec.encode(new FromServer.Welcome(who, "parley " + Version.current(), session.groups().epoch(),
-                session.chat().auth() != null, account != null)));
+        byte[] line = Codec.encode(new FromServer.Welcome(who, "parley " + Version.current(), session.groups().epoch(),
+                session.chat().auth() != null, account != null, unread()));
+        Accounts.Account a = account;
+        if (a == null) {
+            session.reply(line);
+            return;
+        }
+        // Signed in: the account's direct messages reach this session from now on, each after this Welcome.
+        session.flushWakes();
+        session.chat().directs().online(session, a, line);
     }
 
     /** Gives up the name, when the session ends. */
     void release() {
         session.chat().releaseName(name, session);
+        session.chat().directs().offline(session, account);
+    }
+
+    /** The account's unread direct messages, for Welcome; 0 when not signed in or the store fails. */
+    private long unread() {
+        Accounts.Account a = account;
+        if (a == null) return 0;
+        try {
+            return session.chat().directs().store().unread(a);
+        } catch (RuntimeException e) {
+            Log.warn("direct.store_failed", "peer", session.peer(), "error", e.getMessage());
+            return 0;
+        }
     }
 
     /** Null if {@code n} follows the name rules, else the Error's words (counted). */

@@ -67,6 +67,12 @@ final class Requests {
             case FromClient.Register r -> AccountSignIn.register(session, r);
             case FromClient.Login l -> AccountSignIn.login(session, l);
             case FromClient.Password p -> AccountSignIn.password(session, p);
+            case FromClient.Direct d -> DirectRequests.handle(session, d);
+            case FromClient.Conversations c -> DirectRequests.handle(session, c);
+            case FromClient.FetchDirect f -> DirectRequests.handle(session, f);
+            case FromClient.Read r -> DirectRequests.handle(session, r);
+            case FromClient.Block b -> DirectRequests.handle(session, b);
+            case FromClient.Unblock u -> DirectRequests.handle(session, u);
         };
         if (error != null) {
             session.reply(Codec.encodeError(error));

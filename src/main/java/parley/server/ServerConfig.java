@@ -81,6 +81,8 @@ import java.time.Duration;
  * @param presenceLimit     above this many members a group sends no Joined and Left packets
  * @param dedupWindow       how long a post's id is remembered: the same group and id again within it
  *                          is not delivered twice but answered with the first post's Posted
+ * @param directRate        direct messages a second one account may sustain, over all its connections
+ *                          (bursts of five times as many); 0 means no limit
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -115,7 +117,8 @@ public record ServerConfig(
         Duration readIdle,
         Duration lineTimeout,
         Duration dedupWindow,
-        int presenceLimit) {
+        int presenceLimit,
+        int directRate) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7878;
@@ -207,6 +210,11 @@ public record ServerConfig(
     public static final String DEFAULT_LINE_TIMEOUT_TEXT = "30s";
     public static final Duration DEFAULT_LINE_TIMEOUT = DurationConverter.parse(DEFAULT_LINE_TIMEOUT_TEXT);
     public static final int DEFAULT_PRESENCE_LIMIT = 1000;
+    /**
+     * 10 a second (bursts of 50): far above anyone typing, or a client resending what a lost
+     * connection left unacknowledged, and far below what could flood an inbox.
+     */
+    public static final int DEFAULT_DIRECT_RATE = 10;
     public static final String DEFAULT_DEDUP_WINDOW_TEXT = "2m";
     public static final Duration DEFAULT_DEDUP_WINDOW = DurationConverter.parse(DEFAULT_DEDUP_WINDOW_TEXT);
     /** Below this the budgets would refuse ordinary traffic: one 1 MiB line needs room. */
@@ -262,6 +270,7 @@ public record ServerConfig(
         notNegative("read-idle", readIdle);
         positive("line-timeout", lineTimeout);
         positive("dedup-window", dedupWindow);
+        atLeast("direct-rate", directRate, 0);
         if (presenceLimit < 0) {
             throw new InvalidSettingException("presence-limit", "presence-limit must not be negative, got " + presenceLimit);
         }
@@ -346,6 +355,7 @@ public record ServerConfig(
         private Duration lineTimeout = DEFAULT_LINE_TIMEOUT;
         private Duration dedupWindow = DEFAULT_DEDUP_WINDOW;
         private int presenceLimit = DEFAULT_PRESENCE_LIMIT;
+        private int directRate = DEFAULT_DIRECT_RATE;
 
         private Builder() {}
 
@@ -383,6 +393,7 @@ public record ServerConfig(
             lineTimeout = c.lineTimeout;
             dedupWindow = c.dedupWindow;
             presenceLimit = c.presenceLimit;
+            directRate = c.directRate;
         }
 
         public Builder address(InetSocketAddress v) { address = v; return this; }
@@ -418,6 +429,7 @@ public record ServerConfig(
         public Builder lineTimeout(Duration v) { lineTimeout = v; return this; }
         public Builder dedupWindow(Duration v) { dedupWindow = v; return this; }
         public Builder presenceLimit(int v) { presenceLimit = v; return this; }
+        public Builder directRate(int v) { directRate = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(address, groupCapacity, maxLineBytes, maxGroupNameChars, maxGroupsPerConnection,
@@ -428,7 +440,7 @@ public record ServerConfig(
                     postBurst != null ? postBurst : Math.max(DEFAULT_POST_BURST, postRate), requestRate,
                     writeDeadline, authTimeout, tlsHandshakeTimeout, inlineSend, idleReaders, maxMemoryBytes,
                     groupCapacityBytes, maxHttpConnections, httpIdleTimeout, readIdle, lineTimeout,
-                    dedupWindow, presenceLimit);
+                    dedupWindow, presenceLimit, directRate);
         }
     }
 

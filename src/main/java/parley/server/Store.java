@@ -142,6 +142,14 @@ public interface Store extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Where this store keeps direct messages (docs/direct.md), or null to keep them in memory;
+     * closed with the store.
+     */
+    default DirectStore directs() {
+        return null;
+    }
+
     /** Commits what is queued and closes; marks a clean stop, so numbering resumes without a gap. */
     @Override
     default void close() {}

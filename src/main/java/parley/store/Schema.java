@@ -36,7 +36,23 @@ final class Schema {
                     // The id names an account for good (direct messages and read markers will key on
                     // it); hash is a PHC string, NULL for an account a JWT made (no password yet).
                     "CREATE TABLE accounts(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
-                            + " hash TEXT, created INTEGER NOT NULL)")));
+                            + " hash TEXT, created INTEGER NOT NULL)")),
+            new Migration("direct messages (issue 21): conversations, their messages, blocks", List.of(
+                    // One row per pair of accounts, a < b (their ids); names are kept with them so a
+                    // conversation lists without a join. last_seq is never lowered by retention.
+                    "CREATE TABLE conversations(id INTEGER PRIMARY KEY, a INTEGER NOT NULL, b INTEGER NOT NULL,"
+                            + " a_name TEXT NOT NULL, b_name TEXT NOT NULL, last_seq INTEGER NOT NULL,"
+                            + " a_read INTEGER NOT NULL, b_read INTEGER NOT NULL, active INTEGER NOT NULL,"
+                            + " UNIQUE(a, b))",
+                    "CREATE INDEX conversations_b ON conversations(b)",
+                    // Clustered by (conversation, seq), as messages are by (group, seq).
+                    "CREATE TABLE directs(conversation INTEGER NOT NULL, seq INTEGER NOT NULL, ts INTEGER NOT NULL,"
+                            + " sender INTEGER NOT NULL, body TEXT NOT NULL, client_id TEXT,"
+                            + " PRIMARY KEY(conversation, seq)) WITHOUT ROWID",
+                    "CREATE INDEX directs_ts ON directs(ts)",
+                    "CREATE INDEX directs_client_id ON directs(conversation, client_id) WHERE client_id IS NOT NULL",
+                    "CREATE TABLE blocks(blocker INTEGER NOT NULL, blocked INTEGER NOT NULL,"
+                            + " PRIMARY KEY(blocker, blocked)) WITHOUT ROWID")));
 
     /** The version this Parley writes. */
     static final int CURRENT = MIGRATIONS.size();

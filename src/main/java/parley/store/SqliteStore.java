@@ -36,6 +36,8 @@ public final class SqliteStore implements Store {
     /** The highest queued seq of each group whose row does not hold it yet (see {@link #load}). */
     private final Map<String, Long> pending = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** The direct messages' connection, opened when first asked for. */
+    private SqliteDirects directs;
     /** The accounts table's connection, opened when first asked for. */
     private SqliteAccounts accounts;
 
@@ -334,6 +336,19 @@ public final class SqliteStore implements Store {
         return accounts;
     }
 
+    /** The store's direct messages (docs/direct.md), on a connection of their own. */
+    @Override
+    public synchronized parley.server.DirectStore directs() {
+        if (directs == null) {
+            try {
+                directs = new SqliteDirects(dir.database(), options);
+            } catch (SQLException e) {
+                throw new StoreException("cannot open the direct messages of " + dir.database() + ": " + e.getMessage(), e);
+            }
+        }
+        return directs;
+    }
+
     // ------------------------------------------------------------------ stopping
 
     @Override
@@ -353,6 +368,7 @@ public final class SqliteStore implements Store {
         boolean clean = writer.recordUnrecorded() && markClean();
         writer.closeStatements();
         if (accounts != null) accounts.close();
+        if (directs != null) directs.close();
         readers.close();
         checkpoint();
         closeQuietly(writerDb);
