@@ -30,6 +30,7 @@ class ConcurrentStressTest {
     void appendsAndReadsAtOnce() throws Exception {
         int posters = 4, perPoster = 5_000, readersCount = 3;
         long deadline = System.nanoTime() + 20_000_000_000L;
+        long now = System.currentTimeMillis();
         ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
         try (SqliteStore s = SqliteStore.open(options(dir).withQueue(256, 100))) {
             AtomicBoolean done = new AtomicBoolean();
@@ -39,7 +40,9 @@ class ConcurrentStressTest {
                 threads.add(Thread.ofPlatform().start(() -> {
                     try {
                         for (long seq = 1; seq <= perPoster && System.nanoTime() < deadline; seq++) {
-                            s.append(group, seq, seq, "p", "t" + seq, "id" + seq, null);
+                            // Today's time: a ts near 1970 would be deleted by retention's age limit
+                            // (30 days) as soon as its first step ran, a second into the test.
+                            s.append(group, seq, now + seq, "p", "t" + seq, "id" + seq, null);
                         }
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();

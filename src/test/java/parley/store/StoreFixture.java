@@ -12,8 +12,14 @@ final class StoreFixture {
 
     private StoreFixture() {}
 
+    /**
+     * The defaults with a small queue and no age limit: the fixture's posts carry times near 1970
+     * (ts = seq after {@code t0}), which retention's first step, a second after opening, would
+     * otherwise delete as older than 30 days. Retention tests set their own limits.
+     */
     static StoreOptions options(Path dir) {
-        return StoreOptions.defaults(dir, POSTERS).withQueue(64, 1000);
+        StoreOptions d = StoreOptions.defaults(dir, POSTERS).withQueue(64, 1000);
+        return d.withRetention(java.time.Duration.ZERO, d.retainMessages(), d.retainBytes());
     }
 
     /** Appends posts {@code from..to} to {@code group} (text "m<seq>", id "id<seq>", ts = seq ms after {@code t0}). */
