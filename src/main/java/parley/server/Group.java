@@ -94,6 +94,11 @@ public final class Group {
         return e != null ? e.value().wireSeq(e.seq()) : tail + base;
     }
 
+    /** Whether {@code s} is a member now. */
+    boolean has(Session s) {
+        return members.contains(s);
+    }
+
     /** The sessions that are members now; a weakly consistent view. */
     Iterable<Session> sessions() {
         return members;

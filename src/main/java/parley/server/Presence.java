@@ -23,16 +23,17 @@ final class Presence {
 
     /** {@code who} (Hello'd, named {@code name}) has joined {@code g}. */
     static void joined(Session who, Group g, String name) {
-        tell(who, g, Codec.encodePresence("Joined", g.name(), name));
+        tell(who, g, g.members(), Codec.encodePresence("Joined", g.name(), name));
     }
 
     /** {@code who}, known as {@code name}, has left {@code g} (or gone, or taken another name). */
     static void left(Session who, Group g, String name) {
-        tell(who, g, Codec.encodePresence("Left", g.name(), name));
+        // Counted with the one leaving, as its Joined was: a member never sees a Left without a Joined.
+        tell(who, g, g.members() + (g.has(who) ? 0 : 1), Codec.encodePresence("Left", g.name(), name));
     }
 
-    private static void tell(Session who, Group g, byte[] line) {
-        if (g.members() > who.config().presenceLimit()) return;
+    private static void tell(Session who, Group g, int members, byte[] line) {
+        if (members > who.config().presenceLimit()) return;
         Metrics metrics = who.metrics();
         for (Session m : g.sessions()) {
             if (m == who || !m.outbound().extended()) continue;

@@ -33,6 +33,23 @@ final class Writer implements Runnable {
      */
     static final long BATCH_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
+    /**
+     * The most text the queue holds at once (two bytes a character, plus each post's record): past
+     * it {@link #put} waits as for a full queue. The count bound alone let 4096 posts of up to
+     * --max-message each sit in the heap uncounted (a flood of 1 MB posts kept RSS 140 MB up in the
+     * hostile suite's ring flood); this keeps the queue's memory small whatever the posts' size.
+     */
+    static final long MAX_QUEUED_BYTES = 16L << 20;
+
+    /** What the queue holds now, by {@link #cost}; guarded by its own monitor for the waiting. */
+    private final Object room = new Object();
+    private long queuedBytes;
+
+    /** What a queued item holds in memory. */
+    static long cost(Item item) {
+        return item instanceof Post p ? 128 + 2L * p.text().length() + (p.from() == null ? 0 : 2L * p.from().length()) : 64;
+    }
+
     /** What the queue carries. */
     sealed interface Item permits Post, Marker, Task, Stop {}
 
@@ -76,6 +93,12 @@ final class Writer implements Runnable {
 
     /** Queues an item; waits while the queue is full. */
     void put(Item item) throws InterruptedException {
+        long cost = cost(item);
+        synchronized (room) {
+            // An item larger than the bound alone still goes in once the queue's text is gone.
+            while (queuedBytes > 0 && queuedBytes + cost > MAX_QUEUED_BYTES) room.wait();
+            queuedBytes += cost;
+        }
         queue.put(item);
     }
 
@@ -85,6 +108,9 @@ final class Writer implements Runnable {
 
     /** Whether {@link #put} would wait now. */
     boolean full() {
+        synchronized (room) {
+            if (queuedBytes >= MAX_QUEUED_BYTES) return true;
+        }
         return queue.remainingCapacity() == 0;
     }
 
@@ -114,6 +140,7 @@ final class Writer implements Runnable {
                 if (wait > 0 && !(first instanceof Stop)) java.util.concurrent.locks.LockSupport.parkNanos(wait);
                 queue.drainTo(batch, maxBatch - 1);
                 lastCommit = System.nanoTime();
+                taken(batch);
                 boolean stop = handle(batch);
                 batch.clear();
                 if (stop) return;
@@ -124,6 +151,16 @@ final class Writer implements Runnable {
         } catch (RuntimeException | Error e) {
             Log.error("store.writer_died", e);
             throw e;
+        }
+    }
+
+    /** The batch is out of the queue: its text no longer counts against the queue's bound. */
+    private void taken(List<Item> batch) {
+        long freed = 0;
+        for (Item i : batch) freed += cost(i);
+        synchronized (room) {
+            queuedBytes -= freed;
+            room.notifyAll();
         }
     }
 

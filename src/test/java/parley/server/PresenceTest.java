@@ -120,5 +120,9 @@ class PresenceTest {
         bob.expectNoLineWithin(Duration.ofMillis(10));
         alice.send("{\"Members\":{\"group_name\":\"dogs\"}}");
         alice.expectLine("{\"Members\":{\"group_name\":\"dogs\",\"names\":[\"alice\",\"bob\",\"carol\"]}}");
+        // carol's leaving is counted with her, as her joining was: no Left for one never seen to join.
+        carol.send("{\"Leave\":{\"group_name\":\"dogs\"}}");
+        Harness.awaitMembers(server, "dogs", 2);
+        alice.expectNoLineWithin(Duration.ofMillis(300));
     }
 }
