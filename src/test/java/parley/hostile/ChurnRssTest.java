@@ -33,8 +33,13 @@ class ChurnRssTest {
     /** What the launcher ({@code ./parley}) gives the server's JVM for its collector; keep in step. */
     static final List<String> LAUNCHER_GC = List.of("-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=5000");
     private static final int ROUNDS = 5, CYCLES = 500;
-    /** Within a few MB: what the allocator and the JIT may still move between rounds. */
-    private static final long TOLERANCE_MB = 8;
+    /**
+     * Within a few MB: what the allocator, the JIT and G1's heap sizing may still move between
+     * rounds (CI saw round 5 end 11 MB above round 3 with no leak: 133, 132, 144 MB for rounds
+     * 3-5, and once 46 MB below). A leak of the posts themselves would grow by a round's 500 x 64 KB
+     * = 31 MB each round, 62 MB from round 3 to 5: four times this bound.
+     */
+    private static final long TOLERANCE_MB = 16;
 
     @TempDir
     Path dir;
