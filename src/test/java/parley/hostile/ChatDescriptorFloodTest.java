@@ -54,13 +54,6 @@ class ChatDescriptorFloodTest {
         }
     }
 
-    private static String serverClassPath() {
-        List<String> entries = new ArrayList<>();
-        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (!Path.of(e).getFileName().toString().startsWith("slf4j-api-")) entries.add(e);
-        }
-        return String.join(File.pathSeparator, entries);
-    }
 
     private static String quote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
@@ -78,7 +71,7 @@ class ChatDescriptorFloodTest {
         String java = ProcessHandle.current().info().command().orElseThrow();
         String cmd = "ulimit -n " + OPEN_FILES + " && exec " + quote(java)
                 + " --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx256m -cp "
-                + quote(serverClassPath()) + " parley.cli.Main server 127.0.0.1:" + port
+                + quote(parley.testing.ChildServer.classPath()) + " parley.cli.Main server 127.0.0.1:" + port
                 + " --http 127.0.0.1:" + httpPort + " --max-memory 256m --data none";
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(dir.resolve("server.err").toFile());

@@ -62,7 +62,7 @@ class ChurnRssTest {
         cmd.addAll(LAUNCHER_GC);
         cmd.addAll(List.of("-Xmx256m", "-XX:TrimNativeHeapInterval=5000", "--enable-native-access=ALL-UNNAMED",
                 "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-cp", serverClassPath(), "parley.cli.Main", "server", "127.0.0.1:" + port, "--http", "off",
+                "-cp", parley.testing.ChildServer.classPath(), "parley.cli.Main", "server", "127.0.0.1:" + port, "--http", "off",
                 "--max-memory", "256m", "--group-capacity", "50", "--data", "none"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(dir.resolve("server.err").toFile());
@@ -125,12 +125,4 @@ class ChurnRssTest {
         throw new IOException("no VmRSS for " + pid);
     }
 
-    /** This test's class path without SLF4J's API (see ShutdownProcessTest). */
-    private static String serverClassPath() {
-        List<String> entries = new ArrayList<>();
-        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            if (!Path.of(e).getFileName().toString().startsWith("slf4j-api-")) entries.add(e);
-        }
-        return String.join(java.io.File.pathSeparator, entries);
-    }
 }

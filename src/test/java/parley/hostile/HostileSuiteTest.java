@@ -33,7 +33,7 @@ class HostileSuiteTest {
     void everyAttackKeepsRssUnderTheBudgetPlusOverheadAndGetsTheDocumentedAnswer() throws Exception {
         Limits limits = new Limits(BUDGET, OVERHEAD, 96L << 20, 3000);
         Hostile.Settings settings = new Hostile.Settings(Duration.ofSeconds(3), null, Set.of(), "256m", limits,
-                serverClassPath());
+                parley.testing.ChildServer.classPath());
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         Hostile suite = new Hostile(settings, new PrintStream(text, true, StandardCharsets.UTF_8));
         int code = suite.run();
@@ -50,12 +50,4 @@ class HostileSuiteTest {
         assertThat(code).as(report).isZero();
     }
 
-    /** This test's class path without SLF4J's API (see ShutdownProcessTest). */
-    private static String serverClassPath() {
-        List<String> entries = new ArrayList<>();
-        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (!Path.of(e).getFileName().toString().startsWith("slf4j-api-")) entries.add(e);
-        }
-        return String.join(File.pathSeparator, entries);
-    }
 }

@@ -54,24 +54,12 @@ class ShutdownProcessTest {
         }
     }
 
-    /**
-     * This test's class path without SLF4J's API, which only a test dependency (ArchUnit) brings:
-     * the server as shipped has none, and with it but no provider every start prints three
-     * "SLF4J(W)" lines on standard error that the server never wrote.
-     */
-    private static String serverClassPath() {
-        List<String> entries = new ArrayList<>();
-        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            if (!java.nio.file.Path.of(e).getFileName().toString().startsWith("slf4j-api-")) entries.add(e);
-        }
-        return String.join(java.io.File.pathSeparator, entries);
-    }
 
     private void start(List<String> args, java.util.Map<String, String> env) throws IOException {
         errFile = dir.resolve("server.err");
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx512m",
-                "-cp", serverClassPath(), "parley.cli.Main", "server"));
+                "-cp", parley.testing.ChildServer.classPath(), "parley.cli.Main", "server"));
         cmd.addAll(args);
         // Standard error goes to a file: Process.destroy() would close a pipe to it, and lose the last lines.
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)

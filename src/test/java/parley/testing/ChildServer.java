@@ -81,8 +81,13 @@ public final class ChildServer implements AutoCloseable {
         }
     }
 
-    /** The test's class path without the SLF4J API, so the server logs through its own bridge as when launched. */
-    private static String classPath() {
+    /**
+     * This test's class path without SLF4J's API, which only a test dependency (ArchUnit) brings:
+     * the server as shipped has none, and with it but no provider every start prints three
+     * "SLF4J(W)" lines on standard error that the server never wrote. For every test that starts
+     * {@code parley.cli.Main} in a process of its own.
+     */
+    public static String classPath() {
         List<String> entries = new ArrayList<>();
         for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             if (!Path.of(e).getFileName().toString().startsWith("slf4j-api-")) entries.add(e);
