@@ -23,8 +23,9 @@ import parley.testing.TestClient;
 /**
  * The churn of issue 18: rounds of 500 connect / join / 64 KB post / reset cycles against a server
  * in a child process, run with the launcher's collector settings and a 256 MiB heap. The server's
- * RSS must follow its live set: after the fifth round it is within a few MB of the third (with the
- * old settings it grew by about 60 MB per 500 posts and came back only at a full collection).
+ * RSS must follow its live set: after the fifth round it has grown from the third by less than one
+ * round's worth of posts (with the old settings it grew by about 60 MB per 500 posts and came back
+ * only at a full collection; a leak of the posts adds 31 MB a round, 62 MB over the two).
  * Long: {@code ./parley test -P long-tests}.
  */
 @Tag("long")
@@ -34,11 +35,13 @@ class ChurnRssTest {
     static final List<String> LAUNCHER_GC = List.of("-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=5000");
     private static final int ROUNDS = 5, CYCLES = 500;
     /**
-     * Within a few MB: what the allocator and the JIT may still move between rounds, once a full
-     * collection has taken G1's heap sizing out of the comparison. A leak of the posts themselves
-     * would grow by a round's 500 x 64 KB = 31 MB each round.
+     * What the allocator, the code cache and the JIT's arenas may still move between rounds once a
+     * full collection has taken G1's heap sizing out of the comparison: measured 1-4 MB here, 12 MB
+     * once on CI (120 then 132 MB). A leak of the posts themselves grows by a round's
+     * 500 x 64 KB = 31 MB each round, 62 MB from round 3 to round 5, so 24 MB still tells a leak
+     * from the noise with room on both sides.
      */
-    private static final long TOLERANCE_MB = 8;
+    private static final long TOLERANCE_MB = 24;
 
     @TempDir
     Path dir;
@@ -53,7 +56,7 @@ class ChurnRssTest {
     }
 
     @Test
-    void rssAfterTheFifthRoundIsWithinAFewMbOfTheThird() throws Exception {
+    void rssAfterTheFifthRoundHasNotGrownByARoundOfPosts() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
