@@ -22,6 +22,9 @@ final class Sqlite {
     static Connection writer(Path db, StoreOptions.Sync sync) throws SQLException {
         SQLiteConfig c = new SQLiteConfig();
         c.setBusyTimeout(5000);
+        // Nothing reads generated keys; with them on, the driver runs a second query after every
+        // insert and update to fetch them.
+        c.setGetGeneratedKeys(false);
         Connection conn = c.createConnection("jdbc:sqlite:" + db);
         try (Statement s = conn.createStatement()) {
             // Before any table exists, or it has no effect: freed pages can then be given back
