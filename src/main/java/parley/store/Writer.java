@@ -25,13 +25,16 @@ import parley.server.Store;
  */
 final class Writer implements Runnable {
     /**
-     * The least time between the starts of two commits. A commit costs about 100 us of CPU here
-     * whatever its size, and without a window the writer, always ready, committed 1.15 posts a
-     * batch at 2000 posts/s (scenario b) and took the cores the fan-out needed (max rates fell to
-     * 0.3 of --data none); scenario a's max was 17,086 posts/s with a 2 ms window and 25,629 with
-     * 5 ms (38,443 without a store). Waiting for the window costs a post's Posted at most this much.
+     * The least time between the starts of two commits. A commit costs a few hundred us of CPU
+     * here whatever its size (WAL frames written, locks taken), and without a window the writer,
+     * always ready, committed 1.15 posts a batch at 2000 posts/s (scenario b) and took the cores
+     * the fan-out needed (max rates fell to 0.3 of --data none); scenario a's max was 17,086
+     * posts/s with a 2 ms window and 25,629 with 5 ms (38,443 without a store). At 3000 posts/s
+     * into one group the writer's CPU per post was 26-32 us with 5 ms, 18-23 with 10 and 17-19
+     * with 20 (docs/store.md). Waiting for the window delays a post's Posted by at most this
+     * much; delivery to members never waits for it.
      */
-    static final long BATCH_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    static final long BATCH_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /**
      * The most text the queue holds at once (two bytes a character, plus each post's record): past
