@@ -20,7 +20,7 @@ final class LatencyPlot {
     static final int WIDTH = 760;
     static final int HEIGHT = 440;
     static final int LEFT = 72;
-    static final int RIGHT = 24;
+    static final int RIGHT = 40;
     static final int TOP = 40;
     static final int BOTTOM = 56;
     /** Iteration ticks per half distance to 100%, as in HdrHistogram's own percentile output. */
