@@ -30,15 +30,16 @@ import picocli.CommandLine.Parameters;
             "",
             "Transports (--transport), for subscribers and publishers alike:",
             "  tcp  the chat port, plain (default)",
-            "  tls  the chat port over TLS 1.3, trusting --tls-ca FILE (or the JDK's CAs); the server needs",
-            "       --tls-cert/--tls-key, e.g. with a self-signed certificate:",
-            "         openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \\",
-            "           -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \\",
-            "           -keyout key.pem -out cert.pem",
+            "  tls  the chat port over TLS 1.3, trusting --tls-ca FILE (else the JDK's",
+            "       CAs). The server needs --tls-cert and --tls-key; for a test, with a",
+            "       self-signed certificate:",
+            "         openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \\",
+            "           -nodes -days 30 -subj /CN=localhost -keyout key.pem \\",
+            "           -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -out cert.pem",
             "         ./parley server --tls-cert cert.pem --tls-key key.pem",
             "         ./parley bench --transport tls --tls-ca cert.pem",
-            "  ws   WebSocket to /ws on the server's HTTP side: --http ADDRESS, else the chat port + 1 on the",
-            "       same host, as the server derives its default",
+            "  ws   WebSocket to /ws on the server's HTTP side: --http ADDRESS, else",
+            "       the chat port + 1 on the same host, as the server derives it",
             ""},
         footer = {"",
             "Exit status: 0 a clean run; 1 the run found problems (loss, errors,",
@@ -123,14 +124,16 @@ public final class BenchCommand implements Callable<Integer> {
     Duration hold;
 
     @Option(names = "--server-pid", paramLabel = "PID",
-            description = "the server's process id: report its VmRSS before and after, and per connection")
+            description = "the server's process id: report its CPU over the measured window (load) or its VmRSS "
+                    + "before and after, and per connection (idle)")
     long serverPid;
 
     @Option(names = "--json", description = "print the final report as one JSON object instead of text")
     boolean json;
 
     @Option(names = "--io-threads", paramLabel = "N", defaultValue = "1",
-            description = "selector threads reading for the subscribers (default: ${DEFAULT-VALUE})")
+            description = "selector threads (tcp) or lanes (tls, ws) reading for the subscribers "
+                    + "(default: ${DEFAULT-VALUE})")
     int ioThreads;
 
     @Option(names = "--source-addrs", paramLabel = "N", defaultValue = "0",
