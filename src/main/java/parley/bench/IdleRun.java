@@ -35,7 +35,7 @@ final class IdleRun implements Run {
                     + serverLimits.after().soft());
         }
         Transport transport = Run.transport(c);
-        SubscriberPool subs = new SubscriberPool(transport, c.ioThreads(), names, BUFFER);
+        SubscriberPool subs = Run.pool(transport, c.ioThreads(), names, BUFFER);
         pool = subs;
         SubscriberStats stats = null;
         try {

@@ -32,7 +32,7 @@ final class LoadRun implements Run {
         int wanted = c.groups() * c.subsPerGroup();
         Transport transport = Run.transport(c);
         Transport elsewhere = null;
-        SubscriberPool subs = new SubscriberPool(transport, c.ioThreads(), names, 16 * 1024);
+        SubscriberPool subs = Run.pool(transport, c.ioThreads(), names, 16 * 1024);
         pool = subs;
         SubscriberStats stats = null;
         try {

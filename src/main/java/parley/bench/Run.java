@@ -18,6 +18,16 @@ interface Run {
         return Transport.of(c, c.target(), c.httpFor(c.target()), c.totalConnections());
     }
 
+    /** The run's subscriber pool; if it cannot be made, the transport is let go. */
+    static SubscriberPool pool(Transport transport, int lanes, String[] names, int bufferSize) throws IOException {
+        try {
+            return new SubscriberPool(transport, lanes, names, bufferSize);
+        } catch (IOException | RuntimeException e) {
+            transport.close();
+            throw e;
+        }
+    }
+
     /**
      * Group names for one run: {@code bench-XXXX-N} with a random XXXX, so two runs against one
      * server never share a group.
