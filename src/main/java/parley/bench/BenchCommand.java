@@ -1,6 +1,9 @@
 package parley.bench;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +27,19 @@ import picocli.CommandLine.Parameters;
             "",
             "Publishers send open loop: each message carries its intended send time and latency is measured "
                     + "from it, so a slow server cannot hide its delays (no coordinated omission).",
+            "",
+            "Transports (--transport), for subscribers and publishers alike:",
+            "  tcp  the chat port, plain (default)",
+            "  tls  the chat port over TLS 1.3, trusting --tls-ca FILE (else the JDK's",
+            "       CAs). The server needs --tls-cert and --tls-key; for a test, with a",
+            "       self-signed certificate:",
+            "         openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \\",
+            "           -nodes -days 30 -subj /CN=localhost -keyout key.pem \\",
+            "           -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -out cert.pem",
+            "         ./parley server --tls-cert cert.pem --tls-key key.pem",
+            "         ./parley bench --transport tls --tls-ca cert.pem",
+            "  ws   WebSocket to /ws on the server's HTTP side: --http ADDRESS, else",
+            "       the chat port + 1 on the same host, as the server derives it",
             ""},
         footer = {"",
             "Exit status: 0 a clean run; 1 the run found problems (loss, errors,",
@@ -40,6 +56,7 @@ import picocli.CommandLine.Parameters;
             "Examples:",
             "  ./parley bench",
             "  ./parley bench --scenario groups --rate 5000 --json",
+            "  ./parley bench --transport ws --plot latency.svg",
             "  ./parley bench --scenario idle --conns 100000 --server-pid PID"})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -51,6 +68,24 @@ public final class BenchCommand implements Callable<Integer> {
             description = "connect the publishers to this server instead (another node of a cluster: subscribers on "
                     + "ADDRESS, posts through this one); loopback only")
     String publishTo;
+
+    @Option(names = "--transport", paramLabel = "NAME", defaultValue = "tcp", converter = TransportName.class,
+            description = "tcp, tls or ws, for subscribers and publishers (default: ${DEFAULT-VALUE})")
+    Transport.Kind transport;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE",
+            description = "tls: PEM certificate(s) to trust, the server's CA or its self-signed certificate "
+                    + "(default: the JDK's CAs); the certificate must also name the host connected to")
+    Path tlsCa;
+
+    @Option(names = "--http", paramLabel = "ADDRESS",
+            description = "ws: the server's HTTP side, HOST:PORT or PORT; loopback only "
+                    + "(default: the chat port + 1 on the same host, as the server derives it)")
+    String http;
+
+    @Option(names = "--plot", paramLabel = "FILE.svg",
+            description = "also write the latency percentile distribution as an SVG plot (fanout, groups)")
+    Path plot;
 
     @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "fanout", converter = ScenarioName.class,
             description = "fanout, groups or idle (default: ${DEFAULT-VALUE})")
@@ -89,14 +124,16 @@ public final class BenchCommand implements Callable<Integer> {
     Duration hold;
 
     @Option(names = "--server-pid", paramLabel = "PID",
-            description = "the server's process id: report its VmRSS before and after, and per connection")
+            description = "the server's process id: report its CPU over the measured window (load) or its VmRSS "
+                    + "before and after, and per connection (idle)")
     long serverPid;
 
     @Option(names = "--json", description = "print the final report as one JSON object instead of text")
     boolean json;
 
     @Option(names = "--io-threads", paramLabel = "N", defaultValue = "1",
-            description = "selector threads reading for the subscribers (default: ${DEFAULT-VALUE})")
+            description = "selector threads (tcp) or lanes (tls, ws) reading for the subscribers "
+                    + "(default: ${DEFAULT-VALUE})")
     int ioThreads;
 
     @Option(names = "--source-addrs", paramLabel = "N", defaultValue = "0",
@@ -160,13 +197,41 @@ public final class BenchCommand implements Callable<Integer> {
         out.print(json ? report.json() + System.lineSeparator() : report.text());
         out.flush();
         status.line(report.summary());
+        if (config.plot() != null && report instanceof LoadReport load && !writePlot(config.plot(), load, status)) {
+            return 1;
+        }
         return report.clean() ? 0 : 1;
+    }
+
+    /** Writes the run's latency plot; false (with a line saying why) if it cannot be written. */
+    private static boolean writePlot(Path file, LoadReport r, Status status) {
+        try {
+            Files.writeString(file, LatencyPlot.svg(plotTitle(r.config()),
+                    java.util.List.of(new LatencyPlot.Series(plotLabel(r), r.latencyDetail().histogram()))));
+            status.line("latency plot written to " + file);
+            return true;
+        } catch (IOException e) {
+            status.line("cannot write the plot: " + e);
+            return false;
+        }
+    }
+
+    static String plotTitle(BenchConfig c) {
+        return String.format(Locale.ROOT, "parley bench %s: latency by percentile (%d x %d subs, %d-byte posts)",
+                c.scenario().label(), c.groups(), c.subsPerGroup(), c.size());
+    }
+
+    /** A series' label: transport, rate and the p99, e.g. {@code tcp, 1000 posts/s, p99 2.50ms}. */
+    static String plotLabel(LoadReport r) {
+        return String.format(Locale.ROOT, "%s, %.0f posts/s, p99 %s", r.config().transport().label(),
+                r.config().rate(), Fmt.micros(r.latency().p99Us()));
     }
 
     /** A run that could not be made: with --json, still one object on stdout, saying why. */
     private int failed(String why) {
         if (json) {
-            out.println(new JsonWriter().beginObject().field("scenario", scenario.label()).field("clean", false)
+            out.println(new JsonWriter().beginObject().field("scenario", scenario.label())
+                    .field("transport", transport.label()).field("clean", false)
                     .field("error", why).endObject());
             out.flush();
         }
@@ -184,6 +249,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (duration != null) misplaced.add("--duration");
             if (warmup != null) misplaced.add("--warmup");
             if (publishTo != null) misplaced.add("--publish-to");
+            if (plot != null) misplaced.add("--plot");
         } else {
             if (conns != null) misplaced.add("--conns");
             if (hold != null) misplaced.add("--hold");
@@ -192,6 +258,9 @@ public final class BenchCommand implements Callable<Integer> {
             throw new BenchException(String.join(", ", misplaced) + " do" + (misplaced.size() == 1 ? "es" : "")
                     + " not apply to the " + s.label() + " scenario");
         }
+        check(tlsCa == null || transport == Transport.Kind.TLS, "--tls-ca applies to --transport tls only");
+        check(http == null || transport == Transport.Kind.WS, "--http applies to --transport ws only");
+        check(tlsCa == null || Files.isReadable(tlsCa), "--tls-ca " + tlsCa + ": cannot read the file");
         int g = orDefault(groups, s.groups);
         int sp = orDefault(subs, s.subsPerGroup);
         int p = orDefault(pubs, s.publishers);
@@ -223,7 +292,8 @@ public final class BenchCommand implements Callable<Integer> {
         Duration limit = maxTime != null ? maxTime : cfg.defaultMaxTime();
         check(!limit.isZero(), "--max-time must be more than 0");
         return new BenchConfig(s, cfg.target(), g, sp, p, r, sz, w, d, c, h, ioThreads, serverPid, sourceAddrs,
-                connectTimeout, limit, publishTo == null ? null : Connector.loopbackTarget(publishTo));
+                connectTimeout, limit, publishTo == null ? null : Connector.loopbackTarget(publishTo), transport, tlsCa,
+                http == null ? null : Connector.loopbackTarget(http), plot);
     }
 
     private static int orDefault(Integer v, int d) {
@@ -235,7 +305,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     static String describe(BenchConfig c) {
-        String where = " against " + LoadReport.hostPort(c)
+        String where = " over " + LoadReport.transportText(c) + " against " + LoadReport.hostPort(c)
                 + (c.publishTo() == null ? "" : " (publishers via " + c.publishTo().getAddress().getHostAddress() + ":"
                         + c.publishTo().getPort() + ")");
         if (c.scenario() == Scenario.IDLE) {
@@ -256,6 +326,17 @@ public final class BenchCommand implements Callable<Integer> {
                 if (s.label().equalsIgnoreCase(value.strip())) return s;
             }
             throw new CommandLine.TypeConversionException("'" + value + "' is not a scenario: fanout, groups or idle");
+        }
+    }
+
+    /** Transport names in any case: tcp, TLS, Ws. */
+    static final class TransportName implements CommandLine.ITypeConverter<Transport.Kind> {
+        @Override
+        public Transport.Kind convert(String value) {
+            for (Transport.Kind k : Transport.Kind.values()) {
+                if (k.label().equalsIgnoreCase(value.strip())) return k;
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a transport: tcp, tls or ws");
         }
     }
 

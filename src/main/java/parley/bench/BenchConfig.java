@@ -1,6 +1,7 @@
 package parley.bench;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -22,6 +23,11 @@ import java.time.Duration;
  * @param sourceAddrs    loopback source addresses to spread connections over; 0 = as needed
  * @param connectTimeout one connection attempt's limit
  * @param maxTime        the watchdog's limit for the whole run
+ * @param publishTo      where publishers connect instead of the target (another node), or null
+ * @param transport      how every connection reaches the server: tcp, tls or ws
+ * @param tlsCa          PEM certificates to trust over TLS, or null for the JDK's CAs
+ * @param http           the server's HTTP side for WebSocket, or null for the chat port + 1
+ * @param plot           where to write the latency plot (SVG), or null
  */
 record BenchConfig(
         Scenario scenario,
@@ -40,19 +46,33 @@ record BenchConfig(
         int sourceAddrs,
         Duration connectTimeout,
         Duration maxTime,
-        InetSocketAddress publishTo) {
+        InetSocketAddress publishTo,
+        Transport.Kind transport,
+        Path tlsCa,
+        InetSocketAddress http,
+        Path plot) {
 
-    /** Publishers connect to the same server as subscribers. */
+    /** Plain TCP, publishers on the same server as subscribers, no plot. */
     BenchConfig(Scenario scenario, InetSocketAddress target, int groups, int subsPerGroup, int publishers, double rate,
                 int size, Duration warmup, Duration duration, int connections, Duration hold, int ioThreads,
                 long serverPid, int sourceAddrs, Duration connectTimeout, Duration maxTime) {
         this(scenario, target, groups, subsPerGroup, publishers, rate, size, warmup, duration, connections, hold,
-                ioThreads, serverPid, sourceAddrs, connectTimeout, maxTime, null);
+                ioThreads, serverPid, sourceAddrs, connectTimeout, maxTime, null, Transport.Kind.TCP, null, null, null);
     }
 
     /** Where publishers connect: {@link #publishTo} if set (another node of a cluster), else the target. */
     InetSocketAddress publisherTarget() {
         return publishTo != null ? publishTo : target;
+    }
+
+    /**
+     * The HTTP side of the server at {@code chat}, for WebSocket: {@link #http} for the target
+     * when given, else derived as the server derives its default, the chat port + 1 on the same
+     * address (so {@code --publish-to}'s node is reached at its own port + 1).
+     */
+    InetSocketAddress httpFor(InetSocketAddress chat) {
+        if (http != null && chat.equals(target)) return http;
+        return new InetSocketAddress(chat.getAddress(), chat.getPort() + 1);
     }
 
     /** How long to wait for late deliveries once the publishers have stopped. */

@@ -101,6 +101,10 @@ final class Connector {
         return target;
     }
 
+    int timeoutMillis() {
+        return timeoutMillis;
+    }
+
     /**
      * Opens connection number {@code index} (which picks its source address), in blocking mode,
      * with Nagle off, and sends {@code hello} if not null. Bounded by the connect timeout.

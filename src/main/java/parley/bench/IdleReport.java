@@ -85,7 +85,8 @@ record IdleReport(
     public String text() {
         BenchConfig c = config;
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "parley bench: idle against %s%n", LoadReport.hostPort(c)));
+        b.append(String.format(Locale.ROOT, "parley bench: idle over %s against %s%n", LoadReport.transportText(c),
+                LoadReport.hostPort(c)));
         b.append(String.format(Locale.ROOT, "  %,d connections over %d groups, held %s%n", c.connections(), c.groups(),
                 Fmt.seconds(c.hold())));
         b.append(String.format(Locale.ROOT, "  %-18s %,d/%,d in %.2fs%s%n", "connected", connected, c.connections(),
@@ -122,12 +123,14 @@ record IdleReport(
     public String json() {
         BenchConfig c = config;
         JsonWriter j = new JsonWriter().beginObject()
-                .field("scenario", "idle").field("target", LoadReport.hostPort(c))
+                .field("scenario", "idle").field("transport", c.transport().label())
+                .field("target", LoadReport.hostPort(c))
                 .field("conns", c.connections()).field("groups", c.groups()).field("hold_s", c.hold().toMillis() / 1000.0)
                 .field("source_addresses", sourceAddresses)
                 .field("connected", connected).field("connect_s", Math.round(connectSeconds * 1000) / 1000.0)
                 .field("verified", verified).field("open_at_end", openAtEnd).field("disconnects", disconnects)
                 .field("errors", errors).field("malformed", malformed).field("helper_errors", helperErrors);
+        if (c.transport() == Transport.Kind.WS) j.field("http_target", LoadReport.hostPort(c.httpFor(c.target())));
         if (helperLastError != null) j.field("helper_last_error", helperLastError);
         if (fdLimits != null) {
             j.field("fd_soft_limit", jsonLimit(fdLimits.soft())).field("fd_hard_limit", jsonLimit(fdLimits.hard()));

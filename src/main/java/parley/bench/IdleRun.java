@@ -27,7 +27,6 @@ final class IdleRun implements Run {
     @Override
     public IdleReport run() throws BenchException, IOException {
         String[] names = Run.groupNames(c.groups());
-        Connector connector = Run.connector(c);
         FdLimit.Limits limits = FdLimit.current();
         FdLimit.ServerLimits serverLimits =
                 c.serverPid() > 0 ? FdLimit.raiseServer(c.serverPid(), c.connections()) : null;
@@ -35,14 +34,15 @@ final class IdleRun implements Run {
             status.line("raised the server's open-files limit from " + serverLimits.before().soft() + " to "
                     + serverLimits.after().soft());
         }
-        SubscriberPool subs = new SubscriberPool(c.ioThreads(), names, BUFFER);
+        Transport transport = Run.transport(c);
+        SubscriberPool subs = Run.pool(transport, c.ioThreads(), names, BUFFER);
         pool = subs;
         SubscriberStats stats = null;
         try {
             long rssBefore = ProcStatus.vmRssKb(c.serverPid());
             long t0 = BenchClock.now();
             long connectDeadline = t0 + c.connectBudget().toNanos();
-            int connected = subs.connect(connector, c.connections(), connectDeadline, status);
+            int connected = subs.connect(c.connections(), connectDeadline, status);
             if (connected == 0) {
                 throw new BenchException("cannot connect to " + LoadReport.hostPort(c) + ": " + subs.firstFailure()
                         + " (is a server running there? ./parley server)");
@@ -53,7 +53,7 @@ final class IdleRun implements Run {
             int[] all = new int[c.groups()];
             for (int g = 0; g < all.length; g++) all[g] = g;
             try {
-                helper = new Publisher(0, connector.open(c.connections(), null), all, names, c.size());
+                helper = new Publisher(0, transport.open(c.connections(), null), all, names, c.size());
             } catch (IOException e) {
                 throw new BenchException("cannot connect the helper that verifies the groups: " + e);
             }
@@ -73,7 +73,7 @@ final class IdleRun implements Run {
             int open = subs.open();
             int disconnects = subs.disconnects();
             stats = subs.stop();
-            return new IdleReport(c, connector.sources().size(), limits, serverLimits, subs.connected(), subs.failed(),
+            return new IdleReport(c, transport.sourceAddresses(), limits, serverLimits, subs.connected(), subs.failed(),
                     subs.firstFailure(), connectSeconds, verified, open, disconnects, stats.errors, stats.lastError,
                     stats.malformed, stats.lastMalformed, helper.errors(), helper.lastError(), rssBefore, rssAfter,
                     rssEnd, aborted);
@@ -81,6 +81,7 @@ final class IdleRun implements Run {
             Publisher h = helper;
             if (h != null) h.close();
             if (stats == null) subs.stop();
+            transport.close();
         }
     }
 

@@ -3,25 +3,28 @@ package parley.bench;
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * A selector thread that reads for many subscribers: each read lands in the connection's own
- * buffer, complete lines are parsed in place, and every measured message's latency is taken from
- * one clock reading per read call against the intended send time in its payload.
+ * A selector thread that reads for many plain TCP subscribers: each read lands in the
+ * connection's own buffer, complete lines are parsed in place, and every measured message's
+ * latency is taken from one clock reading per read call against the intended send time in its
+ * payload. The lane of the {@code tcp} transport, and the path the compare runs measure.
  */
-final class IoLoop implements Runnable, ReplyScanner.Sink {
+final class IoLoop implements Runnable, Lane {
     /** Free space a read asks for; a buffer smaller than this grows (only for the first long line). */
     private static final int READ_ROOM = 128;
 
     private final Selector selector;
     private final Thread thread;
-    private final ConcurrentLinkedQueue<Subscriber> pending = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
     private final List<Subscriber> subscribers = new ArrayList<>();
-    private final SubscriberStats stats = new SubscriberStats();
-    private final Payload.Header header = new Payload.Header();
+    private final List<SocketChannel> channels = new ArrayList<>();
+    private final Receipts receipts = new Receipts();
+    private final SubscriberStats stats = receipts.stats();
     private volatile boolean stopping;
     private boolean totalled;
     /** Subscribers handed over; only the one connecting thread calls {@link #add}. */
@@ -29,52 +32,67 @@ final class IoLoop implements Runnable, ReplyScanner.Sink {
 
     // Published for other threads (written only by this one).
     private volatile int open;
-    private volatile int ready;
     private volatile int disconnects;
 
-    // The subscriber and clock reading the sink callbacks refer to.
-    private Subscriber current;
-    private long now;
+    /** A subscriber handed over, with its channel, waiting to be registered. */
+    private record Pending(SocketChannel channel, Subscriber subscriber) {}
 
     IoLoop(int index) throws IOException {
         selector = Selector.open();
         thread = Thread.ofPlatform().name("bench-io-" + index).daemon().unstarted(this);
     }
 
-    void start() {
+    @Override
+    public void start() {
         thread.start();
     }
 
-    /** Hands a connected, non-blocking subscriber to this thread. */
-    void add(Subscriber s) {
-        pending.add(s);
+    /** Hands a connected subscriber to this thread; its channel becomes non-blocking. */
+    @Override
+    public void add(Link link, Subscriber s) throws IOException {
+        if (!(link instanceof TcpLink(SocketChannel channel))) {
+            link.close();
+            throw new IllegalArgumentException("a selector thread reads plain TCP connections only");
+        }
+        try {
+            channel.configureBlocking(false);
+        } catch (IOException e) {
+            link.close();
+            throw e;
+        }
+        pending.add(new Pending(channel, s));
         if ((++added & 63) == 1) selector.wakeup();
     }
 
     /** Makes sure subscribers added so far are registered soon rather than at the next timeout. */
-    void flush() {
+    @Override
+    public void flush() {
         selector.wakeup();
     }
 
-    int open() {
+    @Override
+    public int open() {
         return open;
     }
 
-    /** Subscribers that have received at least one readiness post. */
-    int ready() {
-        return ready;
+    @Override
+    public int ready() {
+        return receipts.ready();
     }
 
-    int disconnects() {
+    @Override
+    public int disconnects() {
         return disconnects;
     }
 
     /** Registered subscribers plus those that failed on registration. */
-    int settled() {
+    @Override
+    public int settled() {
         return open + disconnects;
     }
 
-    SubscriberStats live() {
+    @Override
+    public SubscriberStats live() {
         return stats;
     }
 
@@ -82,16 +100,16 @@ final class IoLoop implements Runnable, ReplyScanner.Sink {
     public void run() {
         try {
             while (!stopping) {
-                Subscriber s;
-                while ((s = pending.poll()) != null) register(s);
+                Pending p;
+                while ((p = pending.poll()) != null) register(p);
                 selector.select(this::onKey, 100);
             }
         } catch (IOException | RuntimeException e) {
             System.err.println("parley bench: selector thread " + thread.getName() + " failed: " + e);
         } finally {
-            for (Subscriber s : subscribers) closeQuietly(s);
-            Subscriber s;
-            while ((s = pending.poll()) != null) closeQuietly(s);
+            for (SocketChannel ch : channels) closeQuietly(ch);
+            Pending p;
+            while ((p = pending.poll()) != null) closeQuietly(p.channel());
             try {
                 selector.close();
             } catch (IOException ignored) {
@@ -100,13 +118,14 @@ final class IoLoop implements Runnable, ReplyScanner.Sink {
         }
     }
 
-    private void register(Subscriber s) {
+    private void register(Pending p) {
         try {
-            s.channel.register(selector, SelectionKey.OP_READ, s);
-            subscribers.add(s);
+            p.channel().register(selector, SelectionKey.OP_READ, p.subscriber());
+            subscribers.add(p.subscriber());
+            channels.add(p.channel());
             open++;
         } catch (IOException e) {
-            closeQuietly(s);
+            closeQuietly(p.channel());
             disconnects++;
         }
     }
@@ -115,87 +134,37 @@ final class IoLoop implements Runnable, ReplyScanner.Sink {
         if (!key.isValid() || !key.isReadable()) return;
         Subscriber s = (Subscriber) key.attachment();
         if (!s.makeRoom(READ_ROOM)) {
-            malformed("a reply line longer than " + Subscriber.MAX_BUFFER + " bytes");
-            drop(s, key);
+            receipts.malformed("a reply line longer than " + Subscriber.MAX_BUFFER + " bytes");
+            drop(key);
             return;
         }
         int n;
         try {
             s.bb.limit(s.buf.length).position(s.end);
-            n = s.channel.read(s.bb);
+            n = ((SocketChannel) key.channel()).read(s.bb);
         } catch (IOException e) {
             n = -1;
         }
         if (n < 0) {
-            drop(s, key);
+            drop(key);
             return;
         }
         if (n == 0) return;
-        now = BenchClock.now();
-        current = s;
+        long now = BenchClock.now();
         s.end += n;
-        int consumed = ReplyScanner.scan(s.buf, s.start, s.end, s.groupName, this);
-        if (consumed >= s.end) {
-            s.start = 0;
-            s.end = 0;
-        } else {
-            s.start = consumed;
-        }
-        stats.publish();
+        receipts.scan(s, now);
     }
 
-    private void drop(Subscriber s, SelectionKey key) {
+    private void drop(SelectionKey key) {
         key.cancel();
-        closeQuietly(s);
+        closeQuietly((SocketChannel) key.channel());
         open--;
         if (!stopping) disconnects++;
     }
 
-    @Override
-    public void message(byte[] b, int off, int len) {
-        Payload.Header h = header;
-        if (!h.read(b, off, len)) {
-            malformed("a message the bench did not send: " + preview(b, off, len));
-            return;
-        }
-        Subscriber s = current;
-        switch (h.kind) {
-            case Payload.SYNC -> {
-                if (s.syncs++ == 0) ready++;
-                stats.syncs++;
-            }
-            case Payload.WARMUP -> {
-                s.check(h.publisher).accept(h.seq);
-                stats.warmup++;
-            }
-            default -> {
-                s.check(h.publisher).accept(h.seq);
-                stats.latency.record(now - h.intended);
-                stats.measured++;
-            }
-        }
-    }
-
-    @Override
-    public void lagNotice(long dropped) {
-        stats.lagNotices++;
-        stats.dropped += dropped;
-    }
-
-    @Override
-    public void error(String text) {
-        stats.errors++;
-        stats.lastError = text;
-    }
-
-    @Override
-    public void malformed(String why) {
-        stats.malformed++;
-        stats.lastMalformed = why;
-    }
-
     /** Stops the thread, closing every connection; returns its totals once it has stopped. */
-    synchronized SubscriberStats stop(long timeoutMillis) {
+    @Override
+    public synchronized SubscriberStats stop(long timeoutMillis) {
         stopping = true;
         selector.wakeup();
         try {
@@ -211,8 +180,8 @@ final class IoLoop implements Runnable, ReplyScanner.Sink {
         return stats;
     }
 
-    /** Subscribers that received at least {@code n} readiness posts; call only after {@link #stop}. */
-    synchronized int countSynced(int n) {
+    @Override
+    public synchronized int countSynced(int n) {
         int c = 0;
         for (Subscriber s : subscribers) {
             if (s.syncs >= n) c++;
@@ -220,15 +189,11 @@ final class IoLoop implements Runnable, ReplyScanner.Sink {
         return c;
     }
 
-    private static void closeQuietly(Subscriber s) {
+    private static void closeQuietly(SocketChannel ch) {
         try {
-            s.channel.close();
+            ch.close();
         } catch (IOException ignored) {
             // nothing to do
         }
-    }
-
-    private static String preview(byte[] b, int off, int len) {
-        return new String(b, off, Math.min(len, 60), java.nio.charset.StandardCharsets.UTF_8);
     }
 }

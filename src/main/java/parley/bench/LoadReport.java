@@ -8,7 +8,10 @@ import java.util.Locale;
  * The report of a fan-out or groups run. Deliveries expected = each measured post times the
  * subscribers connected to its group; lost = expected - received. Lag notices are the server's
  * own account of messages it dropped for slow subscribers; the sequence check is the bench's
- * independent one (its "missing" also covers warm-up messages).
+ * independent one (its "missing" also covers warm-up messages). CPU is the bench's and (with
+ * {@code --server-pid}) the server's over the measured window, also per delivery, so that the
+ * server's cost on each transport can be told from the harness's. {@code latencyDetail} is the
+ * whole histogram, for the plot.
  */
 record LoadReport(
         BenchConfig config,
@@ -35,7 +38,19 @@ record LoadReport(
         List<String> publisherFailures,
         int disconnects,
         LatencySummary latency,
-        LatencySummary sendLateness) implements Report {
+        LatencySummary sendLateness,
+        CpuUse cpu,
+        LatencyRecorder latencyDetail) implements Report {
+
+    /** The bench's CPU per delivery received, in microseconds, or -1. */
+    double benchCpuPerDeliveryUs() {
+        return CpuUse.perDelivery(cpu.benchSeconds(), deliveriesReceived);
+    }
+
+    /** The server's CPU per delivery received, in microseconds, or -1 without its process id. */
+    double serverCpuPerDeliveryUs() {
+        return CpuUse.perDelivery(cpu.serverSeconds(), deliveriesReceived);
+    }
 
     long lost() {
         return deliveriesExpected - deliveriesReceived;
@@ -98,7 +113,8 @@ record LoadReport(
     public String text() {
         BenchConfig c = config;
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "parley bench: %s against %s%n", c.scenario().label(), hostPort(c)));
+        b.append(String.format(Locale.ROOT, "parley bench: %s over %s against %s%n", c.scenario().label(),
+                transportText(c), hostPort(c)));
         b.append(String.format(Locale.ROOT, "  %d group%s x %d subscribers, %d publisher%s, %d-byte messages, "
                         + "%.0f posts/s asked, %s warm-up + %s measured%n",
                 c.groups(), c.groups() == 1 ? "" : "s", c.subsPerGroup(), c.publishers(),
@@ -119,6 +135,10 @@ record LoadReport(
                 Fmt.micros(latency.meanUs()), latency.count()));
         b.append(String.format(Locale.ROOT, "  %-18s p99 %s  max %s (how late publishers sent vs schedule)%n",
                 "send lateness", Fmt.micros(sendLateness.p99Us()), Fmt.micros(sendLateness.maxUs())));
+        b.append(cpuLine("bench CPU", cpu.benchSeconds(), cpu.benchCores(), benchCpuPerDeliveryUs()));
+        if (c.serverPid() > 0) {
+            b.append(cpuLine("server CPU", cpu.serverSeconds(), cpu.serverCores(), serverCpuPerDeliveryUs()));
+        }
         if (latency.count() > 0) {
             b.append(String.format("%n  latency distribution (from intended send time to receipt):%n"));
             b.append(latency.table("    "));
@@ -127,11 +147,18 @@ record LoadReport(
         return b.toString();
     }
 
+    private static String cpuLine(String what, double seconds, double cores, double perDelivery) {
+        if (seconds < 0) return String.format(Locale.ROOT, "  %-18s not measured%n", what);
+        return String.format(Locale.ROOT, "  %-18s %.2fs over the measured window (%.2f cores), %.2fus per delivery%n",
+                what, seconds, cores, perDelivery);
+    }
+
     @Override
     public String json() {
         BenchConfig c = config;
         JsonWriter j = new JsonWriter().beginObject()
-                .field("scenario", c.scenario().label()).field("target", hostPort(c))
+                .field("scenario", c.scenario().label()).field("transport", c.transport().label())
+                .field("target", hostPort(c))
                 .field("groups", c.groups()).field("subs_per_group", c.subsPerGroup())
                 .field("publishers", c.publishers()).field("rate_target", c.rate()).field("size", c.size())
                 .field("warmup_s", c.warmup().toMillis() / 1000.0).field("duration_s", seconds())
@@ -144,17 +171,39 @@ record LoadReport(
                 .field("seq_reordered", seqReordered).field("errors", errors).field("malformed", malformed)
                 .field("publisher_errors", publisherErrors).field("disconnects", disconnects)
                 .field("posts_per_s", round1(postsPerSecond())).field("deliveries_per_s", round1(deliveriesPerSecond()));
+        if (c.transport() == Transport.Kind.WS) j.field("http_target", hostPort(c.httpFor(c.target())));
         j.name("latency");
         latency.writeJson(j);
         j.field("send_lateness_p99_us", sendLateness.p99Us()).field("send_lateness_max_us", sendLateness.maxUs());
+        j.field("bench_cpu_s", round3(cpu.benchSeconds())).field("bench_cores", round3(cpu.benchCores()))
+                .field("bench_cpu_us_per_delivery", round3(benchCpuPerDeliveryUs()));
+        if (c.serverPid() > 0) {
+            j.field("server_cpu_s", round3(cpu.serverSeconds())).field("server_cores", round3(cpu.serverCores()))
+                    .field("server_cpu_us_per_delivery", round3(serverCpuPerDeliveryUs()));
+        }
         j.field("clean", clean()).name("problems").beginArray();
         for (String s : problems()) j.value(s);
         return j.endArray().endObject().toString();
     }
 
+    /** The transport as the reports name it: {@code tcp}, {@code tls}, or {@code ws} with the address it used. */
+    static String transportText(BenchConfig c) {
+        if (c.transport() != Transport.Kind.WS) return c.transport().label();
+        return "ws (" + hostPort(c.httpFor(c.target())) + "/ws)";
+    }
+
     static String hostPort(BenchConfig c) {
-        String h = c.target().getAddress().getHostAddress();
-        return (h.contains(":") ? "[" + h + "]" : h) + ":" + c.target().getPort();
+        return hostPort(c.target());
+    }
+
+    static String hostPort(java.net.InetSocketAddress a) {
+        String h = a.getAddress().getHostAddress();
+        return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
+    }
+
+
+    private static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
     }
 
     private static double round1(double v) {

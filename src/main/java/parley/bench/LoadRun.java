@@ -29,24 +29,24 @@ final class LoadRun implements Run {
     @Override
     public LoadReport run() throws BenchException, IOException {
         String[] names = Run.groupNames(c.groups());
-        Connector connector = Run.connector(c);
         int wanted = c.groups() * c.subsPerGroup();
-        SubscriberPool subs = new SubscriberPool(c.ioThreads(), names, 16 * 1024);
+        Transport transport = Run.transport(c);
+        Transport elsewhere = null;
+        SubscriberPool subs = Run.pool(transport, c.ioThreads(), names, 16 * 1024);
         pool = subs;
         SubscriberStats stats = null;
         try {
             long connectDeadline = BenchClock.now() + c.connectBudget().toNanos();
-            int connected = subs.connect(connector, wanted, connectDeadline, status);
+            int connected = subs.connect(wanted, connectDeadline, status);
             if (connected == 0 && wanted > 0) {
                 throw new BenchException("cannot connect to " + LoadReport.hostPort(c) + ": " + subs.firstFailure()
                         + " (is a server running there? ./parley server)");
             }
             subs.awaitRegistered(connectDeadline + 10 * SECOND);
             if (c.publishTo() == null) {
-                connectPublishers(connector, names, wanted);
+                connectPublishers(transport, names, wanted);
             } else {
-                Connector elsewhere = new Connector(c.publisherTarget(),
-                        Connector.sourcesFor(c.publisherTarget(), c.publishers(), 0), (int) c.connectTimeout().toMillis());
+                elsewhere = Transport.of(c, c.publisherTarget(), c.httpFor(c.publisherTarget()), c.publishers());
                 connectPublishers(elsewhere, names, 0);
             }
             int ready = awaitReady(subs, BenchClock.now() + c.syncBudget().toNanos());
@@ -65,8 +65,12 @@ final class LoadRun implements Run {
                 publishers.get(p).start(s);
             }
             long end = first.end();
+            CpuUse cpu;
             try (Status.Ticker _ = status.ticker(progress(first))) {
-                BenchClock.awaitUntil(() -> aborted, end, SECOND / 10);
+                BenchClock.awaitUntil(() -> aborted, first.warmupEnd(), SECOND / 100);
+                CpuUse.Sample from = CpuUse.Sample.take(c.serverPid());
+                BenchClock.awaitUntil(() -> aborted, end, SECOND / 100);
+                cpu = from.until(CpuUse.Sample.take(c.serverPid()));
                 for (Publisher p : publishers) p.awaitSender(end + 3 * SECOND);
                 long expected = expected(subs);
                 BenchClock.awaitUntil(() -> aborted || subs.liveMeasured() >= expected
@@ -76,17 +80,19 @@ final class LoadRun implements Run {
             int disconnects = subs.disconnects();
             for (Publisher p : publishers) p.close();
             stats = subs.stop();
-            return report(subs, connector, ready, disconnects, stats);
+            return report(subs, transport, ready, disconnects, stats, cpu);
         } finally {
             for (Publisher p : publishers) p.close();
             if (stats == null) subs.stop();
+            transport.close();
+            if (elsewhere != null) elsewhere.close();
         }
     }
 
-    private void connectPublishers(Connector connector, String[] names, int subscribers) throws BenchException {
+    private void connectPublishers(Transport transport, String[] names, int subscribers) throws BenchException {
         for (int p = 0; p < c.publishers(); p++) {
             try {
-                Publisher pub = new Publisher(p, connector.open(subscribers + p, null),
+                Publisher pub = new Publisher(p, transport.open(subscribers + p, null),
                         Publisher.ownedGroups(p, c.publishers(), c.groups()), names, c.size());
                 publishers.add(pub);
                 pub.startReader();
@@ -143,7 +149,8 @@ final class LoadRun implements Run {
         };
     }
 
-    private LoadReport report(SubscriberPool subs, Connector connector, int ready, int disconnects, SubscriberStats st) {
+    private LoadReport report(SubscriberPool subs, Transport transport, int ready, int disconnects, SubscriberStats st,
+                              CpuUse cpu) {
         long sent = 0;
         long warm = 0;
         long pubErrors = 0;
@@ -159,11 +166,11 @@ final class LoadRun implements Run {
             lateness.add(p.lateness());
         }
         if (aborted) failures.add("aborted by the watchdog");
-        return new LoadReport(c, connector.sources().size(), subs.connected(), ready, subs.failed(), subs.firstFailure(),
+        return new LoadReport(c, transport.sourceAddresses(), subs.connected(), ready, subs.failed(), subs.firstFailure(),
                 sent, warm, expected(subs), st.measured, st.lagNotices, st.dropped, st.sequence.missing,
                 st.sequence.duplicated, st.sequence.reordered, st.errors, st.lastError, st.malformed,
                 st.lastMalformed, pubErrors, pubLast, failures, disconnects, LatencySummary.of(st.latency),
-                LatencySummary.of(lateness));
+                LatencySummary.of(lateness), cpu, st.latency);
     }
 
     @Override

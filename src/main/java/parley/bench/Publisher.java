@@ -3,7 +3,6 @@ package parley.bench;
 import parley.net.Linux;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -11,9 +10,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One publishing connection, cycling over the groups it owns. Sends on its own platform thread
  * on an open-loop {@link Schedule}: when it wakes it writes every message that is due in one
- * write, each stamped with its own intended time, so a late publisher or a server that pushes
- * back shows up in the latencies instead of silently lowering the rate. A virtual thread reads
- * the server's replies (a publisher joins nothing, so these are only errors).
+ * write (over WebSocket: one message per post, one after the other), each stamped with its own
+ * intended time, so a late publisher or a server that pushes back shows up in the latencies
+ * instead of silently lowering the rate. The link's reader takes the server's replies (a
+ * publisher joins nothing, so these are only errors).
  */
 final class Publisher {
     /** Messages written per wake-up at most, so one write stays bounded. */
@@ -21,7 +21,7 @@ final class Publisher {
     private static final int BUFFER = 1 << 18;
 
     final int id;
-    private final SocketChannel channel;
+    private final Link link;
     private final int[] groups;
     private final Requests.PostTemplate[] templates;
     private final long[] seq;
@@ -37,11 +37,10 @@ final class Publisher {
     private volatile long liveSent;
     private long warmup;
     private Thread sender;
-    private Thread reader;
 
-    Publisher(int id, SocketChannel channel, int[] groups, String[] groupNames, int size) {
+    Publisher(int id, Link link, int[] groups, String[] groupNames, int size) {
         this.id = id;
-        this.channel = channel;
+        this.link = link;
         this.groups = groups.clone();
         this.templates = new Requests.PostTemplate[groups.length];
         int max = 0;
@@ -65,34 +64,31 @@ final class Publisher {
     }
 
     void startReader() {
-        reader = Thread.ofVirtual().name("bench-pub-reader-" + id).start(this::readReplies);
+        link.read(new Replies(), 1 << 16);
     }
 
-    private void readReplies() {
-        ByteBuffer in = ByteBuffer.allocate(1 << 16);
-        byte[] a = in.array();
-        try {
-            while (!closing) {
-                if (channel.read(in) < 0) break;
-                int end = in.position();
-                int s = 0;
-                for (int i = 0; i < end; i++) {
-                    if (a[i] == '\n') {
-                        if (i > s) reply(new String(a, s, i - s, StandardCharsets.UTF_8));
-                        s = i + 1;
-                    }
-                }
-                if (s > 0) {
-                    System.arraycopy(a, s, a, 0, end - s);
-                    in.position(end - s);
-                } else if (!in.hasRemaining()) {
-                    in.clear(); // an over-long line: drop it
+    /** Splits what the link reads into reply lines; an over-long line is cut short (it counts as one error all the same). */
+    private final class Replies implements Link.Inbound {
+        private final byte[] a = new byte[1 << 16];
+        private int end;
+
+        @Override
+        public void received(byte[] b, int off, int len, long now) {
+            for (int i = off; i < off + len; i++) {
+                byte x = b[i];
+                if (x == '\n') {
+                    if (end > 0) reply(new String(a, 0, end, StandardCharsets.UTF_8));
+                    end = 0;
+                } else if (end < a.length) {
+                    a[end++] = x;
                 }
             }
-        } catch (IOException e) {
-            // closed
         }
-        if (!closing) fail("the server closed publisher " + id + "'s connection");
+
+        @Override
+        public void ended() {
+            if (!closing) fail("the server closed publisher " + id + "'s connection");
+        }
     }
 
     private void reply(String line) {
@@ -107,7 +103,7 @@ final class Publisher {
             t.put(out, Payload.SYNC, id, round, BenchClock.now());
         }
         out.flip();
-        while (out.hasRemaining()) channel.write(out);
+        link.send(out);
     }
 
     /** Starts sending on the schedule, on a new platform thread. */
@@ -146,7 +142,7 @@ final class Publisher {
                 }
                 sent += batch;
                 out.flip();
-                while (out.hasRemaining()) channel.write(out);
+                link.send(out);
                 liveSent = sent;
             }
         } catch (IOException e) {
@@ -179,12 +175,7 @@ final class Publisher {
 
     void close() {
         closing = true;
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        if (reader != null) reader.interrupt();
+        link.close();
     }
 
     /** Posts sent so far, warm-up included (for the progress line). */

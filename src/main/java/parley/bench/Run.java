@@ -11,15 +11,27 @@ interface Run {
     void abort();
 
     /**
+     * The run's transport to the target, from as many loopback source addresses as the connection
+     * count needs.
+     */
+    static Transport transport(BenchConfig c) throws BenchException {
+        return Transport.of(c, c.target(), c.httpFor(c.target()), c.totalConnections());
+    }
+
+    /** The run's subscriber pool; if it cannot be made, the transport is let go. */
+    static SubscriberPool pool(Transport transport, int lanes, String[] names, int bufferSize) throws IOException {
+        try {
+            return new SubscriberPool(transport, lanes, names, bufferSize);
+        } catch (IOException | RuntimeException e) {
+            transport.close();
+            throw e;
+        }
+    }
+
+    /**
      * Group names for one run: {@code bench-XXXX-N} with a random XXXX, so two runs against one
      * server never share a group.
      */
-    /** Connects to the target from as many loopback source addresses as the connection count needs. */
-    static Connector connector(BenchConfig c) throws BenchException {
-        return new Connector(c.target(), Connector.sourcesFor(c.target(), c.totalConnections(), c.sourceAddrs()),
-                (int) c.connectTimeout().toMillis());
-    }
-
     static String[] groupNames(int n) {
         String run = String.format("%04x", ThreadLocalRandom.current().nextInt(1 << 16));
         String[] names = new String[n];

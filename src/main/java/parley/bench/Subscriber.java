@@ -1,20 +1,19 @@
 package parley.bench;
 
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * One subscriber connection: its channel, its group, its own read buffer (which grows only while
- * a long line arrives), and one sequence check per publisher, made when that publisher's first
- * message arrives. Touched only by the selector thread that owns it.
+ * One subscriber's reading state, whatever its transport: its group, its own read buffer (which
+ * grows only while a long line arrives), and one sequence check per publisher, made when that
+ * publisher's first message arrives. Touched by one thread at a time: the selector thread that
+ * owns it, or the reader holding its lane's lock.
  */
 final class Subscriber {
     /** A line longer than this closes the connection as broken. */
     static final int MAX_BUFFER = 1 << 24;
 
-    final SocketChannel channel;
     final int group;
     final byte[] groupName;
     byte[] buf;
@@ -25,8 +24,7 @@ final class Subscriber {
     int syncs;
     private SequenceCheck[] checks;
 
-    Subscriber(SocketChannel channel, int group, String groupName, int bufferSize) {
-        this.channel = channel;
+    Subscriber(int group, String groupName, int bufferSize) {
         this.group = group;
         this.groupName = groupName.getBytes(StandardCharsets.UTF_8);
         this.buf = new byte[bufferSize];
@@ -45,6 +43,16 @@ final class Subscriber {
         if (buf.length >= MAX_BUFFER) return false;
         buf = Arrays.copyOf(buf, Math.min(MAX_BUFFER, buf.length * 2));
         bb = ByteBuffer.wrap(buf);
+        return true;
+    }
+
+    /** Appends what a link read; false if a line would exceed {@link #MAX_BUFFER}. */
+    boolean append(byte[] b, int off, int len) {
+        while (buf.length - end < len) {
+            if (!makeRoom(len)) return false;
+        }
+        System.arraycopy(b, off, buf, end, len);
+        end += len;
         return true;
     }
 

@@ -1,15 +1,16 @@
 package parley.bench;
 
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
 import java.util.function.ToLongFunction;
 
 /**
- * The subscribers of a run: connects them (subscriber {@code i} joins group {@code i % groups}),
- * spreads them over the selector threads, and collects their totals at the end.
+ * The subscribers of a run: connects them over the run's transport (subscriber {@code i} joins
+ * group {@code i % groups}), spreads them over the transport's lanes, and collects their totals
+ * at the end.
  */
 final class SubscriberPool {
-    private final IoLoop[] loops;
+    private final Transport transport;
+    private final Lane[] loops;
     private final String[] groupNames;
     private final int bufferSize;
     private final int[] perGroup;
@@ -18,13 +19,14 @@ final class SubscriberPool {
     private int failed;
     private String firstFailure;
 
-    SubscriberPool(int ioThreads, String[] groupNames, int bufferSize) throws IOException {
-        this.loops = new IoLoop[ioThreads];
+    SubscriberPool(Transport transport, int lanes, String[] groupNames, int bufferSize) throws IOException {
+        this.transport = transport;
+        this.loops = new Lane[lanes];
         this.groupNames = groupNames;
         this.bufferSize = bufferSize;
         this.perGroup = new int[groupNames.length];
-        for (int i = 0; i < ioThreads; i++) {
-            loops[i] = new IoLoop(i);
+        for (int i = 0; i < lanes; i++) {
+            loops[i] = transport.lane(i);
             loops[i].start();
         }
     }
@@ -33,7 +35,7 @@ final class SubscriberPool {
      * Connects {@code count} subscribers, each joining its group, until {@code deadline}. Gives up
      * early when the first attempts all fail (no server there). Returns how many connected.
      */
-    int connect(Connector connector, int count, long deadline, Status status) {
+    int connect(int count, long deadline, Status status) {
         int g = groupNames.length;
         byte[][] joins = new byte[g][];
         for (int i = 0; i < g; i++) joins[i] = Requests.join(groupNames[i]);
@@ -49,9 +51,8 @@ final class SubscriberPool {
             }
             int group = i % g;
             try {
-                SocketChannel ch = connector.open(i, joins[group]);
-                ch.configureBlocking(false);
-                loops[i % loops.length].add(new Subscriber(ch, group, groupNames[group], bufferSize));
+                Link link = transport.open(i, joins[group]);
+                loops[i % loops.length].add(link, new Subscriber(group, groupNames[group], bufferSize));
                 perGroup[group]++;
                 connected++;
             } catch (IOException e) {
@@ -66,7 +67,7 @@ final class SubscriberPool {
                 nextReport += 1_000_000_000L;
             }
         }
-        for (IoLoop l : loops) l.flush();
+        for (Lane l : loops) l.flush();
         return connected;
     }
 
@@ -81,7 +82,7 @@ final class SubscriberPool {
     }
 
     private int settled() {
-        return (int) sum(IoLoop::settled);
+        return (int) sum(Lane::settled);
     }
 
     int connected() {
@@ -102,15 +103,15 @@ final class SubscriberPool {
     }
 
     int ready() {
-        return (int) sum(IoLoop::ready);
+        return (int) sum(Lane::ready);
     }
 
     int open() {
-        return (int) sum(IoLoop::open);
+        return (int) sum(Lane::open);
     }
 
     int disconnects() {
-        return (int) sum(IoLoop::disconnects);
+        return (int) sum(Lane::disconnects);
     }
 
     long liveMeasured() {
@@ -129,7 +130,7 @@ final class SubscriberPool {
     SubscriberStats stop() {
         stopped = true;
         SubscriberStats total = new SubscriberStats();
-        for (IoLoop l : loops) {
+        for (Lane l : loops) {
             SubscriberStats s = l.stop(5000);
             if (s != null) total.add(s);
         }
@@ -142,9 +143,9 @@ final class SubscriberPool {
     }
 
     /** A figure summed over every selector thread. */
-    private long sum(ToLongFunction<IoLoop> figure) {
+    private long sum(ToLongFunction<Lane> figure) {
         long total = 0;
-        for (IoLoop l : loops) total += figure.applyAsLong(l);
+        for (Lane l : loops) total += figure.applyAsLong(l);
         return total;
     }
 }

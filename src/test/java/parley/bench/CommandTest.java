@@ -77,9 +77,38 @@ class CommandTest {
         assertThat(rc).isZero();
         String help = buf.toString(StandardCharsets.UTF_8);
         for (String option : List.of("ADDRESS", "--scenario", "--groups", "--subs", "--pubs", "--rate", "--size",
-                "--duration", "--warmup", "--conns", "--hold", "--json", "--io-threads", "--server-pid")) {
+                "--duration", "--warmup", "--conns", "--hold", "--json", "--io-threads", "--server-pid",
+                "--transport", "--tls-ca", "--http", "--plot")) {
             assertThat(help).contains(option);
         }
+        // How to run a server the tls transport can reach, and where ws goes.
+        assertThat(help).contains("tcp, tls or ws").contains("--tls-cert cert.pem --tls-key key.pem")
+                .contains("--transport tls --tls-ca cert.pem").contains("chat port + 1");
+    }
+
+    @Test
+    void transportsAndTheirOptions() throws BenchException {
+        assertThat(BenchCommand.parse().transport()).isEqualTo(Transport.Kind.TCP);
+        assertThat(BenchCommand.parse("--transport", "TLS").transport()).isEqualTo(Transport.Kind.TLS);
+        BenchConfig ws = BenchCommand.parse("127.0.0.1:9000", "--transport", "ws");
+        assertThat(ws.transport()).isEqualTo(Transport.Kind.WS);
+        assertThat(ws.httpFor(ws.target())).isEqualTo(new InetSocketAddress("127.0.0.1", 9001));
+        BenchConfig given = BenchCommand.parse("127.0.0.1:9000", "--transport", "ws", "--http", "9500");
+        assertThat(given.httpFor(given.target())).isEqualTo(new InetSocketAddress("127.0.0.1", 9500));
+        assertThat(BenchCommand.parse("--plot", "out.svg").plot()).hasToString("out.svg");
+
+        assertThatThrownBy(() -> BenchCommand.parse("--transport", "quic"))
+                .hasMessageContaining("'quic' is not a transport: tcp, tls or ws");
+        assertThatThrownBy(() -> BenchCommand.parse("--tls-ca", "pom.xml"))
+                .hasMessageContaining("--tls-ca applies to --transport tls only");
+        assertThatThrownBy(() -> BenchCommand.parse("--http", "7879"))
+                .hasMessageContaining("--http applies to --transport ws only");
+        assertThatThrownBy(() -> BenchCommand.parse("--transport", "tls", "--tls-ca", "no-such-file.pem"))
+                .hasMessageContaining("cannot read");
+        assertThatThrownBy(() -> BenchCommand.parse("--transport", "ws", "--http", "192.0.2.1:80"))
+                .hasMessageContaining("loopback");
+        assertThatThrownBy(() -> BenchCommand.parse("--scenario", "idle", "--plot", "x.svg"))
+                .hasMessageContaining("--plot does not apply to the idle scenario");
     }
 
     @Test

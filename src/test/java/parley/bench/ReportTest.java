@@ -64,7 +64,7 @@ class ReportTest {
         for (int i = 0; i < 100; i++) r.record(50_000);
         return new LoadReport(config(Scenario.GROUPS), 0, 20, 20, 0, null, sent, 100, expected, received, lagNotices,
                 dropped, 0, 0, 0, 0, null, 0, null, 0, null, List.of(), 0, LatencySummary.of(r),
-                LatencySummary.of(new LatencyRecorder()));
+                LatencySummary.of(new LatencyRecorder()), CpuUse.NONE, r);
     }
 
     @Test
