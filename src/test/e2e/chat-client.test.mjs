@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ChatClient, FETCH_LIMIT, HISTORY, PAGE, Unread, dayLabel, fullTime, mentions, postBytes, shortTime, utf8Bytes,
+  ChatClient, FETCH_LIMIT, HISTORY, PAGE, Unread, dayLabel, fullTime, mentions, postBytes, shortTime, tokenExpiry, utf8Bytes,
 } from '../../main/resources/web/chat-client.js';
 
 class FakeSocket {
@@ -471,4 +471,213 @@ test('mentions and sizes', () => {
     const real = utf8Bytes(JSON.stringify({ Post: { group_name: 'dogs', message: text, id: c.nextId() } }));
     assert.ok(postBytes('dogs', text) >= real && postBytes('dogs', text) <= real + 12, text);
   }
+});
+
+// ---------------------------------------------------------------- accounts and direct messages
+
+const DM_EVENTS = ['direct', 'direct-new', 'direct-loaded', 'direct-older', 'direct-read', 'direct-error', 'direct-reset',
+  'sent', 'conversations', 'blocked', 'refreshed'];
+
+function signedIn({ register = false, unread = 0 } = {}) {
+  const s = setup();
+  for (const type of DM_EVENTS) s.client.on(type, (d) => s.events.push({ type, ...d }));
+  s.client.signIn('alice', 'sesame', { register });
+  const ws = FakeSocket.all[0];
+  ws.open();
+  assert.deepEqual(ws.takeSent(), [{ [register ? 'Register' : 'Login']: { name: 'alice', password: 'sesame' } }]);
+  ws.receive({ Welcome: { name: 'alice', server: 'parley test', account: true, ...(unread ? { unread } : {}) } });
+  assert.deepEqual(ws.takeSent(), [{ Conversations: {} }]);
+  return { ...s, ws };
+}
+
+const dm = (from, to, seq, text = `d${seq}`) => ({ Direct: { from, to, message: text, seq, ts: 1765100000000 + seq } });
+
+test('Register signs in; a reconnection signs in again with Login; the password is in no packet but those', () => {
+  const { client, ws, timers } = signedIn({ register: true });
+  assert.equal(client.account, true);
+  ws.close(1006, '');
+  timers.at(-1).fn();
+  const ws2 = FakeSocket.all[1];
+  ws2.open();
+  assert.deepEqual(ws2.takeSent(), [{ Login: { name: 'alice', password: 'sesame' } }]);
+  client.disconnect();
+  assert.equal(client.password, null, 'signing out forgets the password');
+});
+
+test('a wrong password ends the attempts; a busy server is tried again', () => {
+  const s = setup();
+  s.client.signIn('alice', 'wrong');
+  let ws = FakeSocket.all[0];
+  ws.open();
+  ws.takeSent();
+  ws.receive({ Error: 'wrong name or password' });
+  const [rejected] = s.take('name-rejected');
+  assert.equal(rejected.text, 'wrong name or password');
+  assert.equal(rejected.final, true);
+  assert.equal(s.client.state, 'idle');
+  assert.equal(s.timers.length, 0, 'no reconnection');
+
+  s.client.signIn('alice', 'sesame');
+  ws = FakeSocket.all[1];
+  ws.open();
+  ws.takeSent();
+  ws.receive({ Welcome: { name: 'alice', server: 'parley test', account: true } });
+  ws.close(1006, '');
+  s.timers.at(-1).fn();
+  ws = FakeSocket.all[2];
+  ws.open();
+  ws.takeSent();
+  ws.receive({ Error: 'server busy: too many sign-ins in progress; try again shortly' });
+  assert.equal(s.take('name-rejected')[0].final, false);
+  assert.equal(s.client.state, 'reconnecting');
+});
+
+test('a JWT from the page\'s function: Auth on each connection, and a fresh one sent before it expires', async () => {
+  const s = setup();
+  for (const type of DM_EVENTS) s.client.on(type, (d) => s.events.push({ type, ...d }));
+  const payload = (exp) => Buffer.from(JSON.stringify({ sub: 'alice', exp })).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const tokens = [`h.${payload(now + 600)}.s1`, `h.${payload(now + 1200)}.s2`, `h.${payload(now + 1800)}.s3`];
+  let asked = 0;
+  s.client.signInWithToken(async () => tokens[asked++]);
+  const ws = FakeSocket.all[0];
+  ws.open();
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(ws.takeSent(), [{ Auth: { token: tokens[0] } }]);
+  ws.receive({ Welcome: { name: 'alice', server: 'parley test', account: true } });
+  ws.takeSent();
+  // Asked again a minute before the token's exp (600 s away).
+  const refresh = s.timers.at(-1);
+  assert.ok(refresh.ms > 530_000 && refresh.ms <= 540_000, `refresh in ${refresh.ms} ms`);
+  await refresh.fn();
+  assert.deepEqual(ws.takeSent(), [{ Auth: { token: tokens[1] } }]);
+  // The server's Welcome for the fresh token re-joins nothing.
+  ws.receive({ Welcome: { name: 'alice', server: 'parley test', account: true } });
+  assert.deepEqual(ws.takeSent(), []);
+  assert.equal(s.take('refreshed').length, 1);
+  // A new connection asks for a token again.
+  ws.close(1006, '');
+  s.timers.filter((t) => t.ms <= 10_000).at(-1).fn();
+  const ws2 = FakeSocket.all[1];
+  ws2.open();
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(ws2.takeSent(), [{ Auth: { token: tokens[2] } }]);
+  assert.equal(asked, 3);
+});
+
+test('a refused token is final', async () => {
+  const s = setup();
+  s.client.signInWithToken(async () => 'a.b.c');
+  const ws = FakeSocket.all[0];
+  ws.open();
+  await new Promise((r) => setImmediate(r));
+  ws.receive({ Error: 'authentication failed: token expired' });
+  const [rejected] = s.take('name-rejected');
+  assert.equal(rejected.mode, 'jwt');
+  assert.equal(rejected.final, true);
+});
+
+test('Welcome\'s unread count, then Conversations, Read from another device', () => {
+  const { client, ws, take } = signedIn({ unread: 3 });
+  assert.equal(client.directUnreadTotal, 3);
+  ws.receive({ Conversations: [{ with: 'bob', newest: 7, read: 5 }, { with: 'carol', newest: 2, read: 1 }] });
+  assert.deepEqual(take('conversations')[0].list.map((c) => [c.with, c.unread]), [['bob', 2], ['carol', 1]]);
+  assert.equal(client.directUnreadTotal, 3);
+  ws.receive({ Read: { with: 'bob', seq: 7 } });
+  assert.equal(client.directUnread('bob'), 0);
+  assert.equal(client.directUnreadTotal, 1);
+  // A new message from bob counts; one from alice's other device moves her own marker.
+  ws.receive(dm('bob', 'alice', 8));
+  assert.equal(client.directUnread('bob'), 1);
+  ws.receive(dm('alice', 'bob', 9));
+  assert.equal(client.directUnread('bob'), 0);
+  assert.deepEqual(take('direct-new').map((e) => [e.from, e.seq]), [['bob', 8], ['alice', 9]]);
+  assert.deepEqual(take('direct'), [], 'no conversation open: nothing to show');
+});
+
+test('a conversation: the newest page, live messages, scroll-back with before, Read when shown', () => {
+  const { client, ws, take } = signedIn();
+  client.openConversation('bob');
+  assert.deepEqual(ws.takeSent(), [{ FetchDirect: { with: 'bob', limit: PAGE } }]);
+  ws.receive(dm('bob', 'alice', 60));
+  ws.receive(dm('alice', 'bob', 61));
+  ws.receive(dm('bob', 'alice', 62, 'live, before the end of the page'));
+  assert.deepEqual(take('direct'), [], 'held until FetchedDirect');
+  ws.receive({ FetchedDirect: { with: 'bob', count: 2, oldest: 1, newest: 62 } });
+  const events = take('direct');
+  assert.deepEqual(events.map((e) => [e.seq, e.from, e.mine]), [[60, 'bob', false], [61, 'alice', true], [62, 'bob', false]]);
+  assert.equal(client.markRead('bob'), true);
+  assert.deepEqual(ws.takeSent(), [{ Read: { with: 'bob', seq: 62 } }]);
+  assert.equal(client.markRead('bob'), false, 'read already');
+
+  assert.equal(client.loadOlderDirect('bob'), true);
+  assert.deepEqual(ws.takeSent(), [{ FetchDirect: { with: 'bob', before: 60, limit: PAGE } }]);
+  ws.receive(dm('bob', 'alice', 58));
+  ws.receive(dm('bob', 'alice', 59));
+  ws.receive({ FetchedDirect: { with: 'bob', count: 2, oldest: 58, newest: 62 } });
+  const [older] = take('direct-older');
+  assert.deepEqual(older.messages.map((m) => m.seq), [58, 59]);
+  assert.equal(older.done, true, 'the oldest retained reached');
+  assert.equal(client.loadOlderDirect('bob'), false);
+});
+
+test('a Direct is sent with an id, again after a reconnection until its Sent, and the open conversation catches up', () => {
+  const { client, ws, timers, take } = signedIn();
+  client.openConversation('bob');
+  ws.takeSent();
+  ws.receive(dm('bob', 'alice', 1));
+  ws.receive({ FetchedDirect: { with: 'bob', count: 1, oldest: 1, newest: 1 } });
+  const id = client.direct('bob', 'hi bob');
+  assert.deepEqual(ws.takeSent(), [{ Direct: { to: 'bob', message: 'hi bob', id } }]);
+  ws.close(1006, '');
+  timers.at(-1).fn();
+  const ws2 = FakeSocket.all[1];
+  ws2.open();
+  ws2.takeSent();
+  ws2.receive({ Welcome: { name: 'alice', server: 'parley test', account: true } });
+  assert.deepEqual(ws2.takeSent(), [
+    { Conversations: {} },
+    { FetchDirect: { with: 'bob', after: 1, limit: FETCH_LIMIT } },
+    { Direct: { to: 'bob', message: 'hi bob', id } },
+  ]);
+  ws2.receive(dm('bob', 'alice', 2, 'while you were away'));
+  ws2.receive(dm('alice', 'bob', 3, 'hi bob')); // the first send was stored before the drop
+  ws2.receive({ FetchedDirect: { with: 'bob', count: 2, oldest: 1, newest: 3 } });
+  ws2.receive({ Sent: { to: 'bob', id, seq: 3, ts: 1765100000003 } });
+  const [sent] = take('sent');
+  assert.deepEqual([sent.with, sent.id, sent.seq], ['bob', id, 3]);
+  assert.equal(client.pendingDirects.size, 0);
+  ws2.receive({ Sent: { to: 'bob', id, seq: 3, ts: 1765100000003 } });
+  assert.deepEqual(take('sent'), [], 'a second answer to the resend is ignored');
+});
+
+test('no account by that name, a refused message, Block and Unblock', () => {
+  const { client, ws, take } = signedIn();
+  client.openConversation('nobody');
+  client.direct('nobody', 'hello?');
+  ws.takeSent();
+  ws.receive({ Error: "no account named 'nobody'" });
+  const [e] = take('direct-error');
+  assert.equal(e.with, 'nobody');
+  assert.equal(e.noAccount, true);
+  assert.equal(client.pendingDirects.size, 0, 'not sent again');
+  const id = client.direct('bob', 'x'.repeat(10));
+  client.direct('bob', 'the next one');
+  ws.receive({ Error: "message too long: 10 bytes, the limit is 5 bytes; it was not delivered to 'bob'" });
+  assert.equal(take('direct-error')[0].id, id);
+  assert.equal(client.pendingDirects.size, 1, 'only the refused one is dropped');
+  take('error');
+  client.block('bob');
+  assert.deepEqual(ws.takeSent().at(-1), { Block: { name: 'bob' } });
+  ws.receive({ Block: { name: 'bob' } });
+  assert.equal(client.blocked.has('bob'), true);
+  ws.receive({ Unblock: { name: 'bob' } });
+  assert.equal(client.blocked.has('bob'), false);
+  assert.deepEqual(take('blocked').map((b) => b.blocked), [true, false]);
+});
+
+test('tokenExpiry reads exp from a JWT without checking it', () => {
+  const body = Buffer.from(JSON.stringify({ sub: 'a', exp: 1765100000 })).toString('base64url');
+  assert.equal(tokenExpiry(`x.${body}.y`), 1765100000000);
+  assert.equal(tokenExpiry('not a jwt'), null);
 });
