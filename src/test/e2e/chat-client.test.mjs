@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ChatClient, FETCH_LIMIT, HISTORY, PAGE, Unread, dayLabel, fullTime, mentions, postBytes, shortTime, tokenExpiry, utf8Bytes,
+  ChatClient, FETCH_LIMIT, HISTORY, PAGE, Unread, dayLabel, describeGroupEvent, fullTime, mentions, postBytes, shortTime, tokenExpiry, utf8Bytes,
 } from '../../main/resources/web/chat-client.js';
 
 class FakeSocket {
@@ -680,4 +680,115 @@ test('tokenExpiry reads exp from a JWT without checking it', () => {
   const body = Buffer.from(JSON.stringify({ sub: 'a', exp: 1765100000 })).toString('base64url');
   assert.equal(tokenExpiry(`x.${body}.y`), 1765100000000);
   assert.equal(tokenExpiry('not a jwt'), null);
+});
+
+// ---------------------------------------------------------------- moderation (issue 22)
+
+const MOD_EVENTS = ['group-event', 'group-info', 'topic', 'removed', 'invited'];
+const ev = (group, seq, kind, extra = {}) => ({ GroupEvent: { group_name: group, kind, by: 'olga', seq, ts: 1765100000000 + seq, ...extra } });
+
+function joinedModerated() {
+  const s = connected();
+  for (const type of MOD_EVENTS) s.client.on(type, (d) => s.events.push({ type, ...d }));
+  s.client.join('g');
+  s.ws.takeSent();
+  return s;
+}
+
+test('group events take their place in the group\'s order: held, sorted, no gap, in history and live', () => {
+  const { client, ws, events, timers, take } = joinedModerated();
+  ws.receive(msg('g', 1));
+  ws.receive(ev('g', 3, 'topic', { topic: 'walks at noon' }));
+  ws.receive(ev('g', 2, 'kick', { name: 'alice', reason: 'testing' })); // a kick of ours in history: we are back since
+  ws.receive({ Members: { group_name: 'g', names: ['alice', 'olga'] } });
+  ws.receive(msg('g', 4));
+  assert.deepEqual(events.filter((e) => e.type === 'message' || e.type === 'group-event').map((e) => [e.type, e.seq]),
+    [['message', 1], ['group-event', 2], ['group-event', 3], ['message', 4]]);
+  assert.deepEqual(take('gap'), []);
+  assert.equal(client.groupState('g').topic.topic, 'walks at noon');
+  assert.equal(client.groups.has('g'), true, 'a kick in history does not take the group away');
+
+  ws.receive(ev('g', 5, 'mute', { name: 'bob', until: 1765200000000 }));
+  ws.receive(ev('g', 6, 'mode', { invite_only: true, moderated: false, private: true }));
+  assert.deepEqual(client.groupState('g').modes, { invite_only: true, moderated: false, private: true });
+  assert.deepEqual([...client.groupState('g').muted], ['bob']);
+  // Live, a kick of this account leaves the group for good: not re-joined after a reconnection.
+  ws.receive(ev('g', 7, 'kick', { name: 'alice', reason: 'spam' }));
+  const [removed] = take('removed');
+  assert.equal(removed.text, 'olga kicked alice: spam');
+  assert.equal(client.groups.has('g'), false);
+  ws.close(1006, '');
+  timers.at(-1).fn();
+  const ws2 = FakeSocket.all.at(-1);
+  ws2.open();
+  ws2.takeSent();
+  ws2.receive({ Welcome: { name: 'alice', server: 'parley test' } });
+  assert.deepEqual(ws2.takeSent(), [], 'the group is not joined again');
+});
+
+test('GroupInfo: roles, asked again after a live role event; an older server without it is asked no more', () => {
+  const { client, ws, take } = joinedModerated();
+  ws.receive({ Members: { group_name: 'g', names: ['alice'] } });
+  assert.equal(client.groupInfo('g'), true);
+  assert.deepEqual(ws.takeSent(), [{ GroupInfo: { group_name: 'g' } }]);
+  ws.receive({ GroupInfo: { group_name: 'g', owner: 'olga', operators: ['alice'], topic: 'hi', invite_only: false, moderated: true, private: false, members: 2 } });
+  assert.equal(client.roleOf('g'), 'operator');
+  assert.equal(client.roleOf('g', 'olga'), 'owner');
+  assert.equal(client.roleOf('g', 'bob'), null);
+  assert.equal(take('group-info')[0].modes.moderated, true);
+  ws.receive(ev('g', 1, 'deop', { name: 'alice' }));
+  assert.deepEqual(ws.takeSent(), [{ GroupInfo: { group_name: 'g' } }]);
+  ws.receive({ Topic: { group_name: 'g', topic: 'new topic', by: 'olga', ts: 1765100000000 } });
+  assert.equal(take('topic')[0].topic.by, 'olga');
+
+  ws.receive({ Error: "unknown request 'GroupInfo'; expected one of Hello, Join, ..." });
+  assert.deepEqual(take('error'), [], 'not shown: the server has no moderation');
+  assert.equal(client.groupInfo('g'), false);
+  assert.deepEqual(ws.takeSent(), []);
+});
+
+test('moderation requests carry exactly the fields given; scroll-back pages carry events', () => {
+  const { client, ws, take } = joinedModerated();
+  ws.receive(msg('g', 60));
+  ws.receive({ Fetched: { group_name: 'g', count: 1, oldest: 1, newest: 60 } });
+  ws.receive({ Members: { group_name: 'g', names: ['alice'] } });
+  client.moderate('Kick', 'g', { name: 'bob', reason: '' });
+  client.moderate('Ban', 'g', { name: 'bob', reason: 'spam', for: '24h' });
+  client.moderate('Mute', 'g', { name: 'bob', for: '' });
+  client.moderate('Topic', 'g', { topic: '' });
+  client.moderate('Mode', 'g', { moderated: true });
+  assert.deepEqual(ws.takeSent(), [
+    { Kick: { group_name: 'g', name: 'bob' } },
+    { Ban: { group_name: 'g', name: 'bob', reason: 'spam', for: '24h' } },
+    { Mute: { group_name: 'g', name: 'bob' } },
+    { Topic: { group_name: 'g', topic: '' } },
+    { Mode: { group_name: 'g', moderated: true } },
+  ]);
+  assert.equal(client.loadOlder('g'), true);
+  ws.takeSent();
+  ws.receive(ev('g', 58, 'ban', { name: 'eve', reason: 'spam' }));
+  ws.receive(msg('g', 59));
+  ws.receive({ Fetched: { group_name: 'g', count: 2, oldest: 58, newest: 60 } });
+  const [older] = take('older');
+  assert.deepEqual(older.messages.map((m) => [m.seq, m.event?.kind ?? null]), [[58, 'ban'], [59, null]]);
+  assert.deepEqual([...client.groupState('g').banned], [], 'old events in scroll-back change nothing');
+});
+
+test('group events in words', () => {
+  const words = (kind, extra = {}) => describeGroupEvent({ group_name: 'g', kind, by: 'olga', ...extra });
+  assert.equal(words('op', { name: 'bob' }), 'olga made bob an operator');
+  assert.equal(words('deop', { name: 'bob' }), "olga took bob's operator role away");
+  assert.equal(words('owner', { name: 'bob' }), 'olga handed ownership of g to bob');
+  assert.equal(words('topic', { topic: 'walks' }), 'olga set the topic: walks');
+  assert.equal(words('topic', { topic: '' }), 'olga cleared the topic');
+  assert.equal(words('kick', { name: 'bob' }), 'olga kicked bob');
+  assert.equal(words('ban', { name: 'bob', reason: 'spam' }), 'olga banned bob: spam');
+  assert.match(words('ban', { name: 'bob', until: Date.now() + 3600_000 }), /^olga banned bob until \d\d:\d\d|^olga banned bob until \d+ \w+ \d\d:\d\d/);
+  assert.equal(words('unban', { name: 'bob' }), 'olga lifted the ban on bob');
+  assert.equal(words('mute', { name: 'bob' }), 'olga muted bob');
+  assert.equal(words('unmute', { name: 'bob' }), 'olga unmuted bob');
+  assert.equal(words('mode', { invite_only: true, private: true }), 'olga set the modes: invite-only, private');
+  assert.equal(words('mode', {}), 'olga set the modes: open');
+  assert.equal(words('invite', { name: 'bob' }), 'olga invited bob to g');
+  assert.equal(words('drop'), 'olga deleted g and its history');
 });

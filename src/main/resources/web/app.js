@@ -7,7 +7,7 @@
 // set before this script runs (on this window, or on a same-origin parent embedding the page).
 
 import {
-  ChatClient, Unread, dayKey, dayLabel, fullTime, mentions, postBytes, shortTime, utf8Bytes,
+  ChatClient, Unread, dayKey, dayLabel, fullTime, mentions, modeWords, postBytes, shortTime, utf8Bytes,
 } from './chat-client.js';
 
 const $ = (id) => document.getElementById(id);
@@ -435,7 +435,7 @@ function buildPane(kind, { tabText, tabTitle, logLabel, inputLabel, placeholder,
   panel.hidden = true;
   const input = panel.querySelector('.post-input');
   input.id = `post-${id}`;
-  const label = panel.querySelector('label');
+  const label = panel.querySelector('.post-form label');
   label.htmlFor = input.id;
   label.textContent = inputLabel;
   input.placeholder = placeholder;
@@ -506,6 +506,7 @@ function createPane(group) {
   p.members.setAttribute('aria-label', `Members of ${group}`);
   setOlderState(p, 'more');
   p.panel.querySelector('.members-refresh').addEventListener('click', () => client.members(group));
+  wireModeration(p);
   p.panel.querySelector('.leave').addEventListener('click', () => {
     client.leave(group);
     removePane(group);
@@ -775,6 +776,16 @@ function setOlderState(p, state) {
 /** The nodes for `item`, given the message item before it (for day separators and grouping). */
 function render(item, prev) {
   const nodes = [];
+  if (item.kind === 'event') {
+    const li = el('li', `event kind-${item.event.kind}`);
+    li.dataset.eventSeq = String(item.seq);
+    const time = el('time', 'time', shortTime(item.ts));
+    time.dateTime = new Date(item.ts).toISOString();
+    time.title = fullTime(item.ts);
+    li.append(el('span', 'text', item.text), time);
+    nodes.push(li);
+    return nodes;
+  }
   if (item.kind !== 'msg') {
     nodes.push(el('li', item.kind, item.text));
     return nodes;
@@ -896,7 +907,7 @@ client.on('older', ({ group, messages, done }) => {
   const p = panes.get(group);
   if (!p) return;
   const seen = new Set(p.items.filter((it) => it.seq !== null).map((it) => it.seq));
-  const page = messages.filter((m) => !seen.has(m.seq)).map((m) => ({
+  const page = messages.filter((m) => !seen.has(m.seq)).map((m) => (m.event ? eventItem(m, true) : {
     kind: 'msg', seq: m.seq, ts: m.ts ?? Date.now(), from: m.from, text: m.text, id: null, pending: false, history: true,
   }));
   p.items.unshift(...page);
@@ -921,6 +932,7 @@ client.on('members', ({ group, names, append: nextPage }) => {
   if (!p) return;
   if (!p.joined) {
     p.joined = true;
+    client.groupInfo(group);
     if (p.items.some((it) => it.kind === 'msg')) appendItem(p, { kind: 'divider', text: 'earlier messages above' });
     if (client.groups.get(group)?.noOlder) setOlderState(p, 'done');
     // History that does not fill the list cannot be scrolled to the top: ask for more at once.
@@ -931,10 +943,234 @@ client.on('members', ({ group, names, append: nextPage }) => {
   drawMembers(p);
 });
 
+/**
+ * The member list: each name (the owner and operators marked, from GroupInfo) and, for a member
+ * this page's account may act on, a menu of what it may do (see memberMenu).
+ */
 function drawMembers(p) {
-  const items = [...p.names].sort().map((n) => el('li', '', n === me ? `${n} (you)` : n));
+  const state = client.groupState(p.group);
+  const mine = client.roleOf(p.group);
+  const items = [...p.names].sort().map((n) => {
+    const li = el('li', '', n === me ? `${n} (you)` : n);
+    li.dataset.name = n;
+    const role = state?.owner === n ? 'owner' : state?.operators.includes(n) ? 'operator' : null;
+    if (role) {
+      li.classList.add(role);
+      li.append(el('span', `role ${role}`, role === 'owner' ? ' owner' : ' op'));
+    }
+    if (state?.muted.has(n)) li.append(el('span', 'role muted', ' muted'));
+    if (mine && n !== me && client.account && role !== 'owner') li.append(memberMenuButton(p, n, mine, role));
+    return li;
+  });
   p.members.replaceChildren(...items);
+  p.openMenu = null;
 }
+
+/** The "…" button beside a member, which opens the member's menu. */
+function memberMenuButton(p, name, mine, role) {
+  const b = el('button', 'quiet member-menu', '⋯');
+  b.type = 'button';
+  b.setAttribute('aria-label', `Actions for ${name}`);
+  b.setAttribute('aria-haspopup', 'menu');
+  b.setAttribute('aria-expanded', 'false');
+  b.addEventListener('click', () => {
+    const open = b.getAttribute('aria-expanded') === 'true';
+    p.members.querySelectorAll('.member-actions').forEach((m) => m.remove());
+    p.members.querySelectorAll('.member-menu').forEach((x) => x.setAttribute('aria-expanded', 'false'));
+    if (open) return;
+    b.setAttribute('aria-expanded', 'true');
+    b.after(memberMenu(p, name, mine, role, b));
+  });
+  return b;
+}
+
+const DURATIONS = [['', 'for good'], ['10m', '10 minutes'], ['1h', '1 hour'], ['24h', '24 hours'], ['7d', '7 days']];
+
+/**
+ * What this page's account may do to `name`: operators and the owner kick, ban and mute (with an
+ * optional reason and duration); the owner also makes and unmakes operators and hands ownership
+ * over. The server decides in the end: a refusal comes back as an Error in Notices.
+ */
+function memberMenu(p, name, mine, role, button) {
+  const box = el('div', 'member-actions');
+  box.setAttribute('role', 'menu');
+  box.setAttribute('aria-label', `Actions for ${name}`);
+  const reason = el('input', 'reason');
+  reason.placeholder = 'reason (optional)';
+  reason.setAttribute('aria-label', `Reason (for ${name})`);
+  reason.maxLength = 300;
+  const length = el('select', 'duration');
+  length.setAttribute('aria-label', `How long (for ${name})`);
+  for (const [value, words] of DURATIONS) {
+    const o = el('option', '', words);
+    o.value = value;
+    length.append(o);
+  }
+  const close = () => {
+    box.remove();
+    button.setAttribute('aria-expanded', 'false');
+    button.focus();
+  };
+  const item = (text, kind, fields) => {
+    const b = el('button', 'quiet', text);
+    b.type = 'button';
+    b.setAttribute('role', 'menuitem');
+    b.addEventListener('click', () => {
+      client.moderate(kind, p.group, { name, ...fields() });
+      close();
+    });
+    return b;
+  };
+  const muted = client.groupState(p.group)?.muted.has(name);
+  box.append(reason, length,
+    item('Kick', 'Kick', () => ({ reason: reason.value.trim() })),
+    item('Ban', 'Ban', () => ({ reason: reason.value.trim(), for: length.value })),
+    muted ? item('Unmute', 'Unmute', () => ({})) : item('Mute', 'Mute', () => ({ for: length.value })));
+  if (mine === 'owner') {
+    box.append(role === 'operator' ? item('Remove operator', 'Deop', () => ({})) : item('Make operator', 'Op', () => ({})),
+      item('Make owner', 'Owner', () => ({})));
+  }
+  box.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      close();
+    }
+  });
+  return box;
+}
+
+// ---------------------------------------------------------------- topic, modes, bans
+
+/** The topic line, the modes and the operators' controls of a group's pane. */
+function wireModeration(p) {
+  const q = (sel) => p.panel.querySelector(sel);
+  Object.assign(p, {
+    head: q('.group-head'), topic: q('.topic'), editTopic: q('.edit-topic'), topicForm: q('.topic-form'),
+    topicInput: q('.topic-input'), modesLine: q('.modes-line'), modesBox: q('.modes-box'), inviteForm: q('.invite-form'),
+    bannedBox: q('.banned-box'), banned: q('.banned'),
+  });
+  const id = p.input.id;
+  p.topicInput.id = `topic-${id}`;
+  p.topicForm.querySelector('label').htmlFor = p.topicInput.id;
+  p.topicForm.querySelector('label').textContent = `Topic of ${p.group}`;
+  p.topic.id = `topic-text-${id}`;
+  p.panel.setAttribute('aria-describedby', p.topic.id);
+  p.editTopic.addEventListener('click', () => {
+    p.topicInput.value = client.groupState(p.group)?.topic?.topic ?? '';
+    p.topicForm.hidden = false;
+    p.editTopic.hidden = true;
+    p.topicInput.focus();
+  });
+  const closeTopic = () => {
+    p.topicForm.hidden = true;
+    drawModeration(p);
+  };
+  p.topicForm.querySelector('.topic-cancel').addEventListener('click', closeTopic);
+  p.topicForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    client.moderate('Topic', p.group, { topic: p.topicInput.value.trim() });
+    closeTopic();
+  });
+  p.topicInput.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      closeTopic();
+    }
+  });
+  for (const box of p.modesBox.querySelectorAll('input.mode')) {
+    box.addEventListener('change', () => client.moderate('Mode', p.group, { [box.dataset.mode]: box.checked }));
+  }
+  const invite = p.inviteForm.querySelector('.invite-name');
+  invite.id = `invite-${id}`;
+  p.inviteForm.querySelector('.invite-label').htmlFor = invite.id;
+  p.inviteForm.querySelector('.invite-label').textContent = `Invite to ${p.group}`;
+  p.inviteForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const name = invite.value.trim();
+    if (!name) return;
+    client.moderate('Invite', p.group, { name });
+    invite.value = '';
+  });
+  p.banned.setAttribute('aria-label', `Banned from ${p.group}`);
+}
+
+/**
+ * Shows what the page knows of the group's settings: the topic under the tab (with *Edit topic*
+ * for operators and the owner), the modes, and for them the mode switches, the invite box (in an
+ * invite-only group) and the bans seen with *Unban*. Nothing shows for a group with none of it.
+ */
+function drawModeration(p) {
+  const state = client.groupState(p.group);
+  if (!state || !p.head) return;
+  const allowed = client.account && client.roleOf(p.group) !== null;
+  const topic = state.topic?.topic ?? '';
+  p.topic.textContent = topic;
+  p.topic.title = state.topic?.by ? `Set by ${state.topic.by}${state.topic.ts ? `, ${fullTime(state.topic.ts)}` : ''}` : '';
+  p.editTopic.hidden = !allowed || !p.topicForm.hidden;
+  p.editTopic.textContent = topic ? 'Edit topic' : 'Set a topic';
+  const modes = modeWords(state.modes);
+  p.modesLine.textContent = modes === 'open' && !allowed ? '' : `Modes: ${modes}`;
+  p.head.hidden = !topic && !allowed && modes === 'open';
+  p.modesBox.hidden = !allowed;
+  for (const box of p.modesBox.querySelectorAll('input.mode')) box.checked = state.modes[box.dataset.mode] === true;
+  p.inviteForm.hidden = !allowed || !state.modes.invite_only;
+  const banned = [...state.banned].sort();
+  p.bannedBox.hidden = !allowed || banned.length === 0;
+  p.banned.replaceChildren(...banned.map((name) => {
+    const li = el('li', '', name);
+    const b = el('button', 'quiet', 'Unban');
+    b.type = 'button';
+    b.setAttribute('aria-label', `Unban ${name}`);
+    b.addEventListener('click', () => client.moderate('Unban', p.group, { name }));
+    li.append(' ', b);
+    return li;
+  }));
+}
+
+client.on('group-info', ({ group }) => {
+  const p = panes.get(group);
+  if (!p) return;
+  drawMembers(p);
+  drawModeration(p);
+});
+
+client.on('topic', ({ group }) => {
+  const p = panes.get(group);
+  if (p) drawModeration(p);
+});
+
+/** A group event as a line of the timeline, live or from history and scroll-back. */
+function eventItem(m, history) {
+  return { kind: 'event', seq: m.seq, ts: m.ts ?? Date.now(), from: m.from, text: m.text, event: m.event, history };
+}
+
+client.on('group-event', (m) => {
+  const p = panes.get(m.group);
+  if (!p) {
+    if (m.event.kind === 'invite' || m.event.kind === 'drop') notice(m.text);
+    return;
+  }
+  if (!p.items.some((it) => it.kind === 'event' && it.seq === m.seq && m.seq > 0)) {
+    appendItem(p, eventItem(m, m.catchUp && !p.joined));
+  }
+  drawMembers(p);
+  drawModeration(p);
+});
+
+client.on('removed', ({ group, text }) => {
+  const p = panes.get(group);
+  notice(text, 'error');
+  if (!p) return;
+  // The pane stays, to read; it can no longer post. Leave closes it.
+  p.input.disabled = true;
+  p.panel.querySelector('.post-form button').disabled = true;
+  p.error.textContent = `${text}. You are no longer a member of ${group}.`;
+  p.names.clear();
+  drawMembers(p);
+  refreshDirectorySoon();
+});
+
+client.on('invited', ({ group, text }) => notice(`${text}: join it from the box above.`));
 
 client.on('presence', ({ group, name, joined }) => {
   const p = panes.get(group);

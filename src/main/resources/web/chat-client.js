@@ -23,6 +23,12 @@
 // Direct messages follow the same rules as posts: each Direct carries an id and is sent again
 // after a reconnection until its Sent arrives; each conversation is paged with FetchDirect, and
 // after a reconnection the open ones are fetched after the last seq shown.
+//
+// Moderation (issue 22): a GroupEvent has a seq in its group's order, like a message, so it goes
+// through the same holding, sorting and scroll-back as messages do (reported as 'group-event'
+// instead of 'message'); GroupInfo answers, Topic packets and the events keep each group's owner,
+// operators, topic, modes, and the bans and mutes seen. A server without moderation answers
+// GroupInfo with an Error: the client then stops asking.
 
 export const HISTORY = 50;
 export const FETCH_LIMIT = 1000;
@@ -33,6 +39,9 @@ export const MEMBER_PAGES = 10;
 const LAG = /^Dropped (\d+) messages? from (.*)\.$/s;
 const MISSING = /^Group '(.*)' does not exist$/s;
 const NO_ACCOUNT = /^no account named '(.*)'$/s;
+const NO_MODERATION = /^unknown request 'GroupInfo'/;
+/** The events that change who holds a role: the group's GroupInfo is asked again after one. */
+export const ROLE_EVENTS = new Set(['op', 'deop', 'owner']);
 const NOT_DELIVERED = /it was not delivered to '(.*)'$/s;
 /** Sign-in answers worth trying again after a reconnection; any other refusal ends the attempts. */
 const TRANSIENT = /^(server busy|too many failed sign-ins|direct messages are unavailable)/;
@@ -94,6 +103,8 @@ export class ChatClient {
     /** Welcome's "unread", until Conversations has told the counts per conversation. */
     this.unreadHint = 0;
     this.conversationsKnown = false;
+    /** False once the server said it knows no GroupInfo (no moderation there). */
+    this.moderation = true;
   }
 
   // ---------------------------------------------------------------- events
@@ -280,6 +291,105 @@ export class ChatClient {
   dropConnection(pauseMs = 0) {
     this.pauseUntil = Date.now() + pauseMs;
     if (this.ws) this.ws.close(4000, 'dropped on purpose');
+  }
+
+  // ---------------------------------------------------------------- moderation
+
+  /** Asks for a group's owner, operators, topic and modes (answered by a 'group-info' event). */
+  groupInfo(group) {
+    if (!this.moderation || !this.groups.has(group)) return false;
+    return this.send({ GroupInfo: { group_name: group } });
+  }
+
+  /**
+   * Sends a moderation request: `kind` one of Op, Deop, Owner, Drop, Topic, Kick, Ban, Unban,
+   * Mute, Unmute, Mode, Invite; `fields` its fields besides group_name (name, reason, for, topic,
+   * invite_only, moderated, private). Empty optional fields (reason, for) are left out.
+   */
+  moderate(kind, group, fields = {}) {
+    const body = { group_name: group };
+    for (const [k, v] of Object.entries(fields)) {
+      if (v !== undefined && v !== null && (v !== '' || k === 'topic')) body[k] = v; // an empty topic clears it
+    }
+    return this.send({ [kind]: body });
+  }
+
+  /** What the page knows of a group's roles and settings: { owner, operators, topic, modes, banned, muted }. */
+  groupState(group) {
+    const g = this.groups.get(group);
+    if (!g) return null;
+    return { owner: g.owner, operators: g.operators, topic: g.topic, modes: g.modes, banned: g.banned, muted: g.muted, members: g.memberCount };
+  }
+
+  /** Whether `name` may moderate `group`: 'owner', 'operator' or null (as GroupInfo last said). */
+  roleOf(group, name = this.name) {
+    const g = this.groups.get(group);
+    if (!g || !name) return null;
+    if (g.owner === name) return 'owner';
+    return g.operators.includes(name) ? 'operator' : null;
+  }
+
+  groupInfoAnswer(info) {
+    const g = this.groups.get(info.group_name);
+    if (!g) return;
+    g.owner = info.owner ?? null;
+    g.operators = Array.isArray(info.operators) ? info.operators : [];
+    g.topic = info.topic ? { topic: info.topic, by: g.topic?.by ?? null, ts: g.topic?.ts ?? null } : null;
+    g.modes = { invite_only: info.invite_only === true, moderated: info.moderated === true, private: info.private === true };
+    g.memberCount = info.members ?? null;
+    this.emit('group-info', { group: info.group_name, ...this.groupState(info.group_name) });
+  }
+
+  topicAnswer({ group_name: group, topic, by = null, ts = null }) {
+    const g = this.groups.get(group);
+    if (!g) return;
+    g.topic = topic ? { topic, by, ts } : null;
+    this.emit('topic', { group, topic: g.topic });
+  }
+
+  /**
+   * A GroupEvent. One with a seq is in the group's order and goes where a message would; one
+   * without (a dropped group, an invitation to a group this page is not in) is told at once.
+   */
+  groupEvent(e) {
+    const group = e.group_name;
+    const m = { group, text: describeGroupEvent(e), from: e.by ?? null, seq: e.seq ?? 0, ts: e.ts ?? null, event: e };
+    if (!this.groups.has(group) || !(m.seq > 0)) {
+      this.applyEvent(m, true);
+      this.emit('group-event', { ...m, catchUp: false });
+      return;
+    }
+    this.message(m);
+  }
+
+  /**
+   * What an event changes: the topic, the modes, bans and mutes (history and catch-up included,
+   * in order); and, only when it comes live, this page's own membership (kicked or banned: the
+   * group is left and not re-joined; dropped: gone) and the roles (GroupInfo asked again). An
+   * event in history or catch-up came before this connection's Join, which stands.
+   */
+  applyEvent({ group, event: e }, live) {
+    const g = this.groups.get(group);
+    if (g) {
+      if (e.kind === 'topic') g.topic = e.topic ? { topic: e.topic, by: e.by, ts: e.ts } : null;
+      if (e.kind === 'mode') {
+        g.modes = { invite_only: e.invite_only === true, moderated: e.moderated === true, private: e.private === true };
+      }
+      if (e.kind === 'ban') g.banned.add(e.name);
+      if (e.kind === 'unban') g.banned.delete(e.name);
+      if (e.kind === 'mute') g.muted.add(e.name);
+      if (e.kind === 'unmute') g.muted.delete(e.name);
+      if (e.kind === 'owner') g.owner = e.name;
+    }
+    const me = e.name === this.name && this.name !== null;
+    if (g && live && ((me && (e.kind === 'kick' || e.kind === 'ban')) || e.kind === 'drop')) {
+      this.groups.delete(group);
+      for (const [id, p] of this.pending) if (p.group === group) this.pending.delete(id);
+      this.emit('removed', { group, kind: e.kind, by: e.by, reason: e.reason ?? null, text: describeGroupEvent(e) });
+    } else if (!g && me && e.kind === 'invite') {
+      this.emit('invited', { group, by: e.by, text: describeGroupEvent(e) });
+    }
+    if (g && live && ROLE_EVENTS.has(e.kind)) this.groupInfo(group);
   }
 
   // ---------------------------------------------------------------- direct messages
@@ -540,6 +650,12 @@ export class ChatClient {
         return this.fetchedDirect(body);
       case 'Read':
         return this.readAnswer(body);
+      case 'GroupEvent':
+        return this.groupEvent(body);
+      case 'GroupInfo':
+        return this.groupInfoAnswer(body);
+      case 'Topic':
+        return this.topicAnswer(body);
       case 'Block':
       case 'Unblock':
         if (kind === 'Block') this.blocked.add(body.name);
@@ -592,10 +708,14 @@ export class ChatClient {
     this.emit('welcome', { name, server, reconnected: again, restarted, auth, account: this.account, unread });
   }
 
-  message({ group_name: group, message, from = null, seq = 0, ts = null }) {
-    const g = this.groups.get(group);
+  /** A Message packet, or a GroupEvent made into one (with `event`): it takes its place in the group's order. */
+  message(packet) {
+    const m = packet.event ? packet : {
+      group: packet.group_name, text: packet.message, from: packet.from ?? null, seq: packet.seq ?? 0, ts: packet.ts ?? null,
+    };
+    const g = this.groups.get(m.group);
     if (!g) return; // a group just left
-    const m = { group, text: message, from, seq, ts };
+    const seq = m.seq;
     if (g.older && seq < g.firstSeq && !g.held) {
       g.older.push(m);
       return;
@@ -611,6 +731,11 @@ export class ChatClient {
 
   /** Emits a message, with the id of the pending post it is (the poster's own text, oldest first). */
   show(m, catchUp) {
+    if (m.event) {
+      this.applyEvent(m, !catchUp);
+      this.emit('group-event', { ...m, catchUp });
+      return;
+    }
     let id = null;
     if (m.from !== null && m.from === this.name) {
       for (const p of this.pending.values()) {
@@ -714,6 +839,7 @@ export class ChatClient {
       expected = held.length > 0 ? held[0].seq : 1;
     }
     let last = -1;
+    let roles = false;
     for (const m of held) {
       if (m.seq === last || (g.lastSeq > 0 && m.seq <= g.lastSeq)) continue;
       if (g.lastSeq > 0 && m.seq > expected) {
@@ -724,7 +850,9 @@ export class ChatClient {
       g.lastSeq = m.seq;
       if (g.firstSeq === 0 || m.seq < g.firstSeq) g.firstSeq = m.seq;
       this.show(m, true);
+      if (m.event && ROLE_EVENTS.has(m.event.kind)) roles = true;
     }
+    if (roles) this.groupInfo(group);
   }
 
   directPacket({ from, to, message, seq, ts = null }) {
@@ -843,6 +971,10 @@ export class ChatClient {
       return;
     }
     if (this.directError(text)) return;
+    if (NO_MODERATION.test(text)) {
+      this.moderation = false; // an older server: no roles, topics or events to show
+      return;
+    }
     const missing = MISSING.exec(text);
     if (missing && this.groups.get(missing[1])?.held) {
       // The Members after a Join that failed (the Join's own Error came just before).
@@ -862,7 +994,13 @@ export class ChatClient {
 function newGroup() {
   // lastSeq: the newest seq shown; firstSeq: the oldest; held: messages held until the catch-up
   // point; older: a page of scroll-back on its way; fetched: what each awaited Fetched ends.
-  return { lastSeq: 0, firstSeq: 0, held: [], older: null, noOlder: false, fetched: [], restarted: false };
+  // owner, operators, topic, modes, memberCount: from GroupInfo, Topic and the events; banned and
+  // muted: the accounts the events seen have banned or muted (the server lists neither).
+  return {
+    lastSeq: 0, firstSeq: 0, held: [], older: null, noOlder: false, fetched: [], restarted: false,
+    owner: null, operators: [], topic: null, modes: { invite_only: false, moderated: false, private: false },
+    memberCount: null, banned: new Set(), muted: new Set(),
+  };
 }
 
 function newConversation() {
@@ -890,6 +1028,43 @@ function newIdPrefix() {
   const bytes = new Uint8Array(6);
   globalThis.crypto.getRandomValues(bytes);
   return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A wire duration ("24h", "7d") or an `until` time, as words for an event's line. */
+function untilWords(until) {
+  if (!until) return '';
+  return ` until ${shortTime(until)}`;
+}
+
+/** A GroupEvent as a line of the timeline: `alice banned bob until 8 Dec 14:03: spam`. */
+export function describeGroupEvent(e) {
+  const by = e.by ?? 'someone';
+  const name = e.name ?? 'someone';
+  const why = e.reason ? `: ${e.reason}` : '';
+  switch (e.kind) {
+    case 'op': return `${by} made ${name} an operator`;
+    case 'deop': return `${by} took ${name}'s operator role away`;
+    case 'owner': return `${by} handed ownership of ${e.group_name} to ${name}`;
+    case 'topic': return e.topic ? `${by} set the topic: ${e.topic}` : `${by} cleared the topic`;
+    case 'kick': return `${by} kicked ${name}${why}`;
+    case 'ban': return `${by} banned ${name}${untilWords(e.until)}${why}`;
+    case 'unban': return `${by} lifted the ban on ${name}`;
+    case 'mute': return `${by} muted ${name}${untilWords(e.until)}${why}`;
+    case 'unmute': return `${by} unmuted ${name}`;
+    case 'mode': return `${by} set the modes: ${modeWords(e)}`;
+    case 'invite': return `${by} invited ${name} to ${e.group_name}`;
+    case 'drop': return `${by} deleted ${e.group_name} and its history`;
+    default: return `${by}: ${e.kind}${e.name ? ` ${e.name}` : ''}`;
+  }
+}
+
+/** A group's modes in words: `invite-only, moderated` or `open`. */
+export function modeWords(modes) {
+  const on = [];
+  if (modes.invite_only) on.push('invite-only');
+  if (modes.moderated) on.push('moderated');
+  if (modes.private) on.push('private');
+  return on.length > 0 ? on.join(', ') : 'open';
 }
 
 /** UTF-8 length of a string, as the server counts a message against --max-message. */
