@@ -355,6 +355,7 @@ ui.joinForm.addEventListener('submit', (event) => {
 });
 
 function joinGroup(group) {
+  if (panes.get(group)?.removed) removePane(group); // kicked or banned: joining again starts afresh
   const fresh = !panes.has(group);
   if (fresh) {
     createPane(group);
@@ -1161,7 +1162,8 @@ client.on('removed', ({ group, text }) => {
   const p = panes.get(group);
   notice(text, 'error');
   if (!p) return;
-  // The pane stays, to read; it can no longer post. Leave closes it.
+  // The pane stays, to read; it can no longer post. Leave closes it; joining again starts afresh.
+  p.removed = true;
   p.input.disabled = true;
   p.panel.querySelector('.post-form button').disabled = true;
   p.error.textContent = `${text}. You are no longer a member of ${group}.`;
