@@ -9,6 +9,7 @@ import parley.broadcast.Broadcast;
 import parley.broadcast.Coalescer;
 import parley.broadcast.Entry;
 import parley.budget.MemoryBudget;
+import parley.protocol.FromServer;
 
 /** A chat group: its name, its broadcast ring, and who its members are. */
 public final class Group {
@@ -29,6 +30,12 @@ public final class Group {
     private final long base;
     /** The ids of this group's recent posts, for deduplication. */
     private final PostIds ids;
+    /**
+     * The ring sequences of the moderation events the ring may still hold (rare: a handful per
+     * group), so that a book connection that lagged over some is told only of the messages it
+     * missed; those older than the ring's oldest are let go as events are added.
+     */
+    private final java.util.concurrent.ConcurrentSkipListSet<Long> eventSeqs = new java.util.concurrent.ConcurrentSkipListSet<>();
 
     /** A group whose ring draws from no budget (tests). */
     Group(String name, ServerConfig config, Coalescer coalescer) {
@@ -48,7 +55,12 @@ public final class Group {
                 config.historyMessages(), config.historyBytes(), Posted::weight, rings, coalescer);
         this.ids = ids;
         for (Store.StoredMessage m : state.recent()) {
-            channel.sendOrDrop(new Posted(name, m.text(), m.from(), m.seq(), m.ts()));
+            FromServer.GroupEvent event = m.event() ? GroupEvents.decode(m.text()) : null;
+            if (event == null) {
+                channel.sendOrDrop(new Posted(name, m.text(), m.from(), m.seq(), m.ts()));
+            } else {
+                eventSeqs.add(channel.sendOrDrop(new Posted(event, m.seq(), 0, m.ts())));
+            }
         }
         this.base = state.lastSeq() - channel.tail();
         for (Store.StoredId id : state.ids()) ids.remember(id.id(), id.seq(), id.ts());
@@ -147,6 +159,25 @@ public final class Group {
      */
     long postNumbered(String message, String from, long ts) {
         return channel.sendNumbered(new Posted(name, message, from, 0, base, ts));
+    }
+
+    /**
+     * Puts a moderation event into the ring, numbered like a post, accepted at {@code ts}; returns
+     * what {@link #postNumbered} does. Its wire seq is {@link #wireSeq} of its ring sequence.
+     */
+    long postEvent(FromServer.GroupEvent event, long ts) {
+        long numbered = channel.sendNumbered(new Posted(event, 0, base, ts));
+        Broadcast.Sent sent = Broadcast.sent(numbered);
+        if (sent == Broadcast.Sent.QUIET || sent == Broadcast.Sent.WOKEN) {
+            eventSeqs.add(Broadcast.seqOf(numbered));
+            eventSeqs.headSet(channel.retainedFrom()).clear();
+        }
+        return numbered;
+    }
+
+    /** How many of the ring sequences {@code from} (inclusive) to {@code to} (exclusive) were events. */
+    long eventsBetween(long from, long to) {
+        return from >= to ? 0 : eventSeqs.subSet(from, to).size();
     }
 
     /**

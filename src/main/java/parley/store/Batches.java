@@ -55,6 +55,7 @@ final class Batches {
                 insert.setString(4, p.from());
                 insert.setString(5, p.text());
                 insert.setString(6, p.id());
+                insert.setInt(7, p.event() ? 1 : 0);
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -137,8 +138,8 @@ final class Batches {
                 + " ON CONFLICT(name) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)");
         findId = db.prepareStatement("SELECT id FROM groups WHERE name = ?");
         // OR IGNORE: a seq names one message; a second row for it (a bug upstream) must not fail a whole batch.
-        insert = db.prepareStatement("INSERT OR IGNORE INTO messages(group_id, seq, ts, sender, body, client_id)"
-                + " VALUES (?, ?, ?, ?, ?, ?)");
+        insert = db.prepareStatement("INSERT OR IGNORE INTO messages(group_id, seq, ts, sender, body, client_id, event)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)");
     }
 
     private void rollback() {
