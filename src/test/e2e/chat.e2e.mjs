@@ -889,3 +889,136 @@ test('with --accounts required and --registration closed the page asks for a sig
     await server.stop();
   }
 });
+
+// ---------------------------------------------------------------- group moderation (issue 22)
+
+/** The group events shown in a group's timeline, as their lines of text. */
+async function eventLines(page, group) {
+  return page.getByRole('log', { name: `Messages in ${group}` }).locator('li.event .text').allTextContents();
+}
+
+async function waitEvent(page, group, text) {
+  await page.getByRole('log', { name: `Messages in ${group}` }).locator('li.event', { hasText: text })
+    .first().waitFor({ timeout: WAIT });
+}
+
+/** Opens `name`'s menu in `group`'s member list and clicks `action` (after filling the reason and duration given). */
+async function moderateMember(page, group, name, action, { reason = '', duration = '' } = {}) {
+  const members = page.getByRole('list', { name: `Members of ${group}` });
+  await members.getByRole('button', { name: `Actions for ${name}` }).click();
+  const menu = members.getByRole('menu', { name: `Actions for ${name}` });
+  if (reason) await menu.getByLabel(`Reason (for ${name})`).fill(reason);
+  if (duration) await menu.getByLabel(`How long (for ${name})`).selectOption(duration);
+  await menu.getByRole('menuitem', { name: action, exact: true }).click();
+}
+
+test('group moderation in the page: the owner sets the topic and modes, mutes, makes an operator, kicks and bans', { skip, timeout: 300_000 }, async (t) => {
+  assert.ok(!missing, missing ?? '');
+  const server = await startServer(dataArgs('none'));
+  let browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 60_000 });
+    const pageErrors = [];
+    const newPage = async () => {
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+      page.on('pageerror', (e) => pageErrors.push(String(e)));
+      page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+      return page;
+    };
+    const olga = await newPage();
+    const bob = await newPage();
+    const both = [olga, bob];
+
+    await t.test('the owner is marked, and only she gets a member\'s menu', async () => {
+      await accountSignIn(olga, server.base, 'olga', 'olga-pass-1', { register: true });
+      await joinGroup(olga, 'club'); // the first Join of a new group by an account: olga owns it
+      await accountSignIn(bob, server.base, 'bob', 'bob-pass-1', { register: true });
+      await joinGroup(bob, 'club');
+      for (const page of both) {
+        const members = page.getByRole('list', { name: 'Members of club' });
+        await members.locator('li.owner', { hasText: 'olga' }).waitFor({ timeout: WAIT });
+        await members.getByText('bob').waitFor({ timeout: WAIT });
+      }
+      await olga.getByRole('list', { name: 'Members of club' }).getByRole('button', { name: 'Actions for bob' }).waitFor({ timeout: WAIT });
+      assert.equal(await bob.getByRole('button', { name: /^Actions for/ }).count(), 0, 'a member has no menu');
+      assert.equal(await bob.getByRole('button', { name: 'Set a topic' }).count(), 0);
+    });
+
+    await t.test('topic and modes: set by the owner, shown to both, as events in both timelines', async () => {
+      await olga.getByRole('button', { name: 'Set a topic' }).click();
+      await olga.getByLabel('Topic of club').fill('Walks on Sundays');
+      await olga.getByLabel('Topic of club').press('Enter');
+      for (const page of both) {
+        await page.locator('.panel:not([hidden]) .topic', { hasText: 'Walks on Sundays' }).waitFor({ timeout: WAIT });
+        await waitEvent(page, 'club', 'olga set the topic: Walks on Sundays');
+      }
+      await olga.getByRole('checkbox', { name: 'Invite-only' }).check();
+      for (const page of both) {
+        await waitEvent(page, 'club', 'olga set the modes: invite-only');
+        await page.locator('.panel:not([hidden]) .modes-line', { hasText: 'Modes: invite-only' }).waitFor({ timeout: WAIT });
+      }
+      await olga.getByRole('checkbox', { name: 'Invite-only' }).uncheck();
+      await waitEvent(bob, 'club', 'olga set the modes: open');
+    });
+
+    await t.test('mute and unmute from the menu: a muted member cannot post', async () => {
+      await moderateMember(olga, 'club', 'bob', 'Mute', { duration: '10m' });
+      for (const page of both) await waitEvent(page, 'club', 'olga muted bob until');
+      await bob.getByRole('list', { name: 'Members of club' }).locator('li', { hasText: 'bob' }).getByText('muted').waitFor({ timeout: WAIT });
+      await post(bob, 'club', 'can anyone hear me?');
+      await bob.getByRole('log', { name: 'Notices' }).getByText(/mute/i).first().waitFor({ timeout: WAIT });
+      await moderateMember(olga, 'club', 'bob', 'Unmute');
+      for (const page of both) await waitEvent(page, 'club', 'olga unmuted bob');
+      await post(bob, 'club', 'back again');
+      await waitShown(olga, 'club', 'bob', 'back again');
+    });
+
+    await t.test('making an operator marks the member on both pages', async () => {
+      await moderateMember(olga, 'club', 'bob', 'Make operator');
+      for (const page of both) {
+        await waitEvent(page, 'club', 'olga made bob an operator');
+        await page.getByRole('list', { name: 'Members of club' }).locator('li.operator', { hasText: 'bob' }).waitFor({ timeout: WAIT });
+      }
+      // An operator may set the topic; the owner has no menu for him to open.
+      await bob.getByRole('button', { name: 'Edit topic' }).waitFor({ timeout: WAIT });
+      assert.equal(await bob.getByRole('button', { name: 'Actions for olga' }).count(), 0);
+      await moderateMember(olga, 'club', 'bob', 'Remove operator');
+      for (const page of both) await waitEvent(page, 'club', "olga took bob's operator role away");
+      await bob.getByRole('button', { name: 'Edit topic' }).waitFor({ state: 'detached', timeout: WAIT });
+    });
+
+    await t.test('a kick with a reason: in both timelines, and bob is out until he joins again', async () => {
+      await moderateMember(olga, 'club', 'bob', 'Kick', { reason: 'cool off' });
+      for (const page of both) await waitEvent(page, 'club', 'olga kicked bob: cool off');
+      await bob.locator('.panel:not([hidden]) .post-error', { hasText: 'You are no longer a member of club' }).waitFor({ timeout: WAIT });
+      assert.equal(await bob.getByLabel('Message to club').isDisabled(), true);
+      await olga.getByRole('list', { name: 'Members of club' }).getByText('bob').waitFor({ state: 'detached', timeout: WAIT });
+      await joinGroup(bob, 'club');
+      await olga.getByRole('list', { name: 'Members of club' }).getByText('bob').waitFor({ timeout: WAIT });
+      // His new timeline has the story so far, events included, from the group's history.
+      await waitEvent(bob, 'club', 'olga kicked bob: cool off');
+      assert.equal(await bob.getByLabel('Message to club').isDisabled(), false);
+    });
+
+    await t.test('a ban: in both timelines, bob is out, cannot join, and olga can lift it', async () => {
+      await moderateMember(olga, 'club', 'bob', 'Ban', { reason: 'spam', duration: '24h' });
+      for (const page of both) await waitEvent(page, 'club', /olga banned bob until .*: spam/);
+      await bob.locator('.panel:not([hidden]) .post-error', { hasText: 'You are no longer a member of club' }).waitFor({ timeout: WAIT });
+      const banned = olga.getByRole('list', { name: 'Banned from club' });
+      await banned.getByText('bob').waitFor({ timeout: WAIT });
+      await joinGroup(bob, 'club');
+      await bob.getByRole('log', { name: 'Notices' }).getByText(/bann/i).first().waitFor({ timeout: WAIT });
+      await olga.getByRole('button', { name: 'Unban bob' }).click();
+      await waitEvent(olga, 'club', 'olga lifted the ban on bob');
+      const lines = await eventLines(olga, 'club');
+      assert.match(lines.at(-2), /^olga banned bob until .*: spam$/);
+      assert.equal(lines.at(-1), 'olga lifted the ban on bob');
+      await banned.getByText('bob').waitFor({ state: 'detached', timeout: WAIT });
+    });
+
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await browser?.close().catch(() => {});
+    await server.stop();
+  }
+});

@@ -777,6 +777,11 @@ function setOlderState(p, state) {
 /** The nodes for `item`, given the message item before it (for day separators and grouping). */
 function render(item, prev) {
   const nodes = [];
+  if (timed(item) && (!prev || dayKey(prev.ts) !== dayKey(item.ts))) {
+    const sep = el('li', 'day', dayLabel(item.ts));
+    sep.setAttribute('role', 'separator');
+    nodes.push(sep);
+  }
   if (item.kind === 'event') {
     const li = el('li', `event kind-${item.event.kind}`);
     li.dataset.eventSeq = String(item.seq);
@@ -791,15 +796,10 @@ function render(item, prev) {
     nodes.push(el('li', item.kind, item.text));
     return nodes;
   }
-  if (!prev || dayKey(prev.ts) !== dayKey(item.ts)) {
-    const sep = el('li', 'day', dayLabel(item.ts));
-    sep.setAttribute('role', 'separator');
-    nodes.push(sep);
-  }
   const li = el('li', 'msg');
   if (item.seq !== null) li.dataset.seq = String(item.seq);
   if (item.id) li.dataset.id = item.id;
-  const cont = prev && prev.from === item.from && item.ts - prev.ts < GROUP_GAP_MS && dayKey(prev.ts) === dayKey(item.ts);
+  const cont = prev && prev.kind === 'msg' && prev.from === item.from && item.ts - prev.ts < GROUP_GAP_MS && dayKey(prev.ts) === dayKey(item.ts);
   if (cont) li.classList.add('cont');
   if (item.from === me && me !== null) li.classList.add('mine');
   if (item.history) li.classList.add('history');
@@ -823,15 +823,20 @@ function render(item, prev) {
   return nodes;
 }
 
+/** The message or group event before index `before`: what day separators and runs follow. */
 function lastMsg(p, before = p.items.length) {
-  for (let i = before - 1; i >= 0; i--) if (p.items[i].kind === 'msg') return p.items[i];
+  for (let i = before - 1; i >= 0; i--) if (timed(p.items[i])) return p.items[i];
   return null;
+}
+
+function timed(item) {
+  return item.kind === 'msg' || item.kind === 'event';
 }
 
 /** Adds an item at the bottom; keeps the newest in view if the reader was at the bottom. */
 function appendItem(p, item, own = false) {
   const atBottom = p.stick || nearBottom(p);
-  const nodes = render(item, item.kind === 'msg' ? lastMsg(p) : null);
+  const nodes = render(item, timed(item) ? lastMsg(p) : null);
   p.items.push(item);
   item.nodes = nodes;
   p.list.append(...nodes);
@@ -851,7 +856,7 @@ function removeItem(p, item) {
   p.items.splice(i, 1);
   for (const n of item.nodes ?? []) n.remove();
   // The next message may start a day or a run of its own now.
-  const next = p.items.slice(i).find((it) => it.kind === 'msg');
+  const next = p.items.slice(i).find(timed);
   if (next) refreshItem(p, next);
 }
 
@@ -873,9 +878,9 @@ function redraw(p) {
   const nodes = [p.older];
   let prev = null;
   for (const item of p.items) {
-    item.nodes = render(item, item.kind === 'msg' ? prev : null);
+    item.nodes = render(item, timed(item) ? prev : null);
     nodes.push(...item.nodes);
-    if (item.kind === 'msg') prev = item;
+    if (timed(item)) prev = item;
   }
   p.list.replaceChildren(...nodes);
   p.list.scrollTop = p.list.scrollHeight - fromBottom;
