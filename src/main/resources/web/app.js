@@ -252,6 +252,7 @@ client.on('welcome', ({ name, reconnected, auth, account }) => {
   ui.accountShown.textContent = account ? name : '';
   ui.dmBox.hidden = !account;
   ui.tokenWait.hidden = true;
+  updateTitle(); // Welcome's unread direct messages, until Conversations tells them apart
   // The client has re-joined every group already, so this list counts us in them.
   client.listGroups();
   if (reconnected) {
@@ -1383,7 +1384,12 @@ client.on('direct-error', ({ with: name, text, id, noAccount }) => {
     item.failed = true;
     refreshItem(p, item);
   }
-  if (noAccount) setOlderState(p, 'done');
+  if (noAccount) {
+    setOlderState(p, 'done');
+    const i = conversationOrder.indexOf(name);
+    if (i >= 0) conversationOrder.splice(i, 1); // nobody to talk to: not listed
+    drawConversations();
+  }
 });
 
 client.on('blocked', ({ name, blocked }) => {
