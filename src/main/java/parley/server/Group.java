@@ -31,11 +31,12 @@ public final class Group {
     /** The ids of this group's recent posts, for deduplication. */
     private final PostIds ids;
     /**
-     * The ring sequences of the moderation events the ring may still hold (rare: a handful per
-     * group), so that a book connection that lagged over some is told only of the messages it
-     * missed; those older than the ring's oldest are let go as events are added.
+     * The ring sequences of the group's newest moderation events (rare: a handful per group), so
+     * that a book connection that lagged over some is told only of the messages it missed. A
+     * lagging reader's missed range starts wherever it fell behind, so these are kept past the
+     * ring's oldest, up to {@link #EVENTS_KEPT}.
      */
-    private final java.util.concurrent.ConcurrentSkipListSet<Long> eventSeqs = new java.util.concurrent.ConcurrentSkipListSet<>();
+    private volatile java.util.concurrent.ConcurrentSkipListSet<Long> eventSeqs; // made by the first event
 
     /** A group whose ring draws from no budget (tests). */
     Group(String name, ServerConfig config, Coalescer coalescer) {
@@ -59,7 +60,8 @@ public final class Group {
             if (event == null) {
                 channel.sendOrDrop(new Posted(name, m.text(), m.from(), m.seq(), m.ts()));
             } else {
-                eventSeqs.add(channel.sendOrDrop(new Posted(event, m.seq(), 0, m.ts())));
+                long seq = channel.sendOrDrop(new Posted(event, m.seq(), 0, m.ts()));
+                if (seq >= 0) eventSeqs().add(seq);
             }
         }
         this.base = state.lastSeq() - channel.tail();
@@ -169,15 +171,29 @@ public final class Group {
         long numbered = channel.sendNumbered(new Posted(event, 0, base, ts));
         Broadcast.Sent sent = Broadcast.sent(numbered);
         if (sent == Broadcast.Sent.QUIET || sent == Broadcast.Sent.WOKEN) {
-            eventSeqs.add(Broadcast.seqOf(numbered));
-            eventSeqs.headSet(channel.retainedFrom()).clear();
+            var seqs = eventSeqs();
+            seqs.add(Broadcast.seqOf(numbered));
+            while (seqs.size() > EVENTS_KEPT) seqs.pollFirst();
         }
         return numbered;
     }
 
+    /** Event sequences a group remembers for lag counts; a book reader further behind may be told of a few events as messages. */
+    static final int EVENTS_KEPT = 1024;
+
     /** How many of the ring sequences {@code from} (inclusive) to {@code to} (exclusive) were events. */
     long eventsBetween(long from, long to) {
-        return from >= to ? 0 : eventSeqs.subSet(from, to).size();
+        var seqs = eventSeqs;
+        return seqs == null || from >= to ? 0 : seqs.subSet(from, to).size();
+    }
+
+    private java.util.concurrent.ConcurrentSkipListSet<Long> eventSeqs() {
+        var seqs = eventSeqs;
+        if (seqs != null) return seqs;
+        synchronized (this) {
+            if (eventSeqs == null) eventSeqs = new java.util.concurrent.ConcurrentSkipListSet<>();
+            return eventSeqs;
+        }
     }
 
     /**
