@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ChatClient, FETCH_LIMIT, HISTORY, PAGE, Unread, dayLabel, fullTime, mentions, postBytes, shortTime, utf8Bytes,
+  ChatClient, FETCH_LIMIT, HISTORY, PAGE, Unread, dayLabel, describeGroupEvent, fullTime, mentions, postBytes, shortTime, tokenExpiry, utf8Bytes,
 } from '../../main/resources/web/chat-client.js';
 
 class FakeSocket {
@@ -471,4 +471,324 @@ test('mentions and sizes', () => {
     const real = utf8Bytes(JSON.stringify({ Post: { group_name: 'dogs', message: text, id: c.nextId() } }));
     assert.ok(postBytes('dogs', text) >= real && postBytes('dogs', text) <= real + 12, text);
   }
+});
+
+// ---------------------------------------------------------------- accounts and direct messages
+
+const DM_EVENTS = ['direct', 'direct-new', 'direct-loaded', 'direct-older', 'direct-read', 'direct-error', 'direct-reset',
+  'sent', 'conversations', 'blocked', 'refreshed'];
+
+function signedIn({ register = false, unread = 0 } = {}) {
+  const s = setup();
+  for (const type of DM_EVENTS) s.client.on(type, (d) => s.events.push({ type, ...d }));
+  s.client.signIn('alice', 'sesame', { register });
+  const ws = FakeSocket.all[0];
+  ws.open();
+  assert.deepEqual(ws.takeSent(), [{ [register ? 'Register' : 'Login']: { name: 'alice', password: 'sesame' } }]);
+  ws.receive({ Welcome: { name: 'alice', server: 'parley test', account: true, ...(unread ? { unread } : {}) } });
+  assert.deepEqual(ws.takeSent(), [{ Conversations: {} }]);
+  return { ...s, ws };
+}
+
+const dm = (from, to, seq, text = `d${seq}`) => ({ Direct: { from, to, message: text, seq, ts: 1765100000000 + seq } });
+
+test('Register signs in; a reconnection signs in again with Login; the password is in no packet but those', () => {
+  const { client, ws, timers } = signedIn({ register: true });
+  assert.equal(client.account, true);
+  ws.close(1006, '');
+  timers.at(-1).fn();
+  const ws2 = FakeSocket.all[1];
+  ws2.open();
+  assert.deepEqual(ws2.takeSent(), [{ Login: { name: 'alice', password: 'sesame' } }]);
+  client.disconnect();
+  assert.equal(client.password, null, 'signing out forgets the password');
+});
+
+test('a wrong password ends the attempts; a busy server is tried again', () => {
+  const s = setup();
+  s.client.signIn('alice', 'wrong');
+  let ws = FakeSocket.all[0];
+  ws.open();
+  ws.takeSent();
+  ws.receive({ Error: 'wrong name or password' });
+  const [rejected] = s.take('name-rejected');
+  assert.equal(rejected.text, 'wrong name or password');
+  assert.equal(rejected.final, true);
+  assert.equal(s.client.state, 'idle');
+  assert.equal(s.timers.length, 0, 'no reconnection');
+
+  s.client.signIn('alice', 'sesame');
+  ws = FakeSocket.all[1];
+  ws.open();
+  ws.takeSent();
+  ws.receive({ Welcome: { name: 'alice', server: 'parley test', account: true } });
+  ws.close(1006, '');
+  s.timers.at(-1).fn();
+  ws = FakeSocket.all[2];
+  ws.open();
+  ws.takeSent();
+  ws.receive({ Error: 'server busy: too many sign-ins in progress; try again shortly' });
+  assert.equal(s.take('name-rejected')[0].final, false);
+  assert.equal(s.client.state, 'reconnecting');
+});
+
+test('a JWT from the page\'s function: Auth on each connection, and a fresh one sent before it expires', async () => {
+  const s = setup();
+  for (const type of DM_EVENTS) s.client.on(type, (d) => s.events.push({ type, ...d }));
+  const payload = (exp) => Buffer.from(JSON.stringify({ sub: 'alice', exp })).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const tokens = [`h.${payload(now + 600)}.s1`, `h.${payload(now + 1200)}.s2`, `h.${payload(now + 1800)}.s3`];
+  let asked = 0;
+  s.client.signInWithToken(async () => tokens[asked++]);
+  const ws = FakeSocket.all[0];
+  ws.open();
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(ws.takeSent(), [{ Auth: { token: tokens[0] } }]);
+  ws.receive({ Welcome: { name: 'alice', server: 'parley test', account: true } });
+  ws.takeSent();
+  // Asked again a minute before the token's exp (600 s away).
+  const refresh = s.timers.at(-1);
+  assert.ok(refresh.ms > 530_000 && refresh.ms <= 540_000, `refresh in ${refresh.ms} ms`);
+  await refresh.fn();
+  assert.deepEqual(ws.takeSent(), [{ Auth: { token: tokens[1] } }]);
+  // The server's Welcome for the fresh token re-joins nothing.
+  ws.receive({ Welcome: { name: 'alice', server: 'parley test', account: true } });
+  assert.deepEqual(ws.takeSent(), []);
+  assert.equal(s.take('refreshed').length, 1);
+  // A new connection asks for a token again.
+  ws.close(1006, '');
+  s.timers.filter((t) => t.ms <= 10_000).at(-1).fn();
+  const ws2 = FakeSocket.all[1];
+  ws2.open();
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(ws2.takeSent(), [{ Auth: { token: tokens[2] } }]);
+  assert.equal(asked, 3);
+});
+
+test('a refused token is final', async () => {
+  const s = setup();
+  s.client.signInWithToken(async () => 'a.b.c');
+  const ws = FakeSocket.all[0];
+  ws.open();
+  await new Promise((r) => setImmediate(r));
+  ws.receive({ Error: 'authentication failed: token expired' });
+  const [rejected] = s.take('name-rejected');
+  assert.equal(rejected.mode, 'jwt');
+  assert.equal(rejected.final, true);
+});
+
+test('Welcome\'s unread count, then Conversations, Read from another device', () => {
+  const { client, ws, take } = signedIn({ unread: 3 });
+  assert.equal(client.directUnreadTotal, 3);
+  ws.receive({ Conversations: [{ with: 'bob', newest: 7, read: 5 }, { with: 'carol', newest: 2, read: 1 }] });
+  assert.deepEqual(take('conversations')[0].list.map((c) => [c.with, c.unread]), [['bob', 2], ['carol', 1]]);
+  assert.equal(client.directUnreadTotal, 3);
+  ws.receive({ Read: { with: 'bob', seq: 7 } });
+  assert.equal(client.directUnread('bob'), 0);
+  assert.equal(client.directUnreadTotal, 1);
+  // A new message from bob counts; one from alice's other device moves her own marker.
+  ws.receive(dm('bob', 'alice', 8));
+  assert.equal(client.directUnread('bob'), 1);
+  ws.receive(dm('alice', 'bob', 9));
+  assert.equal(client.directUnread('bob'), 0);
+  assert.deepEqual(take('direct-new').map((e) => [e.from, e.seq]), [['bob', 8], ['alice', 9]]);
+  assert.deepEqual(take('direct'), [], 'no conversation open: nothing to show');
+});
+
+test('a conversation: the newest page, live messages, scroll-back with before, Read when shown', () => {
+  const { client, ws, take } = signedIn();
+  client.openConversation('bob');
+  assert.deepEqual(ws.takeSent(), [{ FetchDirect: { with: 'bob', limit: PAGE } }]);
+  ws.receive(dm('bob', 'alice', 60));
+  ws.receive(dm('alice', 'bob', 61));
+  ws.receive(dm('bob', 'alice', 62, 'live, before the end of the page'));
+  assert.deepEqual(take('direct'), [], 'held until FetchedDirect');
+  ws.receive({ FetchedDirect: { with: 'bob', count: 2, oldest: 1, newest: 62 } });
+  const events = take('direct');
+  assert.deepEqual(events.map((e) => [e.seq, e.from, e.mine]), [[60, 'bob', false], [61, 'alice', true], [62, 'bob', false]]);
+  assert.equal(client.markRead('bob'), true);
+  assert.deepEqual(ws.takeSent(), [{ Read: { with: 'bob', seq: 62 } }]);
+  assert.equal(client.markRead('bob'), false, 'read already');
+
+  assert.equal(client.loadOlderDirect('bob'), true);
+  assert.deepEqual(ws.takeSent(), [{ FetchDirect: { with: 'bob', before: 60, limit: PAGE } }]);
+  ws.receive(dm('bob', 'alice', 58));
+  ws.receive(dm('bob', 'alice', 59));
+  ws.receive({ FetchedDirect: { with: 'bob', count: 2, oldest: 58, newest: 62 } });
+  const [older] = take('direct-older');
+  assert.deepEqual(older.messages.map((m) => m.seq), [58, 59]);
+  assert.equal(older.done, true, 'the oldest retained reached');
+  assert.equal(client.loadOlderDirect('bob'), false);
+});
+
+test('a Direct is sent with an id, again after a reconnection until its Sent, and the open conversation catches up', () => {
+  const { client, ws, timers, take } = signedIn();
+  client.openConversation('bob');
+  ws.takeSent();
+  ws.receive(dm('bob', 'alice', 1));
+  ws.receive({ FetchedDirect: { with: 'bob', count: 1, oldest: 1, newest: 1 } });
+  const id = client.direct('bob', 'hi bob');
+  assert.deepEqual(ws.takeSent(), [{ Direct: { to: 'bob', message: 'hi bob', id } }]);
+  ws.close(1006, '');
+  timers.at(-1).fn();
+  const ws2 = FakeSocket.all[1];
+  ws2.open();
+  ws2.takeSent();
+  ws2.receive({ Welcome: { name: 'alice', server: 'parley test', account: true } });
+  assert.deepEqual(ws2.takeSent(), [
+    { Conversations: {} },
+    { FetchDirect: { with: 'bob', after: 1, limit: FETCH_LIMIT } },
+    { Direct: { to: 'bob', message: 'hi bob', id } },
+  ]);
+  ws2.receive(dm('bob', 'alice', 2, 'while you were away'));
+  ws2.receive(dm('alice', 'bob', 3, 'hi bob')); // the first send was stored before the drop
+  ws2.receive({ FetchedDirect: { with: 'bob', count: 2, oldest: 1, newest: 3 } });
+  ws2.receive({ Sent: { to: 'bob', id, seq: 3, ts: 1765100000003 } });
+  const [sent] = take('sent');
+  assert.deepEqual([sent.with, sent.id, sent.seq], ['bob', id, 3]);
+  assert.equal(client.pendingDirects.size, 0);
+  ws2.receive({ Sent: { to: 'bob', id, seq: 3, ts: 1765100000003 } });
+  assert.deepEqual(take('sent'), [], 'a second answer to the resend is ignored');
+});
+
+test('no account by that name, a refused message, Block and Unblock', () => {
+  const { client, ws, take } = signedIn();
+  client.openConversation('nobody');
+  client.direct('nobody', 'hello?');
+  ws.takeSent();
+  ws.receive({ Error: "no account named 'nobody'" });
+  const [e] = take('direct-error');
+  assert.equal(e.with, 'nobody');
+  assert.equal(e.noAccount, true);
+  assert.equal(client.pendingDirects.size, 0, 'not sent again');
+  const id = client.direct('bob', 'x'.repeat(10));
+  client.direct('bob', 'the next one');
+  ws.receive({ Error: "message too long: 10 bytes, the limit is 5 bytes; it was not delivered to 'bob'" });
+  assert.equal(take('direct-error')[0].id, id);
+  assert.equal(client.pendingDirects.size, 1, 'only the refused one is dropped');
+  take('error');
+  client.block('bob');
+  assert.deepEqual(ws.takeSent().at(-1), { Block: { name: 'bob' } });
+  ws.receive({ Block: { name: 'bob' } });
+  assert.equal(client.blocked.has('bob'), true);
+  ws.receive({ Unblock: { name: 'bob' } });
+  assert.equal(client.blocked.has('bob'), false);
+  assert.deepEqual(take('blocked').map((b) => b.blocked), [true, false]);
+});
+
+test('tokenExpiry reads exp from a JWT without checking it', () => {
+  const body = Buffer.from(JSON.stringify({ sub: 'a', exp: 1765100000 })).toString('base64url');
+  assert.equal(tokenExpiry(`x.${body}.y`), 1765100000000);
+  assert.equal(tokenExpiry('not a jwt'), null);
+});
+
+// ---------------------------------------------------------------- moderation (issue 22)
+
+const MOD_EVENTS = ['group-event', 'group-info', 'topic', 'removed', 'invited'];
+const ev = (group, seq, kind, extra = {}) => ({ GroupEvent: { group_name: group, kind, by: 'olga', seq, ts: 1765100000000 + seq, ...extra } });
+
+function joinedModerated() {
+  const s = connected();
+  for (const type of MOD_EVENTS) s.client.on(type, (d) => s.events.push({ type, ...d }));
+  s.client.join('g');
+  s.ws.takeSent();
+  return s;
+}
+
+test('group events take their place in the group\'s order: held, sorted, no gap, in history and live', () => {
+  const { client, ws, events, timers, take } = joinedModerated();
+  ws.receive(msg('g', 1));
+  ws.receive(ev('g', 3, 'topic', { topic: 'walks at noon' }));
+  ws.receive(ev('g', 2, 'kick', { name: 'alice', reason: 'testing' })); // a kick of ours in history: we are back since
+  ws.receive({ Members: { group_name: 'g', names: ['alice', 'olga'] } });
+  ws.receive(msg('g', 4));
+  assert.deepEqual(events.filter((e) => e.type === 'message' || e.type === 'group-event').map((e) => [e.type, e.seq]),
+    [['message', 1], ['group-event', 2], ['group-event', 3], ['message', 4]]);
+  assert.deepEqual(take('gap'), []);
+  assert.equal(client.groupState('g').topic.topic, 'walks at noon');
+  assert.equal(client.groups.has('g'), true, 'a kick in history does not take the group away');
+
+  ws.receive(ev('g', 5, 'mute', { name: 'bob', until: 1765200000000 }));
+  ws.receive(ev('g', 6, 'mode', { invite_only: true, moderated: false, private: true }));
+  assert.deepEqual(client.groupState('g').modes, { invite_only: true, moderated: false, private: true });
+  assert.deepEqual([...client.groupState('g').muted], ['bob']);
+  // Live, a kick of this account leaves the group for good: not re-joined after a reconnection.
+  ws.receive(ev('g', 7, 'kick', { name: 'alice', reason: 'spam' }));
+  const [removed] = take('removed');
+  assert.equal(removed.text, 'olga kicked alice: spam');
+  assert.equal(client.groups.has('g'), false);
+  ws.close(1006, '');
+  timers.at(-1).fn();
+  const ws2 = FakeSocket.all.at(-1);
+  ws2.open();
+  ws2.takeSent();
+  ws2.receive({ Welcome: { name: 'alice', server: 'parley test' } });
+  assert.deepEqual(ws2.takeSent(), [], 'the group is not joined again');
+});
+
+test('GroupInfo: roles, asked again after a live role event; an older server without it is asked no more', () => {
+  const { client, ws, take } = joinedModerated();
+  ws.receive({ Members: { group_name: 'g', names: ['alice'] } });
+  assert.equal(client.groupInfo('g'), true);
+  assert.deepEqual(ws.takeSent(), [{ GroupInfo: { group_name: 'g' } }]);
+  ws.receive({ GroupInfo: { group_name: 'g', owner: 'olga', operators: ['alice'], topic: 'hi', invite_only: false, moderated: true, private: false, members: 2 } });
+  assert.equal(client.roleOf('g'), 'operator');
+  assert.equal(client.roleOf('g', 'olga'), 'owner');
+  assert.equal(client.roleOf('g', 'bob'), null);
+  assert.equal(take('group-info')[0].modes.moderated, true);
+  ws.receive(ev('g', 1, 'deop', { name: 'alice' }));
+  assert.deepEqual(ws.takeSent(), [{ GroupInfo: { group_name: 'g' } }]);
+  ws.receive({ Topic: { group_name: 'g', topic: 'new topic', by: 'olga', ts: 1765100000000 } });
+  assert.equal(take('topic')[0].topic.by, 'olga');
+
+  ws.receive({ Error: "unknown request 'GroupInfo'; expected one of Hello, Join, ..." });
+  assert.deepEqual(take('error'), [], 'not shown: the server has no moderation');
+  assert.equal(client.groupInfo('g'), false);
+  assert.deepEqual(ws.takeSent(), []);
+});
+
+test('moderation requests carry exactly the fields given; scroll-back pages carry events', () => {
+  const { client, ws, take } = joinedModerated();
+  ws.receive(msg('g', 60));
+  ws.receive({ Fetched: { group_name: 'g', count: 1, oldest: 1, newest: 60 } });
+  ws.receive({ Members: { group_name: 'g', names: ['alice'] } });
+  client.moderate('Kick', 'g', { name: 'bob', reason: '' });
+  client.moderate('Ban', 'g', { name: 'bob', reason: 'spam', for: '24h' });
+  client.moderate('Mute', 'g', { name: 'bob', for: '' });
+  client.moderate('Topic', 'g', { topic: '' });
+  client.moderate('Mode', 'g', { moderated: true });
+  assert.deepEqual(ws.takeSent(), [
+    { Kick: { group_name: 'g', name: 'bob' } },
+    { Ban: { group_name: 'g', name: 'bob', reason: 'spam', for: '24h' } },
+    { Mute: { group_name: 'g', name: 'bob' } },
+    { Topic: { group_name: 'g', topic: '' } },
+    { Mode: { group_name: 'g', moderated: true } },
+  ]);
+  assert.equal(client.loadOlder('g'), true);
+  ws.takeSent();
+  ws.receive(ev('g', 58, 'ban', { name: 'eve', reason: 'spam' }));
+  ws.receive(msg('g', 59));
+  ws.receive({ Fetched: { group_name: 'g', count: 2, oldest: 58, newest: 60 } });
+  const [older] = take('older');
+  assert.deepEqual(older.messages.map((m) => [m.seq, m.event?.kind ?? null]), [[58, 'ban'], [59, null]]);
+  assert.deepEqual([...client.groupState('g').banned], [], 'old events in scroll-back change nothing');
+});
+
+test('group events in words', () => {
+  const words = (kind, extra = {}) => describeGroupEvent({ group_name: 'g', kind, by: 'olga', ...extra });
+  assert.equal(words('op', { name: 'bob' }), 'olga made bob an operator');
+  assert.equal(words('deop', { name: 'bob' }), "olga took bob's operator role away");
+  assert.equal(words('owner', { name: 'bob' }), 'olga handed ownership of g to bob');
+  assert.equal(words('topic', { topic: 'walks' }), 'olga set the topic: walks');
+  assert.equal(words('topic', { topic: '' }), 'olga cleared the topic');
+  assert.equal(words('kick', { name: 'bob' }), 'olga kicked bob');
+  assert.equal(words('ban', { name: 'bob', reason: 'spam' }), 'olga banned bob: spam');
+  assert.match(words('ban', { name: 'bob', until: Date.now() + 3600_000 }), /^olga banned bob until \d\d:\d\d|^olga banned bob until \d+ \w+ \d\d:\d\d/);
+  assert.equal(words('unban', { name: 'bob' }), 'olga lifted the ban on bob');
+  assert.equal(words('mute', { name: 'bob' }), 'olga muted bob');
+  assert.equal(words('unmute', { name: 'bob' }), 'olga unmuted bob');
+  assert.equal(words('mode', { invite_only: true, private: true }), 'olga set the modes: invite-only, private');
+  assert.equal(words('mode', {}), 'olga set the modes: open');
+  assert.equal(words('invite', { name: 'bob' }), 'olga invited bob to g');
+  assert.equal(words('drop'), 'olga deleted g and its history');
 });

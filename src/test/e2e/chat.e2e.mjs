@@ -11,6 +11,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn as spawnProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';
@@ -649,5 +650,375 @@ test('a post made while the server is down is sent when it is back, and lands on
     await browser?.close().catch(() => {});
     await server.stop();
     rmSync(data, { recursive: true, force: true });
+  }
+});
+
+// ---------------------------------------------------------------- accounts, direct messages, JWTs
+
+/** An HS256 JWT signed with `key`, as an application's identity provider would make it. */
+function signJwt(claims, key) {
+  const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
+  return `${unsigned}.${createHmac('sha256', key).update(unsigned).digest('base64url')}`;
+}
+
+async function accountSignIn(page, base, name, password, { register = false } = {}) {
+  await page.goto(`${base}/`, { timeout: WAIT });
+  await page.getByLabel('Account name').fill(name);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: register ? 'Register' : 'Sign in' }).click();
+  await page.getByRole('status').getByText(`Connected as ${name}`).waitFor({ timeout: WAIT });
+}
+
+/** Opens (or goes to) the conversation with `name` from the "Message someone" box. */
+async function openDm(page, name) {
+  await page.getByLabel('Message someone').fill(name);
+  await page.getByLabel('Message someone').press('Enter');
+  await page.getByRole('log', { name: `Direct messages with ${name}` }).waitFor({ timeout: WAIT });
+}
+
+async function sendDm(page, name, text) {
+  const box = page.getByLabel(`Direct message to ${name}`);
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+async function waitDm(page, name, from, text) {
+  await page.getByRole('log', { name: `Direct messages with ${name}` }).locator('li.msg:not(.pending)', { hasText: text })
+    .filter({ has: page.locator('.from', { hasText: from }) }).first().waitFor({ timeout: WAIT });
+}
+
+/** The conversation's entry in the sidebar, by its accessible name (`bob, 2 unread` or `bob`). */
+function conversationEntry(page, label) {
+  return page.getByRole('list', { name: 'Direct messages' }).getByRole('button', { name: label, exact: true });
+}
+
+/** A TCP connection signed in to an account (registering it). */
+async function tcpAccount(port, name, password) {
+  const c = await tcpClient(port);
+  c.send({ Register: { name, password } });
+  await c.take(`${name}'s Welcome`, (l) => l.startsWith(`{"Welcome":{"name":"${name}"`));
+  return c;
+}
+
+test('accounts in the page: register, sign in on two pages, direct messages, read markers, blocks, JWTs', { skip, timeout: 300_000 }, async (t) => {
+  assert.ok(!missing, missing ?? '');
+  const data = tempDir();
+  const key = 'e2e-jwt-secret-0123456789-abcdefghijklmnop';
+  writeFileSync(path.join(data, 'jwt.key'), `${key}\n`);
+  const server = await startServer(['--jwt-key', path.join(data, 'jwt.key'), '--direct-rate', '0', ...dataArgs(path.join(data, 'store'))]);
+  let browser;
+  const tcp = [];
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 60_000 });
+    const viewport = { width: 1280, height: 800 };
+    const newPage = async () => {
+      const page = await (await browser.newContext({ viewport })).newPage();
+      page.on('pageerror', (e) => pageErrors.push(String(e)));
+      page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+      return page;
+    };
+    const pageErrors = [];
+    const alice1 = await newPage();
+    const alice2 = await newPage();
+    const bob = await newPage();
+
+    await t.test('register, and the page shows the account and keeps no password', async () => {
+      await alice1.goto(`${server.base}/`, { timeout: WAIT });
+      // /config says accounts are optional and registration open: both forms, and Register.
+      await alice1.getByLabel('Account name').waitFor({ state: 'visible', timeout: WAIT });
+      assert.equal(await alice1.getByLabel('Your name').isVisible(), true);
+      await accountSignIn(alice1, server.base, 'alice', 'alice-pass-1', { register: true });
+      await alice1.locator('#account').getByText('Signed in as alice').waitFor({ timeout: WAIT });
+      await alice1.getByRole('heading', { name: 'Direct messages' }).waitFor({ timeout: WAIT });
+      const stored = await alice1.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })
+        + document.cookie + document.getElementById('password').value);
+      assert.ok(!stored.includes('alice-pass-1'), 'the password is in no storage and no field');
+      await accountSignIn(bob, server.base, 'bob', 'bob-pass-1', { register: true });
+    });
+
+    await t.test('a wrong password is refused plainly, and the name is reserved for Hello', async () => {
+      const eve = await newPage();
+      await eve.goto(`${server.base}/`, { timeout: WAIT });
+      await eve.getByLabel('Account name').fill('alice');
+      await eve.getByLabel('Password').fill('not-her-password');
+      await eve.getByRole('button', { name: 'Sign in' }).click();
+      await eve.locator('#account-error').getByText('wrong name or password').waitFor({ timeout: WAIT });
+      await eve.getByLabel('Your name').fill('alice');
+      await eve.getByLabel('Your name').press('Enter');
+      await eve.locator('#name-error').getByText("name 'alice' is registered; sign in to use it").waitFor({ timeout: WAIT });
+      await eve.context().close();
+    });
+
+    await t.test('one account on two pages: a direct message reaches both; reading on one clears the other', async () => {
+      await accountSignIn(alice2, server.base, 'alice', 'alice-pass-1');
+      await openDm(bob, 'alice');
+      await sendDm(bob, 'alice', 'hi alice, from bob');
+      await waitDm(bob, 'alice', 'bob', 'hi alice, from bob');
+      for (const page of [alice1, alice2]) {
+        await conversationEntry(page, 'bob, 1 unread').waitFor({ timeout: WAIT });
+        await until('the title counts it', async () => (await page.title()) === '(1) Parley');
+      }
+      await conversationEntry(alice1, 'bob, 1 unread').click();
+      await waitDm(alice1, 'bob', 'bob', 'hi alice, from bob');
+      // The Read from alice1 reaches alice2: no unread there either.
+      await conversationEntry(alice2, 'bob').waitFor({ timeout: WAIT });
+      await until('alice2\'s title without unread', async () => (await alice2.title()) === 'Parley');
+      assert.equal(await alice1.title(), 'Parley');
+
+      // A reply from one device shows on the other (live) and reaches bob.
+      await openDm(alice2, 'bob');
+      await waitDm(alice2, 'bob', 'bob', 'hi alice, from bob');
+      await sendDm(alice1, 'bob', 'hello bob, from the laptop');
+      await waitDm(alice1, 'bob', 'alice', 'hello bob, from the laptop');
+      await waitDm(alice2, 'bob', 'alice', 'hello bob, from the laptop');
+      await waitDm(bob, 'alice', 'alice', 'hello bob, from the laptop');
+      assert.equal(await alice1.evaluate(() => window.parley.client.pendingDirects.size), 0);
+      // Once each, in seq order, on every page.
+      for (const [page, other] of [[alice1, 'bob'], [alice2, 'bob'], [bob, 'alice']]) {
+        const seqs = await page.getByRole('log', { name: `Direct messages with ${other}` }).locator('li[data-seq]')
+          .evaluateAll((lis) => lis.map((li) => Number(li.dataset.seq)));
+        assert.deepEqual(seqs, [1, 2]);
+      }
+    });
+
+    await t.test('direct messages to an offline account are unread when it signs in; scroll-back pages them', async () => {
+      const dave = await tcpAccount(server.chatPort, 'dave', 'dave-pass-1');
+      tcp.push(dave);
+      (await tcpAccount(server.chatPort, 'carol', 'carol-pass-1')).close();
+      for (let i = 1; i <= 120; i++) dave.send({ Direct: { to: 'carol', message: `note ${i} for carol`, id: `d${i}` } });
+      await dave.take('the last Sent', (l) => l.includes('"id":"d120"'));
+      const carol = await newPage();
+      await accountSignIn(carol, server.base, 'carol', 'carol-pass-1');
+      await conversationEntry(carol, 'dave, 120 unread').waitFor({ timeout: WAIT });
+      assert.equal(await carol.title(), '(120) Parley');
+      await conversationEntry(carol, 'dave, 120 unread').click();
+      await waitDm(carol, 'dave', 'dave', 'note 120 for carol');
+      await conversationEntry(carol, 'dave').waitFor({ timeout: WAIT });
+      // Scrolling to the top pages back with FetchDirect before, down to the first message.
+      const log = carol.getByRole('log', { name: 'Direct messages with dave' });
+      await until('every message shown', async () => {
+        await log.evaluate((l) => { l.scrollTop = 0; });
+        return (await log.locator('li[data-seq]').count()) === 120;
+      }, 30_000, 300);
+      await log.getByText('The beginning of your conversation with dave.').waitFor({ timeout: WAIT });
+
+      // Blocks: while dave is blocked nothing of his reaches carol; after Unblock it does.
+      await carol.getByRole('button', { name: 'Block dave' }).click();
+      await carol.getByRole('button', { name: 'Unblock dave' }).waitFor({ timeout: WAIT });
+      dave.send({ Direct: { to: 'carol', message: 'while blocked', id: 'b1' } });
+      await dave.take('its Sent all the same', (l) => l.includes('"id":"b1"'));
+      await carol.getByRole('button', { name: 'Unblock dave' }).click();
+      await carol.getByRole('button', { name: 'Block dave' }).waitFor({ timeout: WAIT });
+      dave.send({ Direct: { to: 'carol', message: 'after the unblock', id: 'b2' } });
+      await waitDm(carol, 'dave', 'dave', 'after the unblock');
+      assert.equal(await log.getByText('while blocked').count(), 0);
+      await carol.context().close();
+    });
+
+    await t.test('a JWT in the URL fragment signs in, and leaves the address bar', async () => {
+      const erin = await newPage();
+      const token = signJwt({ sub: 'erin', exp: Math.floor(Date.now() / 1000) + 300 }, key);
+      await erin.goto(`${server.base}/#token=${token}`, { timeout: WAIT });
+      await erin.getByRole('status').getByText('Connected as erin').waitFor({ timeout: WAIT });
+      await erin.locator('#account').getByText('Signed in as erin').waitFor({ timeout: WAIT });
+      assert.equal(await erin.evaluate(() => location.href.includes('token') || location.hash !== ''), false);
+      await openDm(erin, 'bob');
+      await sendDm(erin, 'bob', 'hi from an embedded page');
+      await waitDm(erin, 'bob', 'erin', 'hi from an embedded page');
+      await conversationEntry(bob, 'erin, 1 unread').waitFor({ timeout: WAIT });
+      // An expired token is refused, and the page says so.
+      const late = await newPage();
+      const old = signJwt({ sub: 'erin', exp: Math.floor(Date.now() / 1000) - 600 }, key);
+      await late.goto(`${server.base}/#token=${old}`, { timeout: WAIT });
+      await late.locator('#account-error').getByText(/token expired/).waitFor({ timeout: WAIT });
+      await late.context().close();
+      await erin.context().close();
+    });
+
+    await t.test('a token hook set by the embedding application: asked on connecting, before expiry, and on reconnection', async () => {
+      const fay = await newPage();
+      let asked = 0;
+      // Tokens of 20 s: the page asks for a fresh one at half their life.
+      await fay.exposeFunction('issueTestToken', () => {
+        asked++;
+        return signJwt({ sub: 'fay', exp: Math.floor(Date.now() / 1000) + 20 }, key);
+      });
+      await fay.addInitScript(() => {
+        window.parleyGetToken = () => window.issueTestToken();
+      });
+      await fay.goto(`${server.base}/`, { timeout: WAIT });
+      await fay.getByRole('status').getByText('Connected as fay').waitFor({ timeout: WAIT });
+      assert.equal(asked, 1);
+      await fay.evaluate(() => window.parley.client.on('refreshed', () => { window.refreshedCount = (window.refreshedCount ?? 0) + 1; }));
+      await until('a fresh token taken by the server', () => fay.evaluate(() => window.refreshedCount >= 1), 30_000, 250);
+      assert.ok(asked >= 2);
+      const before = asked;
+      await fay.evaluate(() => window.parley.client.dropConnection());
+      await until('a token asked on reconnection', () => asked > before);
+      await fay.getByRole('status').getByText('Connected as fay').waitFor({ timeout: WAIT });
+      await fay.context().close();
+    });
+
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    for (const c of tcp) c.close();
+    await browser?.close().catch(() => {});
+    await server.stop();
+    rmSync(data, { recursive: true, force: true });
+  }
+});
+
+test('with --accounts required and --registration closed the page asks for a sign-in, without Register', { skip, timeout: 300_000 }, async () => {
+  assert.ok(!missing, missing ?? '');
+  const server = await startServer(['--accounts', 'required', '--registration', 'closed', ...dataArgs('none')]);
+  let browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 60_000 });
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${server.base}/`, { timeout: WAIT });
+    await page.getByLabel('Account name').waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await page.getByLabel('Your name').isVisible(), false);
+    assert.equal(await page.getByRole('button', { name: 'Register' }).isVisible(), false);
+    await page.getByLabel('Account name').fill('nobody');
+    await page.getByLabel('Password').fill('some-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#account-error').getByText('wrong name or password').waitFor({ timeout: WAIT });
+  } finally {
+    await browser?.close().catch(() => {});
+    await server.stop();
+  }
+});
+
+// ---------------------------------------------------------------- group moderation (issue 22)
+
+/** The group events shown in a group's timeline, as their lines of text. */
+async function eventLines(page, group) {
+  return page.getByRole('log', { name: `Messages in ${group}` }).locator('li.event .text').allTextContents();
+}
+
+async function waitEvent(page, group, text) {
+  await page.getByRole('log', { name: `Messages in ${group}` }).locator('li.event', { hasText: text })
+    .first().waitFor({ timeout: WAIT });
+}
+
+/** Opens `name`'s menu in `group`'s member list and clicks `action` (after filling the reason and duration given). */
+async function moderateMember(page, group, name, action, { reason = '', duration = '' } = {}) {
+  const members = page.getByRole('list', { name: `Members of ${group}` });
+  await members.getByRole('button', { name: `Actions for ${name}` }).click();
+  const menu = members.getByRole('menu', { name: `Actions for ${name}` });
+  if (reason) await menu.getByLabel(`Reason (for ${name})`).fill(reason);
+  if (duration) await menu.getByLabel(`How long (for ${name})`).selectOption(duration);
+  await menu.getByRole('menuitem', { name: action, exact: true }).click();
+}
+
+test('group moderation in the page: the owner sets the topic and modes, mutes, makes an operator, kicks and bans', { skip, timeout: 300_000 }, async (t) => {
+  assert.ok(!missing, missing ?? '');
+  const server = await startServer(dataArgs('none'));
+  let browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 60_000 });
+    const pageErrors = [];
+    const newPage = async () => {
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+      page.on('pageerror', (e) => pageErrors.push(String(e)));
+      page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+      return page;
+    };
+    const olga = await newPage();
+    const bob = await newPage();
+    const both = [olga, bob];
+
+    await t.test('the owner is marked, and only she gets a member\'s menu', async () => {
+      await accountSignIn(olga, server.base, 'olga', 'olga-pass-1', { register: true });
+      await joinGroup(olga, 'club'); // the first Join of a new group by an account: olga owns it
+      await accountSignIn(bob, server.base, 'bob', 'bob-pass-1', { register: true });
+      await joinGroup(bob, 'club');
+      for (const page of both) {
+        const members = page.getByRole('list', { name: 'Members of club' });
+        await members.locator('li.owner', { hasText: 'olga' }).waitFor({ timeout: WAIT });
+        await members.getByText('bob').waitFor({ timeout: WAIT });
+      }
+      await olga.getByRole('list', { name: 'Members of club' }).getByRole('button', { name: 'Actions for bob' }).waitFor({ timeout: WAIT });
+      assert.equal(await bob.getByRole('button', { name: /^Actions for/ }).count(), 0, 'a member has no menu');
+      assert.equal(await bob.getByRole('button', { name: 'Set a topic' }).count(), 0);
+    });
+
+    await t.test('topic and modes: set by the owner, shown to both, as events in both timelines', async () => {
+      await olga.getByRole('button', { name: 'Set a topic' }).click();
+      await olga.getByLabel('Topic of club').fill('Walks on Sundays');
+      await olga.getByLabel('Topic of club').press('Enter');
+      for (const page of both) {
+        await page.locator('.panel:not([hidden]) .topic', { hasText: 'Walks on Sundays' }).waitFor({ timeout: WAIT });
+        await waitEvent(page, 'club', 'olga set the topic: Walks on Sundays');
+      }
+      await olga.getByRole('checkbox', { name: 'Invite-only' }).check();
+      for (const page of both) {
+        await waitEvent(page, 'club', 'olga set the modes: invite-only');
+        await page.locator('.panel:not([hidden]) .modes-line', { hasText: 'Modes: invite-only' }).waitFor({ timeout: WAIT });
+      }
+      await olga.getByRole('checkbox', { name: 'Invite-only' }).uncheck();
+      await waitEvent(bob, 'club', 'olga set the modes: open');
+    });
+
+    await t.test('mute and unmute from the menu: a muted member cannot post', async () => {
+      await moderateMember(olga, 'club', 'bob', 'Mute', { duration: '10m' });
+      for (const page of both) await waitEvent(page, 'club', 'olga muted bob until');
+      await bob.getByRole('list', { name: 'Members of club' }).locator('li', { hasText: 'bob' }).getByText('muted').waitFor({ timeout: WAIT });
+      await post(bob, 'club', 'can anyone hear me?');
+      await bob.getByRole('log', { name: 'Notices' }).getByText(/mute/i).first().waitFor({ timeout: WAIT });
+      await moderateMember(olga, 'club', 'bob', 'Unmute');
+      for (const page of both) await waitEvent(page, 'club', 'olga unmuted bob');
+      await post(bob, 'club', 'back again');
+      await waitShown(olga, 'club', 'bob', 'back again');
+    });
+
+    await t.test('making an operator marks the member on both pages', async () => {
+      await moderateMember(olga, 'club', 'bob', 'Make operator');
+      for (const page of both) {
+        await waitEvent(page, 'club', 'olga made bob an operator');
+        await page.getByRole('list', { name: 'Members of club' }).locator('li.operator', { hasText: 'bob' }).waitFor({ timeout: WAIT });
+      }
+      // An operator may set the topic; the owner has no menu for him to open.
+      await bob.getByRole('button', { name: 'Edit topic' }).waitFor({ timeout: WAIT });
+      assert.equal(await bob.getByRole('button', { name: 'Actions for olga' }).count(), 0);
+      await moderateMember(olga, 'club', 'bob', 'Remove operator');
+      for (const page of both) await waitEvent(page, 'club', "olga took bob's operator role away");
+      await bob.getByRole('button', { name: 'Edit topic' }).waitFor({ state: 'detached', timeout: WAIT });
+    });
+
+    await t.test('a kick with a reason: in both timelines, and bob is out until he joins again', async () => {
+      await moderateMember(olga, 'club', 'bob', 'Kick', { reason: 'cool off' });
+      for (const page of both) await waitEvent(page, 'club', 'olga kicked bob: cool off');
+      await bob.locator('.panel:not([hidden]) .post-error', { hasText: 'You are no longer a member of club' }).waitFor({ timeout: WAIT });
+      assert.equal(await bob.getByLabel('Message to club').isDisabled(), true);
+      await olga.getByRole('list', { name: 'Members of club' }).getByText('bob').waitFor({ state: 'detached', timeout: WAIT });
+      await joinGroup(bob, 'club');
+      await olga.getByRole('list', { name: 'Members of club' }).getByText('bob').waitFor({ timeout: WAIT });
+      // His new timeline has the story so far, events included, from the group's history.
+      await waitEvent(bob, 'club', 'olga kicked bob: cool off');
+      assert.equal(await bob.getByLabel('Message to club').isDisabled(), false);
+    });
+
+    await t.test('a ban: in both timelines, bob is out, cannot join, and olga can lift it', async () => {
+      await moderateMember(olga, 'club', 'bob', 'Ban', { reason: 'spam', duration: '24h' });
+      for (const page of both) await waitEvent(page, 'club', /olga banned bob until .*: spam/);
+      await bob.locator('.panel:not([hidden]) .post-error', { hasText: 'You are no longer a member of club' }).waitFor({ timeout: WAIT });
+      const banned = olga.getByRole('list', { name: 'Banned from club' });
+      await banned.getByText('bob').waitFor({ timeout: WAIT });
+      await joinGroup(bob, 'club');
+      await bob.getByRole('log', { name: 'Notices' }).getByText(/bann/i).first().waitFor({ timeout: WAIT });
+      await olga.getByRole('button', { name: 'Unban bob' }).click();
+      await waitEvent(olga, 'club', 'olga lifted the ban on bob');
+      const lines = await eventLines(olga, 'club');
+      assert.match(lines.at(-2), /^olga banned bob until .*: spam$/);
+      assert.equal(lines.at(-1), 'olga lifted the ban on bob');
+      await banned.getByText('bob').waitFor({ state: 'detached', timeout: WAIT });
+    });
+
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await browser?.close().catch(() => {});
+    await server.stop();
   }
 });

@@ -1,8 +1,13 @@
 // The chat page: renders what ChatClient reports and turns the user's actions into requests.
 // Everything the server sends is shown with textContent, never parsed as HTML.
+//
+// Signing in (docs/web.md): anonymously with Hello, to an account with a name and password (Login
+// or Register), or with a JWT the embedding application gives: in the URL fragment (#token=...,
+// removed from the address bar at once) or through window.parleyGetToken / window.parleyToken,
+// set before this script runs (on this window, or on a same-origin parent embedding the page).
 
 import {
-  ChatClient, Unread, dayKey, dayLabel, fullTime, mentions, postBytes, shortTime, utf8Bytes,
+  ChatClient, Unread, dayKey, dayLabel, fullTime, mentions, modeWords, postBytes, shortTime, utf8Bytes,
 } from './chat-client.js';
 
 const $ = (id) => document.getElementById(id);
@@ -19,6 +24,52 @@ const client = new ChatClient(wsUrl.href);
 const unread = new Unread('Parley');
 window.parley = { client, unread }; // for the end-to-end test, and for the curious
 
+/** Reads the token from the fragment (#token=...) once, and takes it out of the address bar and history. */
+function takeFragmentToken() {
+  if (!location.hash.includes('token=')) return null;
+  const params = new URLSearchParams(location.hash.slice(1));
+  const token = params.get('token');
+  params.delete('token');
+  const rest = params.toString();
+  history.replaceState(history.state, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
+  return token || null;
+}
+
+/** The window holding the embedding application's hook: this one, else a same-origin parent. */
+function hookWindow() {
+  const has = (w) => typeof w.parleyGetToken === 'function' || typeof w.parleyToken === 'string';
+  if (has(window)) return window;
+  try {
+    if (window.parent !== window && has(window.parent)) return window.parent;
+  } catch {
+    // a parent from another origin: no hook there (use #token=)
+  }
+  return null;
+}
+
+const fragmentToken = takeFragmentToken();
+
+/**
+ * How the page gets a JWT, or null when nobody gave one: the fragment's token first, then the
+ * hook, asked on every connection and before the token expires (so the application can hand
+ * over a fresh one); without a hook the fragment's token is all there is.
+ */
+function tokenSource() {
+  if (!fragmentToken && !hookWindow()) return null;
+  let first = fragmentToken;
+  return async () => {
+    if (first) {
+      const t = first;
+      first = null;
+      return t;
+    }
+    const w = hookWindow();
+    if (w && typeof w.parleyGetToken === 'function') return w.parleyGetToken();
+    if (w && typeof w.parleyToken === 'string') return w.parleyToken;
+    return fragmentToken;
+  };
+}
+
 const ui = {
   status: $('status'),
   signout: $('signout'),
@@ -28,6 +79,20 @@ const ui = {
   token: $('token'),
   tokenBox: $('token-box'),
   nameError: $('name-error'),
+  account: $('account'),
+  accountShown: $('account-name-shown'),
+  accountForm: $('account-form'),
+  accountName: $('account-name'),
+  password: $('password'),
+  login: $('login'),
+  register: $('register'),
+  accountError: $('account-error'),
+  anonymous: $('anonymous'),
+  tokenWait: $('token-wait'),
+  dmBox: $('dm-box'),
+  dmForm: $('dm-form'),
+  dmName: $('dm-name'),
+  conversations: $('conversations'),
   chat: $('chat'),
   joinForm: $('join-form'),
   joinName: $('join-name'),
@@ -40,18 +105,28 @@ const ui = {
   template: $('panel-template'),
 };
 
-/** What the server said in /config: whether it needs a token, and its message limit. */
-const config = { auth: false, maxMessageBytes: 1048576, maxLineBytes: 1048576, loaded: false };
+/**
+ * What the server said in /config: whether it needs a token, how accounts sign in (accounts:
+ * none, optional or required; registration: open or closed; jwt), and its message limits.
+ */
+const config = {
+  auth: false, accounts: 'none', registration: 'closed', jwt: false, maxMessageBytes: 1048576, maxLineBytes: 1048576, loaded: false,
+};
 
 /**
- * group name -> { tab, badge, panel, list, input, send, error, marker, members, names, items,
+ * group name -> { kind: 'group', tab, badge, panel, list, input, send, error, marker, members, names, items,
  * joined, fresh (new messages below while scrolled up), olderState, lastSent }
  * items: what the list shows, in order: { kind: 'msg', seq, ts, from, text, id, pending, history }
  * or { kind: 'notice' | 'divider', text }.
  */
 const panes = new Map();
+/** account name -> the pane of the conversation with it: as a group's, with kind 'dm' and `with`. */
+const dmPanes = new Map();
 let me = null;
+/** The group on screen (null: none, or a conversation). */
 let active = null;
+/** The pane on screen, a group's or a conversation's. */
+let activePane = null;
 let nextId = 0;
 /** The last text sent from any message box, for Up in an empty box. */
 let lastTyped = '';
@@ -76,14 +151,27 @@ async function loadConfig() {
     const res = await fetch('config', { cache: 'no-store', signal: AbortSignal.timeout(5000) });
     const c = await res.json();
     config.auth = c.auth === true;
+    if (['none', 'optional', 'required'].includes(c.accounts)) config.accounts = c.accounts;
+    config.registration = c.registration === 'open' ? 'open' : 'closed';
+    config.jwt = c.jwt === true;
     if (Number.isInteger(c.max_message_bytes)) config.maxMessageBytes = c.max_message_bytes;
     if (Number.isInteger(c.max_line_bytes)) config.maxLineBytes = c.max_line_bytes;
   } catch {
-    // An older server, or none: offer the field rather than lock anyone out.
+    // An older server, or none: offer every way in rather than lock anyone out.
     config.auth = true;
+    config.accounts = 'optional';
+    config.registration = 'open';
   }
   config.loaded = true;
   ui.tokenBox.hidden = !config.auth;
+  showSignInChoices();
+}
+
+/** The sign-in forms this server takes: an account's (unless it has none), a name (unless accounts are required). */
+function showSignInChoices() {
+  ui.accountForm.hidden = config.accounts === 'none';
+  ui.anonymous.hidden = config.accounts === 'required';
+  ui.register.hidden = config.registration !== 'open';
 }
 const configLoaded = loadConfig();
 
@@ -92,7 +180,7 @@ const configLoaded = loadConfig();
 const STATUS = {
   idle: () => 'Not connected',
   connecting: () => 'Connecting…',
-  connected: (d) => `Connected as ${d.name}`,
+  connected: (d) => `Connected as ${d.name ?? client.name}`,
   reconnecting: (d) => {
     const why = d.reason ? ` (${d.reason})` : d.code && d.code !== 1006 ? ` (code ${d.code})` : '';
     return `Connection lost${why}. Reconnecting in ${Math.ceil(d.retryInMs / 1000)} s…`;
@@ -116,14 +204,55 @@ ui.signinForm.addEventListener('submit', async (event) => {
   client.connect(name, config.auth ? ui.token.value.trim() : '');
 });
 
-client.on('welcome', ({ name, reconnected, auth }) => {
+// Name and password: Login, or Register (which creates the account). The password field is
+// emptied at once; the client keeps the password in memory only, to sign in again on reconnection.
+function accountSignIn(register) {
+  if (!ui.accountForm.reportValidity()) return;
+  const name = ui.accountName.value.trim();
+  const password = ui.password.value;
+  ui.password.value = '';
+  ui.accountError.textContent = '';
+  ui.login.disabled = true;
+  ui.register.disabled = true;
+  askNotificationsOnce();
+  configLoaded.then(() => client.signIn(name, password, { register }));
+}
+
+ui.accountForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  accountSignIn(false);
+});
+ui.register.addEventListener('click', () => accountSignIn(true));
+
+/** The application's token (fragment or hook), if it gave one: signs in with it at once. */
+async function signInWithToken() {
+  const source = tokenSource();
+  if (!source) return false;
+  ui.tokenWait.hidden = false;
+  ui.accountForm.hidden = true;
+  ui.anonymous.hidden = true;
+  await configLoaded;
+  ui.accountForm.hidden = true;
+  ui.anonymous.hidden = true;
+  client.signInWithToken(source);
+  return true;
+}
+
+client.on('welcome', ({ name, reconnected, auth, account }) => {
   me = name;
   if (auth) ui.tokenBox.hidden = false;
-  try {
-    localStorage.setItem('parley.name', name);
-  } catch {
-    // private mode: nothing to remember
+  if (client.mode === 'hello') {
+    try {
+      localStorage.setItem('parley.name', name);
+    } catch {
+      // private mode: nothing to remember
+    }
   }
+  ui.account.hidden = !account;
+  ui.accountShown.textContent = account ? name : '';
+  ui.dmBox.hidden = !account;
+  ui.tokenWait.hidden = true;
+  updateTitle(); // Welcome's unread direct messages, until Conversations tells them apart
   // The client has re-joined every group already, so this list counts us in them.
   client.listGroups();
   if (reconnected) {
@@ -131,33 +260,62 @@ client.on('welcome', ({ name, reconnected, auth }) => {
     return;
   }
   ui.signinForm.querySelector('button').disabled = false;
+  ui.login.disabled = false;
+  ui.register.disabled = false;
   ui.signin.hidden = true;
   ui.chat.hidden = false;
   ui.signout.hidden = false;
   ui.joinName.focus();
 });
 
-client.on('name-rejected', ({ text, reconnecting }) => {
-  if (reconnecting) {
+const ACCOUNT_REQUIRED = /^this server requires an account/;
+
+client.on('name-rejected', ({ text, reconnecting, mode, final }) => {
+  if (reconnecting && !final) {
     notice(`Reconnecting: ${text}`, 'error');
     return;
   }
+  if (reconnecting) signOut();
+  ui.tokenWait.hidden = true;
   ui.signinForm.querySelector('button').disabled = false;
-  ui.nameError.textContent = text;
-  ui.name.focus();
-  ui.name.select();
+  ui.login.disabled = false;
+  ui.register.disabled = false;
+  if (mode === 'hello' && !ACCOUNT_REQUIRED.test(text)) {
+    ui.nameError.textContent = text;
+    ui.name.focus();
+    ui.name.select();
+    return;
+  }
+  // A refused password or token, or a server that wants an account: the account form says why.
+  if (ACCOUNT_REQUIRED.test(text)) config.accounts = 'required';
+  if (config.accounts === 'none') config.accounts = 'optional';
+  showSignInChoices();
+  ui.accountError.textContent = mode === 'jwt' ? `Sign-in with the application's token failed: ${text}` : text;
+  if (mode === 'hello') ui.accountName.value = ui.name.value;
+  ui.accountName.focus();
 });
 
-ui.signout.addEventListener('click', () => {
+/** Back to the sign-in forms: the connection, the panes, the lists and the password are gone. */
+function signOut() {
   client.disconnect();
   for (const group of [...panes.keys()]) removePane(group);
+  for (const name of [...dmPanes.keys()]) removeDmPane(name);
   ui.notices.replaceChildren();
   ui.directory.replaceChildren();
+  ui.conversations.replaceChildren();
+  conversationOrder.length = 0;
+  ui.account.hidden = true;
+  ui.dmBox.hidden = true;
   ui.chat.hidden = true;
   ui.signout.hidden = true;
   ui.signin.hidden = false;
-  ui.name.focus();
-});
+  ui.tokenWait.hidden = true;
+  showSignInChoices();
+  updateTitle();
+  (ui.anonymous.hidden ? ui.accountName : ui.name).focus();
+}
+
+ui.signout.addEventListener('click', signOut);
 
 // ---------------------------------------------------------------- notifications
 
@@ -198,6 +356,7 @@ ui.joinForm.addEventListener('submit', (event) => {
 });
 
 function joinGroup(group) {
+  if (panes.get(group)?.removed) removePane(group); // kicked or banned: joining again starts afresh
   const fresh = !panes.has(group);
   if (fresh) {
     createPane(group);
@@ -253,11 +412,16 @@ client.on('groups-more', ({ more, after }) => {
 
 // ---------------------------------------------------------------- panes
 
-function createPane(group) {
+/**
+ * The parts every pane has, a group's or a conversation's: its tab, its list of messages with
+ * scroll-back and the "new messages" marker, and its message box. `kind` is 'group' or 'dm'.
+ */
+function buildPane(kind, { tabText, tabTitle, logLabel, inputLabel, placeholder, sideTitle }) {
   const id = nextId++;
-  const tab = el('button', '', group);
+  const tab = el('button', kind === 'dm' ? 'dm-tab' : '', tabText);
   tab.type = 'button';
   tab.id = `tab-${id}`;
+  if (tabTitle) tab.title = tabTitle;
   tab.setAttribute('role', 'tab');
   tab.setAttribute('aria-controls', `panel-${id}`);
   tab.setAttribute('aria-selected', 'false');
@@ -265,7 +429,6 @@ function createPane(group) {
   const badge = el('span', 'unread');
   badge.hidden = true;
   tab.append(badge);
-  tab.addEventListener('click', () => selectTab(group));
   ui.tabs.append(tab);
 
   const panel = ui.template.content.firstElementChild.cloneNode(true);
@@ -274,25 +437,25 @@ function createPane(group) {
   panel.hidden = true;
   const input = panel.querySelector('.post-input');
   input.id = `post-${id}`;
-  const label = panel.querySelector('label');
+  const label = panel.querySelector('.post-form label');
   label.htmlFor = input.id;
-  label.textContent = `Message to ${group}`;
-  input.placeholder = `Message ${group}`;
+  label.textContent = inputLabel;
+  input.placeholder = placeholder;
   input.title = 'Enter sends, Shift+Enter makes a new line, Up recalls the last message, Escape leaves the box';
   const list = panel.querySelector('.messages');
-  list.setAttribute('aria-label', `Messages in ${group}`);
+  list.setAttribute('aria-label', logLabel);
   const error = panel.querySelector('.post-error');
   error.id = `post-error-${id}`;
   input.setAttribute('aria-describedby', error.id);
   const members = panel.querySelector('.members');
-  members.setAttribute('aria-label', `Members of ${group}`);
-  panel.querySelector('.members-title').textContent = `Members of ${group}`;
+  panel.querySelector('.members-title').textContent = sideTitle;
   const marker = panel.querySelector('.new-marker');
 
   const p = {
-    group, tab, badge, panel, list, input, error, marker, members,
+    kind, tab, badge, panel, list, input, error, marker, members,
     names: new Set(), items: [], joined: false, fresh: 0, olderState: 'more', stick: true, lastTop: 0,
   };
+  tab.addEventListener('click', () => showPane(p));
   // The list changes size (the window, the message box growing, the members line wrapping): a
   // reader at the bottom stays at the bottom.
   new ResizeObserver(() => {
@@ -300,7 +463,6 @@ function createPane(group) {
   }).observe(list);
   p.older = el('li', 'older-status');
   list.append(p.older);
-  setOlderState(p, 'more');
 
   panel.querySelector('.post-form').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -331,69 +493,138 @@ function createPane(group) {
     scrollToBottom(p);
     input.focus();
   });
-  panel.querySelector('.members-refresh').addEventListener('click', () => client.members(group));
-  panel.querySelector('.leave').addEventListener('click', () => {
+  ui.panels.append(panel);
+  ui.empty.hidden = true;
+  return p;
+}
+
+function createPane(group) {
+  const p = buildPane('group', {
+    tabText: group, logLabel: `Messages in ${group}`, inputLabel: `Message to ${group}`,
+    placeholder: `Message ${group}`, sideTitle: `Members of ${group}`,
+  });
+  p.group = group;
+  p.beginning = `The beginning of ${group}.`;
+  p.members.setAttribute('aria-label', `Members of ${group}`);
+  setOlderState(p, 'more');
+  p.panel.querySelector('.members-refresh').addEventListener('click', () => client.members(group));
+  wireModeration(p);
+  p.panel.querySelector('.leave').addEventListener('click', () => {
     client.leave(group);
     removePane(group);
     refreshDirectorySoon();
   });
-
-  ui.panels.append(panel);
   panes.set(group, p);
-  ui.empty.hidden = true;
+}
+
+/** A conversation's pane: like a group's, with Block/Unblock and Close instead of the members. */
+function createDmPane(name) {
+  const p = buildPane('dm', {
+    tabText: `@${name}`, tabTitle: `Direct messages with ${name}`, logLabel: `Direct messages with ${name}`,
+    inputLabel: `Direct message to ${name}`, placeholder: `Message ${name}`, sideTitle: `Conversation with ${name}`,
+  });
+  p.with = name;
+  p.group = name; // what the length check counts the request with
+  p.beginning = `The beginning of your conversation with ${name}.`;
+  p.panel.classList.add('dm-panel');
+  for (const sel of ['.members', '.members-note', '.members-refresh']) p.panel.querySelector(sel).hidden = true;
+  p.block = p.panel.querySelector('.block');
+  p.block.hidden = false;
+  drawBlock(p);
+  p.block.addEventListener('click', () => (client.blocked.has(name) ? client.unblock(name) : client.block(name)));
+  const close = p.panel.querySelector('.leave');
+  close.textContent = 'Close conversation';
+  close.className = 'quiet leave';
+  close.addEventListener('click', () => removeDmPane(name));
+  setOlderState(p, 'loading');
+  dmPanes.set(name, p);
+}
+
+function drawBlock(p) {
+  const blocked = client.blocked.has(p.with);
+  p.block.textContent = blocked ? `Unblock ${p.with}` : `Block ${p.with}`;
+  p.block.title = blocked
+    ? `Let ${p.with}'s new messages reach you again`
+    : `${p.with}'s messages will no longer reach you (they are not told)`;
+}
+
+function allPanes() {
+  return [...panes.values(), ...dmPanes.values()];
+}
+
+/** Takes a pane off the page; the one beside it (or the join box) takes the focus if it was on screen. */
+function dropPane(p) {
+  const order = [...ui.tabs.children];
+  const i = order.indexOf(p.tab);
+  p.tab.remove();
+  p.panel.remove();
+  if (activePane === p) {
+    activePane = null;
+    active = null;
+    unread.show(null, !document.hidden);
+    const next = order[i + 1] ?? order[i - 1];
+    const q = allPanes().find((x) => x.tab === next);
+    if (q) {
+      showPane(q);
+      q.input.focus();
+    } else {
+      ui.joinName.focus();
+    }
+  }
+  ui.empty.hidden = panes.size + dmPanes.size > 0;
+  updateTitle();
 }
 
 function removePane(group) {
   const p = panes.get(group);
   if (!p) return;
-  const order = [...panes.keys()];
-  const i = order.indexOf(group);
-  p.tab.remove();
-  p.panel.remove();
   panes.delete(group);
   unread.forget(group);
-  updateTitle();
-  if (active === group) {
-    active = null;
-    unread.show(null, !document.hidden);
-    const next = order[i + 1] ?? order[i - 1];
-    if (next && panes.has(next)) {
-      selectTab(next);
-      panes.get(next).input.focus();
-    } else {
-      ui.joinName.focus();
-    }
-  }
-  ui.empty.hidden = panes.size > 0;
+  dropPane(p);
+}
+
+function removeDmPane(name) {
+  const p = dmPanes.get(name);
+  if (!p) return;
+  dmPanes.delete(name);
+  client.closeConversation(name);
+  dropPane(p);
 }
 
 function selectTab(group, refreshMembers = true) {
-  for (const [name, p] of panes) {
-    const on = name === group;
-    p.tab.setAttribute('aria-selected', String(on));
-    p.tab.tabIndex = on ? 0 : -1;
-    p.panel.hidden = !on;
+  showPane(panes.get(group));
+  if (refreshMembers) client.members(group);
+}
+
+/** Puts `p` on screen; a group is read, a conversation's read marker moved to its newest message. */
+function showPane(p) {
+  for (const q of allPanes()) {
+    const on = q === p;
+    q.tab.setAttribute('aria-selected', String(on));
+    q.tab.tabIndex = on ? 0 : -1;
+    q.panel.hidden = !on;
   }
-  active = group;
-  const p = panes.get(group);
-  unread.show(group, !document.hidden);
-  showBadge(p);
+  activePane = p;
+  active = p.kind === 'group' ? p.group : null;
+  unread.show(active, !document.hidden);
+  if (p.kind === 'group') showBadge(p);
+  else readConversation(p);
   updateTitle();
   scrollToBottom(p);
-  if (refreshMembers) client.members(group);
 }
 
 // Arrow keys move between tabs, as in any tab list.
 ui.tabs.addEventListener('keydown', (event) => {
-  const order = [...panes.keys()];
-  const i = order.indexOf(active);
+  const order = [...ui.tabs.children].map((tab) => allPanes().find((q) => q.tab === tab));
+  const i = order.indexOf(activePane);
   if (i < 0) return;
   const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: order.length - 1 }[event.key];
   if (to === undefined) return;
   event.preventDefault();
-  const group = order[(to + order.length) % order.length];
-  selectTab(group);
-  panes.get(group).tab.focus();
+  const q = order[(to + order.length) % order.length];
+  if (q.kind === 'group') selectTab(q.group);
+  else showPane(q);
+  q.tab.focus();
 });
 
 client.on('left', ({ group }) => {
@@ -410,13 +641,16 @@ function showBadge(p) {
   p.tab.setAttribute('aria-label', n > 0 ? `${p.group}, ${n} unread` : p.group);
 }
 
+/** The title counts unread group messages and unread direct messages: `(3) Parley`. */
 function updateTitle() {
-  document.title = unread.title();
+  const n = unread.total + client.directUnreadTotal;
+  document.title = n > 0 ? `(${n}) ${unread.base}` : unread.base;
 }
 
 document.addEventListener('visibilitychange', () => {
   unread.show(active, !document.hidden);
   if (active && panes.has(active)) showBadge(panes.get(active));
+  if (activePane?.kind === 'dm') readConversation(activePane);
   updateTitle();
 });
 
@@ -462,7 +696,7 @@ function sendFrom(p) {
     return;
   }
   p.error.textContent = '';
-  const id = client.post(p.group, text);
+  const id = p.kind === 'dm' ? client.direct(p.with, text) : client.post(p.group, text);
   lastTyped = text;
   p.input.value = '';
   fitInput(p);
@@ -521,7 +755,8 @@ function onScroll(p) {
 
 function loadOlder(p) {
   if (p.olderState !== 'more' || !p.joined) return;
-  if (client.loadOlder(p.group)) setOlderState(p, 'loading');
+  const asked = p.kind === 'dm' ? client.loadOlderDirect(p.with) : client.loadOlder(p.group);
+  if (asked) setOlderState(p, 'loading');
 }
 
 function setOlderState(p, state) {
@@ -536,26 +771,36 @@ function setOlderState(p, state) {
   } else if (state === 'loading') {
     p.older.textContent = 'Loading older messages…';
   } else {
-    p.older.textContent = `The beginning of ${p.group}.`;
+    p.older.textContent = p.beginning;
   }
 }
 
 /** The nodes for `item`, given the message item before it (for day separators and grouping). */
 function render(item, prev) {
   const nodes = [];
-  if (item.kind !== 'msg') {
-    nodes.push(el('li', item.kind, item.text));
-    return nodes;
-  }
-  if (!prev || dayKey(prev.ts) !== dayKey(item.ts)) {
+  if (timed(item) && (!prev || dayKey(prev.ts) !== dayKey(item.ts))) {
     const sep = el('li', 'day', dayLabel(item.ts));
     sep.setAttribute('role', 'separator');
     nodes.push(sep);
   }
+  if (item.kind === 'event') {
+    const li = el('li', `event kind-${item.event.kind}`);
+    li.dataset.eventSeq = String(item.seq);
+    const time = el('time', 'time', shortTime(item.ts));
+    time.dateTime = new Date(item.ts).toISOString();
+    time.title = fullTime(item.ts);
+    li.append(el('span', 'text', item.text), time);
+    nodes.push(li);
+    return nodes;
+  }
+  if (item.kind !== 'msg') {
+    nodes.push(el('li', item.kind, item.text));
+    return nodes;
+  }
   const li = el('li', 'msg');
   if (item.seq !== null) li.dataset.seq = String(item.seq);
   if (item.id) li.dataset.id = item.id;
-  const cont = prev && prev.from === item.from && item.ts - prev.ts < GROUP_GAP_MS && dayKey(prev.ts) === dayKey(item.ts);
+  const cont = prev && prev.kind === 'msg' && prev.from === item.from && item.ts - prev.ts < GROUP_GAP_MS && dayKey(prev.ts) === dayKey(item.ts);
   if (cont) li.classList.add('cont');
   if (item.from === me && me !== null) li.classList.add('mine');
   if (item.history) li.classList.add('history');
@@ -570,20 +815,29 @@ function render(item, prev) {
   time.title = fullTime(item.ts);
   meta.append(time);
   if (item.pending) meta.append(el('span', 'state', 'sending…'));
+  if (item.failed) {
+    li.classList.add('failed');
+    meta.append(el('span', 'state', 'not delivered'));
+  }
   li.append(meta, el('span', 'text', item.text));
   nodes.push(li);
   return nodes;
 }
 
+/** The message or group event before index `before`: what day separators and runs follow. */
 function lastMsg(p, before = p.items.length) {
-  for (let i = before - 1; i >= 0; i--) if (p.items[i].kind === 'msg') return p.items[i];
+  for (let i = before - 1; i >= 0; i--) if (timed(p.items[i])) return p.items[i];
   return null;
+}
+
+function timed(item) {
+  return item.kind === 'msg' || item.kind === 'event';
 }
 
 /** Adds an item at the bottom; keeps the newest in view if the reader was at the bottom. */
 function appendItem(p, item, own = false) {
   const atBottom = p.stick || nearBottom(p);
-  const nodes = render(item, item.kind === 'msg' ? lastMsg(p) : null);
+  const nodes = render(item, timed(item) ? lastMsg(p) : null);
   p.items.push(item);
   item.nodes = nodes;
   p.list.append(...nodes);
@@ -603,7 +857,7 @@ function removeItem(p, item) {
   p.items.splice(i, 1);
   for (const n of item.nodes ?? []) n.remove();
   // The next message may start a day or a run of its own now.
-  const next = p.items.slice(i).find((it) => it.kind === 'msg');
+  const next = p.items.slice(i).find(timed);
   if (next) refreshItem(p, next);
 }
 
@@ -625,9 +879,9 @@ function redraw(p) {
   const nodes = [p.older];
   let prev = null;
   for (const item of p.items) {
-    item.nodes = render(item, item.kind === 'msg' ? prev : null);
+    item.nodes = render(item, timed(item) ? prev : null);
     nodes.push(...item.nodes);
-    if (item.kind === 'msg') prev = item;
+    if (timed(item)) prev = item;
   }
   p.list.replaceChildren(...nodes);
   p.list.scrollTop = p.list.scrollHeight - fromBottom;
@@ -660,7 +914,7 @@ client.on('older', ({ group, messages, done }) => {
   const p = panes.get(group);
   if (!p) return;
   const seen = new Set(p.items.filter((it) => it.seq !== null).map((it) => it.seq));
-  const page = messages.filter((m) => !seen.has(m.seq)).map((m) => ({
+  const page = messages.filter((m) => !seen.has(m.seq)).map((m) => (m.event ? eventItem(m, true) : {
     kind: 'msg', seq: m.seq, ts: m.ts ?? Date.now(), from: m.from, text: m.text, id: null, pending: false, history: true,
   }));
   p.items.unshift(...page);
@@ -685,6 +939,7 @@ client.on('members', ({ group, names, append: nextPage }) => {
   if (!p) return;
   if (!p.joined) {
     p.joined = true;
+    client.groupInfo(group);
     if (p.items.some((it) => it.kind === 'msg')) appendItem(p, { kind: 'divider', text: 'earlier messages above' });
     if (client.groups.get(group)?.noOlder) setOlderState(p, 'done');
     // History that does not fill the list cannot be scrolled to the top: ask for more at once.
@@ -695,10 +950,235 @@ client.on('members', ({ group, names, append: nextPage }) => {
   drawMembers(p);
 });
 
+/**
+ * The member list: each name (the owner and operators marked, from GroupInfo) and, for a member
+ * this page's account may act on, a menu of what it may do (see memberMenu).
+ */
 function drawMembers(p) {
-  const items = [...p.names].sort().map((n) => el('li', '', n === me ? `${n} (you)` : n));
+  const state = client.groupState(p.group);
+  const mine = client.roleOf(p.group);
+  const items = [...p.names].sort().map((n) => {
+    const li = el('li', '', n === me ? `${n} (you)` : n);
+    li.dataset.name = n;
+    const role = state?.owner === n ? 'owner' : state?.operators.includes(n) ? 'operator' : null;
+    if (role) {
+      li.classList.add(role);
+      li.append(el('span', `role ${role}`, role === 'owner' ? ' owner' : ' op'));
+    }
+    if (state?.muted.has(n)) li.append(el('span', 'role muted', ' muted'));
+    if (mine && n !== me && client.account && role !== 'owner') li.append(memberMenuButton(p, n, mine, role));
+    return li;
+  });
   p.members.replaceChildren(...items);
+  p.openMenu = null;
 }
+
+/** The "…" button beside a member, which opens the member's menu. */
+function memberMenuButton(p, name, mine, role) {
+  const b = el('button', 'quiet member-menu', '⋯');
+  b.type = 'button';
+  b.setAttribute('aria-label', `Actions for ${name}`);
+  b.setAttribute('aria-haspopup', 'menu');
+  b.setAttribute('aria-expanded', 'false');
+  b.addEventListener('click', () => {
+    const open = b.getAttribute('aria-expanded') === 'true';
+    p.members.querySelectorAll('.member-actions').forEach((m) => m.remove());
+    p.members.querySelectorAll('.member-menu').forEach((x) => x.setAttribute('aria-expanded', 'false'));
+    if (open) return;
+    b.setAttribute('aria-expanded', 'true');
+    b.after(memberMenu(p, name, mine, role, b));
+  });
+  return b;
+}
+
+const DURATIONS = [['', 'for good'], ['10m', '10 minutes'], ['1h', '1 hour'], ['24h', '24 hours'], ['7d', '7 days']];
+
+/**
+ * What this page's account may do to `name`: operators and the owner kick, ban and mute (with an
+ * optional reason and duration); the owner also makes and unmakes operators and hands ownership
+ * over. The server decides in the end: a refusal comes back as an Error in Notices.
+ */
+function memberMenu(p, name, mine, role, button) {
+  const box = el('div', 'member-actions');
+  box.setAttribute('role', 'menu');
+  box.setAttribute('aria-label', `Actions for ${name}`);
+  const reason = el('input', 'reason');
+  reason.placeholder = 'reason (optional)';
+  reason.setAttribute('aria-label', `Reason (for ${name})`);
+  reason.maxLength = 300;
+  const length = el('select', 'duration');
+  length.setAttribute('aria-label', `How long (for ${name})`);
+  for (const [value, words] of DURATIONS) {
+    const o = el('option', '', words);
+    o.value = value;
+    length.append(o);
+  }
+  const close = () => {
+    box.remove();
+    button.setAttribute('aria-expanded', 'false');
+    button.focus();
+  };
+  const item = (text, kind, fields) => {
+    const b = el('button', 'quiet', text);
+    b.type = 'button';
+    b.setAttribute('role', 'menuitem');
+    b.addEventListener('click', () => {
+      client.moderate(kind, p.group, { name, ...fields() });
+      close();
+    });
+    return b;
+  };
+  const muted = client.groupState(p.group)?.muted.has(name);
+  box.append(reason, length,
+    item('Kick', 'Kick', () => ({ reason: reason.value.trim() })),
+    item('Ban', 'Ban', () => ({ reason: reason.value.trim(), for: length.value })),
+    muted ? item('Unmute', 'Unmute', () => ({})) : item('Mute', 'Mute', () => ({ for: length.value })));
+  if (mine === 'owner') {
+    box.append(role === 'operator' ? item('Remove operator', 'Deop', () => ({})) : item('Make operator', 'Op', () => ({})),
+      item('Make owner', 'Owner', () => ({})));
+  }
+  box.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      close();
+    }
+  });
+  return box;
+}
+
+// ---------------------------------------------------------------- topic, modes, bans
+
+/** The topic line, the modes and the operators' controls of a group's pane. */
+function wireModeration(p) {
+  const q = (sel) => p.panel.querySelector(sel);
+  Object.assign(p, {
+    head: q('.group-head'), topic: q('.topic'), editTopic: q('.edit-topic'), topicForm: q('.topic-form'),
+    topicInput: q('.topic-input'), modesLine: q('.modes-line'), modesBox: q('.modes-box'), inviteForm: q('.invite-form'),
+    bannedBox: q('.banned-box'), banned: q('.banned'),
+  });
+  const id = p.input.id;
+  p.topicInput.id = `topic-${id}`;
+  p.topicForm.querySelector('label').htmlFor = p.topicInput.id;
+  p.topicForm.querySelector('label').textContent = `Topic of ${p.group}`;
+  p.topic.id = `topic-text-${id}`;
+  p.panel.setAttribute('aria-describedby', p.topic.id);
+  p.editTopic.addEventListener('click', () => {
+    p.topicInput.value = client.groupState(p.group)?.topic?.topic ?? '';
+    p.topicForm.hidden = false;
+    p.editTopic.hidden = true;
+    p.topicInput.focus();
+  });
+  const closeTopic = () => {
+    p.topicForm.hidden = true;
+    drawModeration(p);
+  };
+  p.topicForm.querySelector('.topic-cancel').addEventListener('click', closeTopic);
+  p.topicForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    client.moderate('Topic', p.group, { topic: p.topicInput.value.trim() });
+    closeTopic();
+  });
+  p.topicInput.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      closeTopic();
+    }
+  });
+  for (const box of p.modesBox.querySelectorAll('input.mode')) {
+    box.addEventListener('change', () => client.moderate('Mode', p.group, { [box.dataset.mode]: box.checked }));
+  }
+  const invite = p.inviteForm.querySelector('.invite-name');
+  invite.id = `invite-${id}`;
+  p.inviteForm.querySelector('.invite-label').htmlFor = invite.id;
+  p.inviteForm.querySelector('.invite-label').textContent = `Invite to ${p.group}`;
+  p.inviteForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const name = invite.value.trim();
+    if (!name) return;
+    client.moderate('Invite', p.group, { name });
+    invite.value = '';
+  });
+  p.banned.setAttribute('aria-label', `Banned from ${p.group}`);
+}
+
+/**
+ * Shows what the page knows of the group's settings: the topic under the tab (with *Edit topic*
+ * for operators and the owner), the modes, and for them the mode switches, the invite box (in an
+ * invite-only group) and the bans seen with *Unban*. Nothing shows for a group with none of it.
+ */
+function drawModeration(p) {
+  const state = client.groupState(p.group);
+  if (!state || !p.head) return;
+  const allowed = client.account && client.roleOf(p.group) !== null;
+  const topic = state.topic?.topic ?? '';
+  p.topic.textContent = topic;
+  p.topic.title = state.topic?.by ? `Set by ${state.topic.by}${state.topic.ts ? `, ${fullTime(state.topic.ts)}` : ''}` : '';
+  p.editTopic.hidden = !allowed || !p.topicForm.hidden;
+  p.editTopic.textContent = topic ? 'Edit topic' : 'Set a topic';
+  const modes = modeWords(state.modes);
+  p.modesLine.textContent = modes === 'open' && !allowed ? '' : `Modes: ${modes}`;
+  p.head.hidden = !topic && !allowed && modes === 'open';
+  p.modesBox.hidden = !allowed;
+  for (const box of p.modesBox.querySelectorAll('input.mode')) box.checked = state.modes[box.dataset.mode] === true;
+  p.inviteForm.hidden = !allowed || !state.modes.invite_only;
+  const banned = [...state.banned].sort();
+  p.bannedBox.hidden = !allowed || banned.length === 0;
+  p.banned.replaceChildren(...banned.map((name) => {
+    const li = el('li', '', name);
+    const b = el('button', 'quiet', 'Unban');
+    b.type = 'button';
+    b.setAttribute('aria-label', `Unban ${name}`);
+    b.addEventListener('click', () => client.moderate('Unban', p.group, { name }));
+    li.append(' ', b);
+    return li;
+  }));
+}
+
+client.on('group-info', ({ group }) => {
+  const p = panes.get(group);
+  if (!p) return;
+  drawMembers(p);
+  drawModeration(p);
+});
+
+client.on('topic', ({ group }) => {
+  const p = panes.get(group);
+  if (p) drawModeration(p);
+});
+
+/** A group event as a line of the timeline, live or from history and scroll-back. */
+function eventItem(m, history) {
+  return { kind: 'event', seq: m.seq, ts: m.ts ?? Date.now(), from: m.from, text: m.text, event: m.event, history };
+}
+
+client.on('group-event', (m) => {
+  const p = panes.get(m.group);
+  if (!p) {
+    if (m.event.kind === 'invite' || m.event.kind === 'drop') notice(m.text);
+    return;
+  }
+  if (!p.items.some((it) => it.kind === 'event' && it.seq === m.seq && m.seq > 0)) {
+    appendItem(p, eventItem(m, m.catchUp && !p.joined));
+  }
+  drawMembers(p);
+  drawModeration(p);
+});
+
+client.on('removed', ({ group, text }) => {
+  const p = panes.get(group);
+  notice(text, 'error');
+  if (!p) return;
+  // The pane stays, to read; it can no longer post. Leave closes it; joining again starts afresh.
+  p.removed = true;
+  p.input.disabled = true;
+  p.panel.querySelector('.post-form button').disabled = true;
+  p.error.textContent = `${text}. You are no longer a member of ${group}.`;
+  p.names.clear();
+  drawMembers(p);
+  refreshDirectorySoon();
+});
+
+client.on('invited', ({ group, text }) => notice(`${text}: join it from the box above.`));
 
 client.on('presence', ({ group, name, joined }) => {
   const p = panes.get(group);
@@ -727,6 +1207,203 @@ client.on('notice', ({ group, text }) => paneNotice(group, text));
 
 client.on('error', ({ text }) => notice(text, 'error'));
 
+// ---------------------------------------------------------------- direct messages
+
+/** The conversations in the sidebar, the most recently active first. */
+const conversationOrder = [];
+
+ui.dmForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const name = ui.dmName.value.trim();
+  if (!name) return;
+  if (name === me) {
+    notice('That is you: pick someone else to write to.', 'error');
+    return;
+  }
+  openConversation(name);
+  ui.dmName.value = '';
+});
+
+function openConversation(name) {
+  if (!dmPanes.has(name)) {
+    createDmPane(name);
+    client.openConversation(name);
+    if (!conversationOrder.includes(name)) {
+      conversationOrder.unshift(name);
+      drawConversations();
+    }
+  }
+  const p = dmPanes.get(name);
+  showPane(p);
+  p.input.focus();
+}
+
+/** The sidebar's list: each conversation with its unread count; the one on screen is marked. */
+function drawConversations() {
+  const items = conversationOrder.map((name) => {
+    const n = client.directUnread(name);
+    const li = el('li');
+    const b = el('button', 'quiet', name);
+    b.type = 'button';
+    b.dataset.with = name;
+    b.setAttribute('aria-label', n > 0 ? `${name}, ${n} unread` : name);
+    b.title = `Direct messages with ${name}`;
+    if (activePane?.kind === 'dm' && activePane.with === name) b.setAttribute('aria-current', 'true');
+    b.addEventListener('click', () => openConversation(name));
+    const badge = el('span', 'unread', n > 0 ? String(n) : '');
+    badge.hidden = n === 0;
+    li.append(b, badge);
+    return li;
+  });
+  if (items.length === 0) items.push(el('li', 'help', 'No conversations yet.'));
+  ui.conversations.replaceChildren(...items);
+  for (const p of dmPanes.values()) {
+    const n = client.directUnread(p.with);
+    p.badge.textContent = n > 0 ? String(n) : '';
+    p.badge.hidden = n === 0;
+    p.tab.setAttribute('aria-label', n > 0 ? `${p.with}, ${n} unread` : `Direct messages with ${p.with}`);
+  }
+  updateTitle();
+}
+
+/** A conversation on screen, with the page visible, is read: its marker moves to its newest message. */
+function readConversation(p) {
+  if (activePane === p && !p.panel.hidden && !document.hidden) client.markRead(p.with);
+  drawConversations();
+}
+
+client.on('conversations', ({ list }) => {
+  const known = new Set(list.map((c) => c.with));
+  const rest = conversationOrder.filter((name) => !known.has(name));
+  conversationOrder.length = 0;
+  conversationOrder.push(...list.map((c) => c.with), ...rest);
+  drawConversations();
+  if (activePane?.kind === 'dm') readConversation(activePane);
+});
+
+client.on('direct-new', ({ with: name, from, text }) => {
+  const i = conversationOrder.indexOf(name);
+  if (i >= 0) conversationOrder.splice(i, 1);
+  conversationOrder.unshift(name);
+  const p = dmPanes.get(name);
+  if (p && activePane === p) readConversation(p);
+  else drawConversations();
+  if (from !== me) notifyDirect(name, text);
+});
+
+/** A direct message while the page is hidden is a notification (permission as for mentions). */
+function notifyDirect(name, text) {
+  if (!document.hidden || !('Notification' in window) || Notification.permission !== 'granted') return;
+  try {
+    const n = new Notification(`${name} (direct message)`, { body: text.slice(0, 200), tag: `parley-dm-${name}` });
+    n.onclick = () => {
+      window.focus();
+      openConversation(name);
+    };
+  } catch {
+    // some browsers allow notifications only from a service worker
+  }
+}
+
+/** Puts a message where its seq belongs (a later one may be shown already: then the list is redrawn). */
+function placeDirect(p, item) {
+  const i = p.items.findIndex((it) => it.kind === 'msg' && it.seq !== null && it.seq > item.seq);
+  if (i < 0) {
+    appendItem(p, item, item.from === me);
+    return;
+  }
+  p.items.splice(i, 0, item);
+  redraw(p);
+}
+
+client.on('direct', ({ with: name, from, text, seq, ts }) => {
+  const p = dmPanes.get(name);
+  if (!p || p.items.some((it) => it.kind === 'msg' && it.seq === seq)) return;
+  placeDirect(p, { kind: 'msg', seq, ts: ts ?? Date.now(), from, text, id: null, pending: false, history: false });
+  if (activePane === p) readConversation(p);
+});
+
+client.on('direct-loaded', ({ with: name, done }) => {
+  const p = dmPanes.get(name);
+  if (!p) return;
+  p.joined = true;
+  setOlderState(p, done ? 'done' : 'more');
+  if (!done && !p.panel.hidden && p.list.scrollHeight <= p.list.clientHeight) loadOlder(p);
+  if (activePane === p) readConversation(p);
+});
+
+client.on('direct-older', ({ with: name, messages, done }) => {
+  const p = dmPanes.get(name);
+  if (!p) return;
+  const seen = new Set(p.items.filter((it) => it.seq !== null).map((it) => it.seq));
+  const page = messages.filter((m) => !seen.has(m.seq)).map((m) => ({
+    kind: 'msg', seq: m.seq, ts: m.ts ?? Date.now(), from: m.from, text: m.text, id: null, pending: false, history: true,
+  }));
+  p.items.unshift(...page);
+  setOlderState(p, done ? 'done' : 'more');
+  redraw(p);
+  if (!done && p.list.scrollTop < 80) setTimeout(() => loadOlder(p), 50);
+});
+
+client.on('sent', ({ with: name, id, seq, ts }) => {
+  const p = dmPanes.get(name);
+  if (!p) return;
+  const item = p.items.find((it) => it.id === id);
+  if (!item) return;
+  if (p.items.some((it) => it !== item && it.kind === 'msg' && it.seq === seq)) {
+    removeItem(p, item); // the same message came in a fetched page already
+    return;
+  }
+  item.pending = false;
+  item.seq = seq;
+  item.ts = ts;
+  refreshItem(p, item);
+});
+
+client.on('direct-read', () => drawConversations());
+
+client.on('direct-reset', ({ with: name }) => {
+  const p = dmPanes.get(name);
+  if (!p) return;
+  p.items = p.items.filter((it) => it.pending && it.seq === null);
+  p.joined = false;
+  setOlderState(p, 'loading');
+  redraw(p);
+});
+
+client.on('direct-error', ({ with: name, text, id, noAccount }) => {
+  const p = dmPanes.get(name);
+  if (!p) {
+    notice(text, 'error');
+    return;
+  }
+  p.error.textContent = text;
+  const item = id && p.items.find((it) => it.id === id);
+  if (item) {
+    item.pending = false;
+    item.failed = true;
+    refreshItem(p, item);
+  }
+  if (noAccount) {
+    setOlderState(p, 'done');
+    const i = conversationOrder.indexOf(name);
+    if (i >= 0) conversationOrder.splice(i, 1); // nobody to talk to: not listed
+    drawConversations();
+  }
+});
+
+client.on('blocked', ({ name, blocked }) => {
+  const p = dmPanes.get(name);
+  if (p) {
+    drawBlock(p);
+    appendItem(p, { kind: 'notice', text: blocked ? `You blocked ${name}: their messages no longer reach you.` : `You unblocked ${name}.` });
+  } else {
+    notice(blocked ? `You blocked ${name}.` : `You unblocked ${name}.`);
+  }
+});
+
+client.on('refreshed', () => updateTitle());
+
 // Presence keeps member lists current; a slow refresh of the list in view mends anything missed
 // (a group over the server's presence limit sends none).
 setInterval(() => {
@@ -741,3 +1418,6 @@ try {
   // no storage
 }
 ui.name.focus();
+signInWithToken().then((started) => {
+  if (!started) configLoaded.then(() => (ui.anonymous.hidden ? ui.accountName : ui.name).focus());
+});

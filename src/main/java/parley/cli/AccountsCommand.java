@@ -24,12 +24,13 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code parley accounts add NAME}: makes an account in the store, for {@code --registration
- * closed}. The password is asked for on a terminal (twice, without echo) or read from the first
+ * closed}; {@code parley accounts admin NAME} makes an account a server admin (docs/moderation.md),
+ * {@code --remove} undoes it. The password is asked for on a terminal (twice, without echo) or read from the first
  * line of standard input when piped, so it never appears on a command line.
  */
 @Command(name = "accounts", mixinStandardHelpOptions = true,
         description = "Manage accounts in the store (run with the server stopped: the store is locked while it runs).",
-        subcommands = {AccountsCommand.Add.class})
+        subcommands = {AccountsCommand.Add.class, AccountsCommand.Admin.class})
 public final class AccountsCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -101,6 +102,41 @@ public final class AccountsCommand implements Runnable {
                 return null;
             }
             return line;
+        }
+    }
+
+    @Command(name = "admin", mixinStandardHelpOptions = true,
+            description = "Make the account NAME a server admin (stored; --admins names more at start), or --remove it.")
+    static final class Admin implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:PARLEY_DATA:-" + StoreOptions.DEFAULT_DIR + "}",
+                description = "the server's data directory (default: $PARLEY_DATA, else " + StoreOptions.DEFAULT_DIR + ")")
+        Path data;
+
+        @Option(names = "--remove", description = "take the admin flag away instead")
+        boolean remove;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "the account's name")
+        String name;
+
+        @Override
+        public Integer call() {
+            var err = spec.commandLine().getErr();
+            try (SqliteStore store = SqliteStore.open(StoreOptions.defaults(data, 1))) {
+                if (store.accounts().find(name).isEmpty()) {
+                    err.println("parley accounts: no account named '" + name + "'");
+                    return 1;
+                }
+                store.moderation().setAdmin(name, !remove);
+            } catch (StoreException e) {
+                err.println("parley accounts: " + e.getMessage());
+                return 1;
+            }
+            spec.commandLine().getOut().println("parley accounts: '" + name + "' is " + (remove ? "no longer" : "now")
+                    + " a server admin");
+            return 0;
         }
     }
 }

@@ -185,7 +185,13 @@ public final class ServerCommand implements Callable<Integer> {
             Object v = value(o);
             if (o.inConfig() && v != null) o.set(b, v); // null: not given, and the builder's default depends on others
         }
-        return b.build();
+        ServerConfig built = b.build();
+        for (String n : built.admins()) {
+            if (!n.matches("[A-Za-z0-9_.-]+")) {
+                throw new InvalidSettingException("admins", "admins: '" + n + "' is not an account name");
+            }
+        }
+        return built;
     }
 
     /**

@@ -204,6 +204,14 @@ enum ServerOption {
             "clock difference allowed when checking a token's exp and nbf; a connection is closed this long "
                     + "after its token's exp unless a fresh Auth came", null,
             "`sign-in token expired ...`, then close"),
+    ADMINS("admins", "NAMES", Kind.COMMA_LIST, ServerConfig::admins, ServerOption::setAdmins,
+            "server admins: accounts that may do everything a group's owner can in every group, and Suspend "
+                    + "accounts (comma-separated or repeated; also `parley accounts admin NAME`); see docs/moderation.md",
+            null, null),
+    GROUPS_NEED_OWNER("groups-need-owner", "true|false", Kind.BOOLEAN, ServerConfig::groupsNeedOwner,
+            set(ServerConfig.Builder::groupsNeedOwner),
+            "only a connection signed in to an account may create a group (its owner); see docs/moderation.md", null,
+            "`only an account can create groups (--groups-need-owner)`"),
     DIRECT_RATE("direct-rate", "N", Kind.INT, ServerConfig::directRate, set(ServerConfig.Builder::directRate),
             "direct messages a second one account may send, over all its connections (bursts of five times as "
                     + "many); 0 for no limit; see docs/direct.md", null,
@@ -327,6 +335,7 @@ enum ServerOption {
 
         /** A value as the --help, the log and the docs show it. */
         String text(Object value) {
+            if (value instanceof List<?> l) return l.stream().map(String::valueOf).collect(Collectors.joining(","));
             return value instanceof Duration d ? DurationConverter.format(d) : String.valueOf(value);
         }
     }
@@ -357,6 +366,12 @@ enum ServerOption {
         this.over = over;
     }
 
+    /** The admins as the command line gives them (a list) or a file or the environment does (comma-separated text). */
+    private static void setAdmins(ServerConfig.Builder b, Object v) {
+        List<?> given = v instanceof List<?> l ? l : Arrays.asList(String.valueOf(v).split(","));
+        b.admins(given.stream().map(n -> String.valueOf(n).strip()).filter(n -> !n.isEmpty()).toList());
+    }
+
     @SuppressWarnings("unchecked")
     private static <T> BiConsumer<ServerConfig.Builder, Object> set(BiConsumer<ServerConfig.Builder, T> setter) {
         return (b, v) -> setter.accept(b, (T) v);
@@ -365,7 +380,10 @@ enum ServerOption {
     /** The default as the command line takes it, or null if there is none (or no single one). */
     String defaultValue() {
         if (defaultWords != null) return null;
-        if (get != null) return kind.text(get.apply(ServerConfig.defaults()));
+        if (get != null) {
+            String text = kind.text(get.apply(ServerConfig.defaults()));
+            return text.isEmpty() ? null : text; // an empty list: no default to show
+        }
         return switch (this) {
             case ADDRESS -> ServerConfig.DEFAULT_HOST + ":" + ServerConfig.DEFAULT_PORT;
             case LOG_LEVEL -> Log.Level.INFO.name();
@@ -394,6 +412,7 @@ enum ServerOption {
         if (this == REQUEST_RATE && c.requestRate() == 0) return "off";
         if (this == DIRECT_RATE && c.directRate() == 0) return "off";
         if (kind == Kind.SIZE) return Sizes.format((Long) v);
+        if (v instanceof List<?>) return kind.text(v);
         return v instanceof Duration d ? DurationConverter.format(d) : v;
     }
 

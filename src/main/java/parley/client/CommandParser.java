@@ -8,12 +8,12 @@ import parley.protocol.FromClient;
  * group with its leading white space removed and everything else kept. Parley adds
  * {@code nick NAME}, {@code leave GROUP}, {@code list}, {@code who GROUP} and
  * {@code history GROUP N}, and {@code login NAME} and {@code register NAME} (the password follows,
- * read on its own).
+ * read on its own), and the moderation commands of {@link ModerationCommands}.
  */
 public final class CommandParser {
     public static final String USAGE = "commands: join GROUP | post GROUP MESSAGE... | nick NAME | leave GROUP"
             + " | list | who GROUP | history GROUP N | login NAME | register NAME | msg NAME MESSAGE... | dms"
-            + " | read NAME";
+            + " | read NAME | " + ModerationCommands.USAGE;
     /** Direct messages {@code read NAME} shows: the newest page. */
     static final long READ_PAGE = 50;
 
@@ -76,7 +76,8 @@ public final class CommandParser {
                         java.util.OptionalLong.empty(), READ_PAGE));
             }
             default -> {
-                return new Command.Invalid("unknown command '" + command + "'; " + USAGE);
+                Command moderation = ModerationCommands.parse(command, line, pos);
+                return moderation != null ? moderation : new Command.Invalid("unknown command '" + command + "'; " + USAGE);
             }
         }
     }
@@ -89,7 +90,7 @@ public final class CommandParser {
     }
 
     /** The next token at or after {@code pos[0]}, advancing it; null at the end of the line. */
-    private static String token(String s, int[] pos) {
+    static String token(String s, int[] pos) {
         int start = skipSpace(s, pos[0]);
         if (start >= s.length()) return null;
         int end = start;
@@ -102,7 +103,7 @@ public final class CommandParser {
         return s.substring(start, end);
     }
 
-    private static int skipSpace(String s, int i) {
+    static int skipSpace(String s, int i) {
         while (i < s.length()) {
             int cp = s.codePointAt(i);
             if (!isWhitespace(cp)) break;

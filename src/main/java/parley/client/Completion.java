@@ -14,9 +14,18 @@ import parley.protocol.FromServer;
  * <p>Thread-safe: the reply thread learns names while the line editor asks for candidates.
  */
 final class Completion {
-    static final List<String> COMMANDS = List.of("join", "post", "nick", "leave", "list", "who", "history");
+    static final List<String> COMMANDS = List.of("join", "post", "nick", "leave", "list", "who", "history",
+            "topic", "kick", "ban", "unban", "mute", "unmute", "op", "deop", "owner", "drop", "mode", "invite", "info",
+            "suspend", "unsuspend");
     /** The commands whose first argument is a group. */
-    private static final Set<String> GROUP_COMMANDS = Set.of("join", "post", "leave", "who", "history");
+    private static final Set<String> GROUP_COMMANDS = Set.of("join", "post", "leave", "who", "history", "topic", "kick",
+            "ban", "unban", "mute", "unmute", "op", "deop", "owner", "drop", "mode", "invite", "info");
+    /** The commands whose second argument is a member's name. */
+    private static final Set<String> MEMBER_COMMANDS = Set.of("post", "kick", "ban", "unban", "mute", "unmute", "op",
+            "deop", "owner", "invite");
+    /** What {@code mode} takes after its group. */
+    private static final List<String> MODES = List.of("+invite_only", "-invite_only", "+moderated", "-moderated",
+            "+private", "-private");
 
     private final Set<String> groups = new ConcurrentSkipListSet<>();
     private final Set<String> members = new ConcurrentSkipListSet<>();
@@ -32,6 +41,15 @@ final class Completion {
             case FromServer.Members m -> {
                 groups.add(m.groupName());
                 members.addAll(m.names());
+            }
+            case FromServer.GroupEvent e -> {
+                groups.add(e.groupName());
+                if (e.name() != null) members.add(e.name());
+            }
+            case FromServer.GroupDetails d -> {
+                groups.add(d.groupName());
+                if (d.owner() != null) members.add(d.owner());
+                members.addAll(d.operators());
             }
             default -> { }
         }
@@ -50,7 +68,12 @@ final class Completion {
         if (index == 0) return COMMANDS;
         String command = words.getFirst();
         if (index == 1 && GROUP_COMMANDS.contains(command)) return new ArrayList<>(groups);
-        if (index >= 2 && command.equals("post")) return new ArrayList<>(members);
+        if (index == 1 && command.equals("suspend")) return new ArrayList<>(members);
+        if (index >= 2 && command.equals("mode")) return MODES;
+        if ((index >= 2 && command.equals("post")) || (index == 2 && MEMBER_COMMANDS.contains(command))) {
+            return new ArrayList<>(members);
+        }
+        if (index == 3 && (command.equals("ban") || command.equals("mute"))) return List.of("for");
         return List.of();
     }
 }

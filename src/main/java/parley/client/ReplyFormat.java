@@ -48,6 +48,11 @@ public final class ReplyFormat {
             case FromServer.Read r -> "read " + r.with() + " up to " + r.seq();
             case FromServer.Block b -> "blocked " + b.name();
             case FromServer.Unblock u -> "unblocked " + u.name();
+            case FromServer.GroupEvent e -> GroupEventFormat.event(e);
+            case FromServer.GroupDetails d -> GroupEventFormat.details(d);
+            case FromServer.Topic t -> GroupEventFormat.topic(t);
+            case FromServer.Suspended u -> "suspended " + u.name() + " until " + GroupEventFormat.when(u.until());
+            case FromServer.Unsuspended u -> "unsuspended " + u.name();
         };
     }
 }

@@ -41,6 +41,9 @@ import parley.server.Store;
  * parley_lag_notices_total                counter "Dropped N messages" notices sent
  * parley_messages_dropped_total           counter the N of those notices, summed
  * parley_errors_total{kind}               counter Error packets sent, by kind (ErrorKind)
+ * parley_moderation_actions_total{kind}   counter moderation changes made, by event kind (op, ban, ...)
+ * parley_moderation_refusals_total        counter moderation requests, Joins and Posts refused by moderation
+ * parley_moderation_suspensions_total     counter accounts suspended by admins
  * parley_write_backlog_bytes              gauge   bytes queued for clients, not yet written
  * parley_write_backlog_messages           gauge   group messages members have yet to be sent
  * parley_backlog_pauses_total             counter reads paused by a full reply backlog
@@ -136,6 +139,13 @@ final class MetricsRoutes implements HttpFrontend.Routes {
             FunctionCounter.builder("parley.errors", m, x -> x.errors(k))
                     .description("Error packets sent, by kind").tag("kind", k.label()).register(r);
         }
+        for (parley.moderation.Kind k : parley.moderation.Kind.values()) {
+            FunctionCounter.builder("parley.moderation.actions", m, x -> x.moderationActions(k))
+                    .description("moderation changes made, by kind").tag("kind", k.wire()).register(r);
+        }
+        counter(r, "parley.moderation.refusals", null, "moderation requests, Joins and Posts refused by moderation", m,
+                Metrics::moderationRefusals);
+        counter(r, "parley.moderation.suspensions", null, "accounts suspended by admins", m, Metrics::suspensions);
         for (Metrics.CloseReason why : Metrics.CloseReason.values()) {
             FunctionCounter.builder("parley.connections.closed", m, x -> x.closed(why))
                     .description("connections closed, by reason").tag("reason", why.label()).register(r);

@@ -28,7 +28,8 @@ public final class Codec {
             .recyclerPool(JsonRecyclerPools.newBoundedPool(64))
             .build();
     private static final String REQUESTS = "Join, Post, Hello, Leave, List, Members, Fetch, Auth, Register, Login, Password, "
-            + "Direct, Conversations, FetchDirect, Read, Block, Unblock";
+            + "Direct, Conversations, FetchDirect, Read, Block, Unblock, Op, Deop, Owner, Drop, Topic, Kick, Ban, Unban, "
+            + "Mute, Unmute, Mode, Invite, GroupInfo, Suspend, Unsuspend";
 
     private Codec() {}
 
@@ -164,7 +165,59 @@ public final class Codec {
                     .newline().toByteArray();
             case FromServer.Unblock u -> new JsonOut(48).raw("{\"Unblock\":{\"name\":").string(u.name()).raw("}}")
                     .newline().toByteArray();
+            case FromServer.GroupEvent e -> encodeGroupEvent(e);
+            case FromServer.GroupDetails d -> encodeGroupDetails(d);
+            case FromServer.Topic t -> {
+                JsonOut out = new JsonOut(64 + t.topic().length()).raw("{\"Topic\":{\"group_name\":").string(t.groupName())
+                        .raw(",\"topic\":").string(t.topic());
+                if (t.by() != null) out.raw(",\"by\":").string(t.by());
+                if (t.ts() > 0) out.raw(",\"ts\":").number(t.ts());
+                yield out.raw("}}").newline().toByteArray();
+            }
+            case FromServer.Suspended u -> new JsonOut(64).raw("{\"Suspended\":{\"name\":").string(u.name())
+                    .raw(",\"until\":").number(u.until()).raw("}}").newline().toByteArray();
+            case FromServer.Unsuspended u -> new JsonOut(48).raw("{\"Unsuspended\":{\"name\":").string(u.name())
+                    .raw("}}").newline().toByteArray();
         };
+    }
+
+    /**
+     * A {@code GroupEvent} line: the fields in a fixed order, each left out when it does not apply
+     * (null, 0, or modes on an event that is not a mode change).
+     */
+    public static byte[] encodeGroupEvent(FromServer.GroupEvent e) {
+        JsonOut out = new JsonOut(128).raw("{\"GroupEvent\":{\"group_name\":").string(e.groupName())
+                .raw(",\"kind\":").string(e.kind());
+        if (e.by() != null) out.raw(",\"by\":").string(e.by());
+        if (e.name() != null) out.raw(",\"name\":").string(e.name());
+        if (e.reason() != null) out.raw(",\"reason\":").string(e.reason());
+        if (e.topic() != null) out.raw(",\"topic\":").string(e.topic());
+        if (e.until() > 0) out.raw(",\"until\":").number(e.until());
+        if (e.modes() != null) modes(out, e.modes());
+        if (e.seq() > 0) out.raw(",\"seq\":").number(e.seq());
+        if (e.ts() > 0) out.raw(",\"ts\":").number(e.ts());
+        return out.raw("}}").newline().toByteArray();
+    }
+
+    private static byte[] encodeGroupDetails(FromServer.GroupDetails d) {
+        JsonOut out = new JsonOut(160).raw("{\"GroupInfo\":{\"group_name\":").string(d.groupName());
+        if (d.owner() != null) out.raw(",\"owner\":").string(d.owner());
+        out.raw(",\"operators\":[");
+        String sep = "";
+        for (String n : d.operators()) {
+            out.raw(sep).string(n);
+            sep = ",";
+        }
+        out.raw("]");
+        if (d.topic() != null && !d.topic().isEmpty()) out.raw(",\"topic\":").string(d.topic());
+        modes(out, d.modes());
+        return out.raw(",\"members\":").number(d.members()).raw("}}").newline().toByteArray();
+    }
+
+    private static void modes(JsonOut out, FromServer.Modes m) {
+        out.raw(",\"invite_only\":").raw(Boolean.toString(m.inviteOnly()))
+                .raw(",\"moderated\":").raw(Boolean.toString(m.moderated()))
+                .raw(",\"private\":").raw(Boolean.toString(m.privateGroup()));
     }
 
     public static byte[] encode(FromClient packet) {
@@ -227,8 +280,51 @@ public final class Codec {
                     .raw("}}");
             case FromClient.Block b -> out.raw("{\"Block\":{\"name\":").string(b.name()).raw("}}");
             case FromClient.Unblock u -> out.raw("{\"Unblock\":{\"name\":").string(u.name()).raw("}}");
+            case FromClient.Moderation m -> encodeModeration(out, m);
         }
         return out.newline().toByteArray();
+    }
+
+    private static void encodeModeration(JsonOut out, FromClient.Moderation request) {
+        switch (request) {
+            case FromClient.Op o -> groupAndName(out, "Op", o.groupName(), o.name());
+            case FromClient.Deop o -> groupAndName(out, "Deop", o.groupName(), o.name());
+            case FromClient.Owner o -> groupAndName(out, "Owner", o.groupName(), o.name());
+            case FromClient.Unban u -> groupAndName(out, "Unban", u.groupName(), u.name());
+            case FromClient.Unmute u -> groupAndName(out, "Unmute", u.groupName(), u.name());
+            case FromClient.Invite i -> groupAndName(out, "Invite", i.groupName(), i.name());
+            case FromClient.Drop d -> out.raw("{\"Drop\":{\"group_name\":").string(d.groupName());
+            case FromClient.GroupInfo g -> out.raw("{\"GroupInfo\":{\"group_name\":").string(g.groupName());
+            case FromClient.Topic t -> out.raw("{\"Topic\":{\"group_name\":").string(t.groupName())
+                    .raw(",\"topic\":").string(t.topic());
+            case FromClient.Kick k -> {
+                groupAndName(out, "Kick", k.groupName(), k.name());
+                if (k.reason() != null) out.raw(",\"reason\":").string(k.reason());
+            }
+            case FromClient.Ban b -> {
+                groupAndName(out, "Ban", b.groupName(), b.name());
+                if (b.reason() != null) out.raw(",\"reason\":").string(b.reason());
+                if (b.duration() != null) out.raw(",\"for\":").string(WireDuration.format(b.duration()));
+            }
+            case FromClient.Mute m -> {
+                groupAndName(out, "Mute", m.groupName(), m.name());
+                if (m.duration() != null) out.raw(",\"for\":").string(WireDuration.format(m.duration()));
+            }
+            case FromClient.Mode m -> {
+                out.raw("{\"Mode\":{\"group_name\":").string(m.groupName());
+                if (m.inviteOnly() != null) out.raw(",\"invite_only\":").raw(m.inviteOnly().toString());
+                if (m.moderated() != null) out.raw(",\"moderated\":").raw(m.moderated().toString());
+                if (m.privateGroup() != null) out.raw(",\"private\":").raw(m.privateGroup().toString());
+            }
+            case FromClient.Suspend u -> out.raw("{\"Suspend\":{\"name\":").string(u.name())
+                    .raw(",\"for\":").string(WireDuration.format(u.duration()));
+            case FromClient.Unsuspend u -> out.raw("{\"Unsuspend\":{\"name\":").string(u.name());
+        }
+        out.raw("}}");
+    }
+
+    private static void groupAndName(JsonOut out, String variant, String groupName, String name) {
+        out.raw("{\"").raw(variant).raw("\":{\"group_name\":").string(groupName).raw(",\"name\":").string(name);
     }
 
     // ------------------------------------------------------------------ decoding
@@ -343,6 +439,8 @@ public final class Codec {
                         b.count(LIMIT, DEFAULT_FETCH_LIMIT));
             }
             case "Direct", "Conversations", "FetchDirect", "Read", "Block", "Unblock" -> directRequest(name, p);
+            case "Op", "Deop", "Owner", "Drop", "Topic", "Kick", "Ban", "Unban", "Mute", "Unmute", "Mode", "Invite",
+                    "GroupInfo", "Suspend", "Unsuspend" -> moderationRequest(name, p);
             default -> throw new ProtocolException("unknown request '" + name + "'; expected one of " + REQUESTS);
         };
     }
@@ -394,6 +492,7 @@ public final class Codec {
                         b.count(COUNT, 0), b.flag(MORE));
             }
             case "Direct", "Sent", "Conversations", "FetchedDirect", "Read", "Block", "Unblock" -> directReply(name, p);
+            case "GroupEvent", "GroupInfo", "Topic", "Suspended", "Unsuspended" -> moderationReply(name, p);
             default -> throw new ProtocolException("unknown reply '" + name + "'");
         };
     }
@@ -483,6 +582,74 @@ public final class Codec {
         };
     }
 
+    /** The moderation requests (docs/moderation.md). */
+    private static FromClient moderationRequest(String name, JsonParser p) throws IOException, ProtocolException {
+        if (name.equals("Suspend")) {
+            Body b = body(name, p, NAME, FOR_REQUIRED);
+            return new FromClient.Suspend(b.string(NAME), WireDuration.parse(name, b.string(FOR_REQUIRED)));
+        }
+        if (name.equals("Unsuspend")) return new FromClient.Unsuspend(body(name, p, NAME).string(NAME));
+        Body b = body(name, p, GROUP_NAME, NAME_OPTIONAL, REASON, FOR, TOPIC_REQUIRED_LATER, INVITE_ONLY, MODERATED,
+                PRIVATE);
+        String g = b.string(GROUP_NAME);
+        return switch (name) {
+            case "Drop" -> new FromClient.Drop(g);
+            case "GroupInfo" -> new FromClient.GroupInfo(g);
+            case "Topic" -> new FromClient.Topic(g, required(name, b, TOPIC_REQUIRED_LATER));
+            case "Mode" -> new FromClient.Mode(g, b.bool(INVITE_ONLY), b.bool(MODERATED), b.bool(PRIVATE));
+            case "Op" -> new FromClient.Op(g, required(name, b, NAME_OPTIONAL));
+            case "Deop" -> new FromClient.Deop(g, required(name, b, NAME_OPTIONAL));
+            case "Owner" -> new FromClient.Owner(g, required(name, b, NAME_OPTIONAL));
+            case "Unban" -> new FromClient.Unban(g, required(name, b, NAME_OPTIONAL));
+            case "Unmute" -> new FromClient.Unmute(g, required(name, b, NAME_OPTIONAL));
+            case "Invite" -> new FromClient.Invite(g, required(name, b, NAME_OPTIONAL));
+            case "Kick" -> new FromClient.Kick(g, required(name, b, NAME_OPTIONAL), b.string(REASON));
+            case "Ban" -> new FromClient.Ban(g, required(name, b, NAME_OPTIONAL), b.string(REASON),
+                    b.has(FOR) ? WireDuration.parse(name, b.string(FOR)) : null);
+            default -> new FromClient.Mute(g, required(name, b, NAME_OPTIONAL),
+                    b.has(FOR) ? WireDuration.parse(name, b.string(FOR)) : null);
+        };
+    }
+
+    /** A field read as optional (the moderation requests share one field list) that this variant requires. */
+    private static String required(String variant, Body b, Field f) throws ProtocolException {
+        if (!b.has(f)) throw new ProtocolException("missing field '" + f.name() + "' in " + variant);
+        return b.string(f);
+    }
+
+    /** The moderation replies, as the clients read them. */
+    private static FromServer moderationReply(String name, JsonParser p) throws IOException, ProtocolException {
+        return switch (name) {
+            case "GroupEvent" -> {
+                Body b = body(name, p, GROUP_NAME, KIND, BY, NAME_OPTIONAL, REASON, TOPIC_REQUIRED_LATER, UNTIL,
+                        INVITE_ONLY, MODERATED, PRIVATE, SEQ, TS);
+                FromServer.Modes modes = b.has(INVITE_ONLY) || b.has(MODERATED) || b.has(PRIVATE)
+                        ? new FromServer.Modes(b.flag(INVITE_ONLY), b.flag(MODERATED), b.flag(PRIVATE)) : null;
+                yield new FromServer.GroupEvent(b.string(GROUP_NAME), b.string(KIND), b.string(BY),
+                        b.string(NAME_OPTIONAL), b.string(REASON), b.string(TOPIC_REQUIRED_LATER), b.count(UNTIL, 0),
+                        modes, b.count(SEQ, 0), b.count(TS, 0));
+            }
+            case "GroupInfo" -> {
+                Body b = body(name, p, GROUP_NAME, OWNER, OPERATORS, TOPIC_REQUIRED_LATER, INVITE_ONLY, MODERATED,
+                        PRIVATE, MEMBERS);
+                yield new FromServer.GroupDetails(b.string(GROUP_NAME), b.string(OWNER),
+                        b.has(OPERATORS) ? b.strings(OPERATORS) : List.of(), b.string(TOPIC_REQUIRED_LATER),
+                        new FromServer.Modes(b.flag(INVITE_ONLY), b.flag(MODERATED), b.flag(PRIVATE)),
+                        b.count(MEMBERS, 0));
+            }
+            case "Topic" -> {
+                Body b = body(name, p, GROUP_NAME, TOPIC_REQUIRED_LATER, BY, TS);
+                yield new FromServer.Topic(b.string(GROUP_NAME), required(name, b, TOPIC_REQUIRED_LATER), b.string(BY),
+                        b.count(TS, 0));
+            }
+            case "Suspended" -> {
+                Body b = body(name, p, NAME, UNTIL);
+                yield new FromServer.Suspended(b.string(NAME), b.count(UNTIL, 0));
+            }
+            default -> new FromServer.Unsuspended(body(name, p, NAME).string(NAME));
+        };
+    }
+
     private static List<FromServer.ConversationInfo> conversations(JsonParser p) throws IOException, ProtocolException {
         if (p.currentToken() != JsonToken.START_ARRAY) throw new ProtocolException("'Conversations' must be an array");
         List<FromServer.ConversationInfo> out = new ArrayList<>();
@@ -516,7 +683,8 @@ public final class Codec {
         return id;
     }
 
-    private enum Kind { STRING, COUNT, STRINGS, BOOLEAN }
+    /** NULLABLE_STRING: a string or JSON null, null reading as absent (GroupInfo's ownerless {@code "owner":null}). */
+    private enum Kind { STRING, NULLABLE_STRING, COUNT, STRINGS, BOOLEAN }
 
     /** A field a packet body may carry; {@code required} fields are reported when missing. */
     private record Field(String name, Kind kind, boolean required) {}
@@ -556,6 +724,20 @@ public final class Codec {
     private static final Field FROM_REQUIRED = new Field("from", Kind.STRING, true);
     private static final Field WITH = new Field("with", Kind.STRING, true);
     private static final Field READ_MARK = new Field("read", Kind.COUNT, true);
+    private static final Field NAME_OPTIONAL = new Field("name", Kind.STRING, false);
+    private static final Field REASON = new Field("reason", Kind.STRING, false);
+    private static final Field FOR = new Field("for", Kind.STRING, false);
+    private static final Field FOR_REQUIRED = new Field("for", Kind.STRING, true);
+    /** Read as optional in the shared field lists; the variants that need it check with {@link #required}. */
+    private static final Field TOPIC_REQUIRED_LATER = new Field("topic", Kind.STRING, false);
+    private static final Field INVITE_ONLY = new Field("invite_only", Kind.BOOLEAN, false);
+    private static final Field MODERATED = new Field("moderated", Kind.BOOLEAN, false);
+    private static final Field PRIVATE = new Field("private", Kind.BOOLEAN, false);
+    private static final Field KIND = new Field("kind", Kind.STRING, true);
+    private static final Field BY = new Field("by", Kind.STRING, false);
+    private static final Field UNTIL = new Field("until", Kind.COUNT, false);
+    private static final Field OWNER = new Field("owner", Kind.NULLABLE_STRING, false);
+    private static final Field OPERATORS = new Field("operators", Kind.STRINGS, false);
     /** Entries a page of List or Members holds when the request gives no limit: far under the reply backlog. */
     public static final long DEFAULT_PAGE_LIMIT = 100;
     /** The most a page of List or Members holds, whatever limit is asked; the summary says there is more. */
@@ -585,6 +767,11 @@ public final class Codec {
 
         boolean has(Field f) {
             return values[index(f)] != null;
+        }
+
+        /** A boolean field as given, null when absent. */
+        Boolean bool(Field f) {
+            return (Boolean) values[index(f)];
         }
 
         private int index(Field f) {
@@ -626,6 +813,13 @@ public final class Codec {
     private static Object value(String variant, Field f, JsonToken token, JsonParser p)
             throws IOException, ProtocolException {
         switch (f.kind()) {
+            case NULLABLE_STRING -> {
+                if (token == JsonToken.VALUE_NULL) return null;
+                if (token != JsonToken.VALUE_STRING) {
+                    throw new ProtocolException("field '" + f.name() + "' of " + variant + " must be a string or null");
+                }
+                return text(p);
+            }
             case STRING -> {
                 if (token != JsonToken.VALUE_STRING) {
                     throw new ProtocolException("field '" + f.name() + "' of " + variant + " must be a string");
@@ -698,6 +892,15 @@ public final class Codec {
             case "Read" -> "{\"Read\":{\"with\":\"alice\",\"seq\":7}}";
             case "Block" -> "{\"Block\":{\"name\":\"bob\"}}";
             case "Unblock" -> "{\"Unblock\":{\"name\":\"bob\"}}";
+            case "Op", "Deop", "Owner", "Unban", "Unmute", "Invite", "Kick" -> "{\"" + variant
+                    + "\":{\"group_name\":\"dogs\",\"name\":\"bob\"}}";
+            case "Ban" -> "{\"Ban\":{\"group_name\":\"dogs\",\"name\":\"bob\",\"reason\":\"spam\",\"for\":\"24h\"}}";
+            case "Mute" -> "{\"Mute\":{\"group_name\":\"dogs\",\"name\":\"bob\",\"for\":\"10m\"}}";
+            case "Drop", "GroupInfo" -> "{\"" + variant + "\":{\"group_name\":\"dogs\"}}";
+            case "Topic" -> "{\"Topic\":{\"group_name\":\"dogs\",\"topic\":\"walks\"}}";
+            case "Mode" -> "{\"Mode\":{\"group_name\":\"dogs\",\"invite_only\":true}}";
+            case "Suspend" -> "{\"Suspend\":{\"name\":\"bob\",\"for\":\"24h\"}}";
+            case "Unsuspend" -> "{\"Unsuspend\":{\"name\":\"bob\"}}";
             default -> "{\"" + variant + "\":{...}}";
         };
     }

@@ -1,5 +1,6 @@
 package parley.protocol;
 
+import java.time.Duration;
 import java.util.OptionalLong;
 
 /**
@@ -140,4 +141,56 @@ public sealed interface FromClient {
 
     /** Undo a {@link Block}. */
     record Unblock(String name) implements FromClient {}
+
+    /**
+     * A group-moderation request (docs/moderation.md): every one names the group it acts on, but
+     * {@link Suspend} and {@link Unsuspend}, which act on an account server-wide. A {@code duration}
+     * ({@code "for"} on the wire) of null means for good.
+     */
+    sealed interface Moderation extends FromClient {}
+
+    /** Make the account {@code name} an operator of the group (the owner only). */
+    record Op(String groupName, String name) implements Moderation {}
+
+    /** Undo an {@link Op}. */
+    record Deop(String groupName, String name) implements Moderation {}
+
+    /** Hand the group's ownership to the account {@code name}. */
+    record Owner(String groupName, String name) implements Moderation {}
+
+    /** Delete the group and its stored history. */
+    record Drop(String groupName) implements Moderation {}
+
+    /** Set the group's topic ("" clears it). */
+    record Topic(String groupName, String topic) implements Moderation {}
+
+    /** Remove every connection of the account {@code name} from the group; {@code reason} may be null. */
+    record Kick(String groupName, String name, String reason) implements Moderation {}
+
+    /** Ban the account {@code name} from the group, for {@code duration} (null: for good); {@code reason} may be null. */
+    record Ban(String groupName, String name, String reason, Duration duration) implements Moderation {}
+
+    /** Undo a {@link Ban}. */
+    record Unban(String groupName, String name) implements Moderation {}
+
+    /** Stop the account {@code name} posting to the group, for {@code duration} (null: until unmuted). */
+    record Mute(String groupName, String name, Duration duration) implements Moderation {}
+
+    /** Undo a {@link Mute}. */
+    record Unmute(String groupName, String name) implements Moderation {}
+
+    /** Change the group's modes; a null one stays as it is. */
+    record Mode(String groupName, Boolean inviteOnly, Boolean moderated, Boolean privateGroup) implements Moderation {}
+
+    /** Let the account {@code name} join the group while it is invite-only. */
+    record Invite(String groupName, String name) implements Moderation {}
+
+    /** Ask for the group's owner, operators, topic, modes and member count. */
+    record GroupInfo(String groupName) implements Moderation {}
+
+    /** Close the account's connections and refuse its sign-ins for {@code duration} (server admins only). */
+    record Suspend(String name, Duration duration) implements Moderation {}
+
+    /** Undo a {@link Suspend}. */
+    record Unsuspend(String name) implements Moderation {}
 }

@@ -116,4 +116,40 @@ public sealed interface FromServer {
 
     /** An Unblock took effect. */
     record Unblock(String name) implements FromServer {}
+
+    /**
+     * A group's modes: invite-only (joined only by invited accounts), moderated (only operators
+     * post), private (not listed to non-members, closed to anonymous connections).
+     */
+    record Modes(boolean inviteOnly, boolean moderated, boolean privateGroup) {
+        public static final Modes OPEN = new Modes(false, false, false);
+    }
+
+    /**
+     * A moderation change in a group, in the group's order like a message (docs/moderation.md):
+     * {@code kind} is one of op, deop, owner, topic, kick, ban, unban, mute, unmute, mode, invite,
+     * drop; {@code by} did it; {@code name} is the account it concerns (null when none),
+     * {@code reason} and {@code topic} are null when not given, {@code until} (0: for good or not
+     * relevant) ends a ban or mute in ms since 1970, and {@code modes} (null but for kind mode)
+     * are the group's modes after the change.
+     */
+    record GroupEvent(String groupName, String kind, String by, String name, String reason, String topic,
+            long until, Modes modes, long seq, long ts) implements FromServer {}
+
+    /**
+     * The answer to a GroupInfo request ({@code "GroupInfo"} on the wire; the name
+     * {@link GroupInfo} is a List entry's): {@code owner} null for an ownerless group,
+     * {@code topic} null when unset.
+     */
+    record GroupDetails(String groupName, String owner, List<String> operators, String topic, Modes modes,
+            long members) implements FromServer {}
+
+    /** A group's topic, told to a Hello'd member right after its Join; {@code by} set it at {@code ts}. */
+    record Topic(String groupName, String topic, String by, long ts) implements FromServer {}
+
+    /** A Suspend took effect: the account {@code name} is shut out until {@code until} (ms since 1970). */
+    record Suspended(String name, long until) implements FromServer {}
+
+    /** An Unsuspend took effect. */
+    record Unsuspended(String name) implements FromServer {}
 }

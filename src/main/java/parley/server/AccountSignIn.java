@@ -62,8 +62,18 @@ final class AccountSignIn {
             return failure(session, o.failure(), l.name());
         }
         throttle.succeeded(address, l.name());
+        String suspended = suspended(session, o.account());
+        if (suspended != null) return suspended;
         session.identity().signedIn(o.account(), 0);
         return null;
+    }
+
+    /** The refusal for an account a server admin has suspended (docs/moderation.md), or null. */
+    private static String suspended(Session session, Accounts.Account account) {
+        long until = session.chat().moderation().suspendedUntil(account.name());
+        if (until == 0) return null;
+        Log.info("account.login_failed", "peer", session.peer(), "account", account.name(), "reason", "suspended");
+        return session.refuseByModeration(parley.moderation.Rules.suspended(account.name(), until));
     }
 
     static String password(Session session, FromClient.Password p) {
@@ -113,6 +123,11 @@ final class AccountSignIn {
         if (identity.user() != null) return session.fail(ErrorKind.AUTH, "already authenticated as '" + identity.user() + "'");
         Accounts.Outcome o = session.chat().signIn().accounts().signInExternal(v.subject());
         if (!o.succeeded()) return failure(session, o.failure(), v.subject());
+        String suspended = suspended(session, o.account());
+        if (suspended != null) {
+            if (atGate) session.stopFor(CloseReason.SUSPENDED, ErrorKind.MODERATION, suspended + "; closing the connection");
+            return atGate ? null : suspended;
+        }
         identity.signedIn(o.account(), v.expiresAtMillis());
         return null;
     }

@@ -40,6 +40,8 @@ public final class Chat implements AutoCloseable {
     private final SignInThrottle signInThrottle = new SignInThrottle();
     /** Direct messages between accounts: where they are kept and who is online to get them. */
     private final Directs directs;
+    /** Group roles, modes, bans and the like, and the server's admins and suspended accounts (docs/moderation.md). */
+    private final parley.moderation.Moderation moderation;
     /** What clients may make the server hold, each a share of the configured maximum memory. */
     private final Budgets budgets;
     private volatile boolean stopping;
@@ -59,6 +61,20 @@ public final class Chat implements AutoCloseable {
         this.auth = auth;
         this.maxConnections = config.maxConnections();
         this.directs = new Directs(directStore(store, config), config.directRate());
+        parley.moderation.ModerationRecords records = store.moderation();
+        if (records == null) records = new parley.moderation.MemoryModerationRecords();
+        this.moderation = new parley.moderation.Moderation(records, System::currentTimeMillis,
+                Set.copyOf(config.admins()), config.groupsNeedOwner());
+    }
+
+    /** Group moderation and the server's admins (docs/moderation.md). */
+    public parley.moderation.Moderation moderation() {
+        return moderation;
+    }
+
+    /** The open sessions, over every transport; weakly consistent. */
+    Iterable<Session> sessions() {
+        return sessions;
     }
 
     /** The store's direct messages, or memory's (with {@code --data none}, or a store that keeps none). */

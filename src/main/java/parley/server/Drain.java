@@ -93,11 +93,19 @@ final class Drain {
         for (int k = 0; k < max; k++) {
             if (rx.position() >= stop || out.full()) return k > 0;
             switch (rx.poll()) {
-                case Entry<Posted> e -> out.putMessage(extended ? e.value().extendedLine(e.seq()) : e.value().line());
+                case Entry<Posted> e -> {
+                    byte[] line = extended ? e.value().extendedLine(e.seq()) : e.value().line();
+                    if (line != null) out.putMessage(line); // null: an event, which a book connection never gets
+                }
                 case Received.Lagged<Posted> l -> {
-                    metrics.lagged(l.missed());
-                    out.put(Codec.encodeError(
-                            "Dropped " + l.missed() + " messages from " + s.membership.group().name() + "."));
+                    // A book connection is told only of the messages it missed, not of events it never gets.
+                    long missed = extended ? l.missed()
+                            : l.missed() - s.membership.group().eventsBetween(l.resumeAt() - l.missed(), l.resumeAt());
+                    if (missed > 0) {
+                        metrics.lagged(missed);
+                        out.put(Codec.encodeError(
+                                "Dropped " + missed + " messages from " + s.membership.group().name() + "."));
+                    }
                 }
                 case Received.Empty<Posted> e -> { return k > 0; }
                 case Received.Closed<Posted> c -> { return k > 0; }

@@ -9,6 +9,7 @@ import parley.broadcast.Broadcast;
 import parley.broadcast.Coalescer;
 import parley.broadcast.Entry;
 import parley.budget.MemoryBudget;
+import parley.protocol.FromServer;
 
 /** A chat group: its name, its broadcast ring, and who its members are. */
 public final class Group {
@@ -29,6 +30,13 @@ public final class Group {
     private final long base;
     /** The ids of this group's recent posts, for deduplication. */
     private final PostIds ids;
+    /**
+     * The ring sequences of the group's newest moderation events (rare: a handful per group), so
+     * that a book connection that lagged over some is told only of the messages it missed. A
+     * lagging reader's missed range starts wherever it fell behind, so these are kept past the
+     * ring's oldest, up to {@link #EVENTS_KEPT}.
+     */
+    private volatile java.util.concurrent.ConcurrentSkipListSet<Long> eventSeqs; // made by the first event
 
     /** A group whose ring draws from no budget (tests). */
     Group(String name, ServerConfig config, Coalescer coalescer) {
@@ -48,7 +56,13 @@ public final class Group {
                 config.historyMessages(), config.historyBytes(), Posted::weight, rings, coalescer);
         this.ids = ids;
         for (Store.StoredMessage m : state.recent()) {
-            channel.sendOrDrop(new Posted(name, m.text(), m.from(), m.seq(), m.ts()));
+            FromServer.GroupEvent event = m.event() ? GroupEvents.decode(m.text()) : null;
+            if (event == null) {
+                channel.sendOrDrop(new Posted(name, m.text(), m.from(), m.seq(), m.ts()));
+            } else {
+                long seq = channel.sendOrDrop(new Posted(event, m.seq(), 0, m.ts()));
+                if (seq >= 0) eventSeqs().add(seq);
+            }
         }
         this.base = state.lastSeq() - channel.tail();
         for (Store.StoredId id : state.ids()) ids.remember(id.id(), id.seq(), id.ts());
@@ -147,6 +161,39 @@ public final class Group {
      */
     long postNumbered(String message, String from, long ts) {
         return channel.sendNumbered(new Posted(name, message, from, 0, base, ts));
+    }
+
+    /**
+     * Puts a moderation event into the ring, numbered like a post, accepted at {@code ts}; returns
+     * what {@link #postNumbered} does. Its wire seq is {@link #wireSeq} of its ring sequence.
+     */
+    long postEvent(FromServer.GroupEvent event, long ts) {
+        long numbered = channel.sendNumbered(new Posted(event, 0, base, ts));
+        Broadcast.Sent sent = Broadcast.sent(numbered);
+        if (sent == Broadcast.Sent.QUIET || sent == Broadcast.Sent.WOKEN) {
+            var seqs = eventSeqs();
+            seqs.add(Broadcast.seqOf(numbered));
+            while (seqs.size() > EVENTS_KEPT) seqs.pollFirst();
+        }
+        return numbered;
+    }
+
+    /** Event sequences a group remembers for lag counts; a book reader further behind may be told of a few events as messages. */
+    static final int EVENTS_KEPT = 1024;
+
+    /** How many of the ring sequences {@code from} (inclusive) to {@code to} (exclusive) were events. */
+    long eventsBetween(long from, long to) {
+        var seqs = eventSeqs;
+        return seqs == null || from >= to ? 0 : seqs.subSet(from, to).size();
+    }
+
+    private java.util.concurrent.ConcurrentSkipListSet<Long> eventSeqs() {
+        var seqs = eventSeqs;
+        if (seqs != null) return seqs;
+        synchronized (this) {
+            if (eventSeqs == null) eventSeqs = new java.util.concurrent.ConcurrentSkipListSet<>();
+            return eventSeqs;
+        }
     }
 
     /**

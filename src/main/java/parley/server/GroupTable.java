@@ -258,6 +258,22 @@ public final class GroupTable {
         if (gone[0]) removed(m.group());
     }
 
+    /**
+     * Removes a dropped group from memory at once, its ring and history with it (its members were
+     * expelled first; one that joined meanwhile keeps it there, as a group made again).
+     */
+    void drop(String name) {
+        Group[] gone = new Group[1];
+        groups.computeIfPresent(name, (n, g) -> {
+            if (g.members() > 0 || joining.containsKey(g)) return g;
+            if (g.emptySince != 0) lingering.decrementAndGet();
+            names.remove(n);
+            gone[0] = g;
+            return null;
+        });
+        if (gone[0] != null) removed(gone[0]);
+    }
+
     /** Housekeeping: removes the groups that have had no member for the linger. */
     void expire(long now) {
         long idsBefore = System.currentTimeMillis() - config.dedupWindow().toMillis();

@@ -64,6 +64,7 @@ final class History {
         long n = 0;
         for (Entry<Posted> e : ring) {
             if (session.outbound().gone()) break;
+            if (!ext && e.value().event() != null) continue; // a book connection never gets events
             session.reply(ext ? e.value().extendedLine(e.seq()) : e.value().line());
             n++;
         }
@@ -86,8 +87,13 @@ final class History {
                 return false;
             }
             try {
-                session.reply(ext ? Codec.encodeMessage(g.name(), m.text(), m.from(), m.seq(), m.ts())
-                        : Codec.encodeMessage(g.name(), m.text()));
+                if (m.event()) {
+                    FromServer.GroupEvent event = ext ? GroupEvents.decode(m.text()) : null;
+                    if (event != null) session.reply(Codec.encodeGroupEvent(Posted.stamped(event, m.seq(), m.ts())));
+                } else {
+                    session.reply(ext ? Codec.encodeMessage(g.name(), m.text(), m.from(), m.seq(), m.ts())
+                            : Codec.encodeMessage(g.name(), m.text()));
+                }
             } finally {
                 reads.release(cost);
             }

@@ -39,11 +39,17 @@ final class Lookups {
         int maxBytes = pageBytes(session);
         List<FromServer.GroupInfo> page = new ArrayList<>(Math.min(limit, 128));
         GroupTable table = session.groups();
+        parley.moderation.Moderation moderation = session.chat().moderation();
+        parley.moderation.Actor actor = null;
         long bytes = 0;
         boolean more = false;
         for (String name : names(table, request.after(), limit)) {
             Group g = table.get(name);
             if (g == null && !table.store().persistent()) continue; // removed since: skip it
+            if (moderation.known(name)) { // a private group is listed only to its members
+                if (actor == null) actor = session.actor();
+                if (!moderation.visible(name, actor, session.memberships().has(name))) continue;
+            }
             long size = 32 + 6L * name.length(); // at most, escaped
             if (page.size() == limit || (!page.isEmpty() && bytes + size > maxBytes)) {
                 more = true;
@@ -78,6 +84,8 @@ final class Lookups {
     /** A page of a group's member names after {@code after}, then the summary as for List. */
     static String members(Session session, FromClient.Members request) {
         String group = request.groupName();
+        String hidden = hidden(session, group);
+        if (hidden != null) return hidden;
         Group g = session.groups().get(group);
         if (g == null && session.groups().store().persistent() && session.groups().store().exists(group)) {
             // A group the store keeps, with no member on this node: nobody to list.
@@ -95,6 +103,15 @@ final class Lookups {
             session.reply(Codec.encode(new FromServer.Listed(group, names.size(), more)));
         }
         return null;
+    }
+
+    /** The refusal for reading a private group the session may not see (docs/moderation.md), or null. */
+    private static String hidden(Session session, String group) {
+        parley.moderation.Moderation moderation = session.chat().moderation();
+        if (!moderation.known(group) || moderation.visible(group, session.actor(), session.memberships().has(group))) {
+            return null;
+        }
+        return session.refuseByModeration("'" + group + "' is private; only its members can see it");
     }
 
     /** The Fetched summary for a group this node has no member of: the bus's retained range, or 0 and 0. */
@@ -127,6 +144,8 @@ final class Lookups {
      * store; on a Hello'd connection a {@code Fetched} summary ends them.
      */
     static String fetch(Session session, String group, long after, long before, long limit) {
+        String hidden = hidden(session, group);
+        if (hidden != null) return hidden;
         GroupTable groups = session.groups();
         GroupBus bus = groups.bus();
         Group g = bus.sharesGroups() ? groups.get(group) : groups.find(group);

@@ -1,7 +1,11 @@
 package parley.server;
 
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import parley.moderation.Actor;
+import parley.moderation.Moderation;
+import parley.protocol.Codec;
+import parley.protocol.FromServer;
 import parley.server.Metrics.ErrorKind;
 
 /**
@@ -9,19 +13,24 @@ import parley.server.Metrics.ErrorKind;
  * them all at once when the session ends. Each membership is a receiver of the group's ring that
  * the session's {@link Outbound} reads.
  *
- * <p>Reader thread only (and the thread ending the session, once the reader has stopped). Each
- * method is given its {@code session} rather than keeping it: one session's parts are kept small,
- * since an idle connection costs little more than them.
+ * <p>A Join is first put to the group's moderation rules (docs/moderation.md): a ban, a private
+ * group without an account, an invite-only group without an invitation, or {@code
+ * --groups-need-owner} without an account refuses it; an account that creates a group owns it.
+ *
+ * <p>The reader thread (and the thread ending the session, once the reader has stopped), and an
+ * operator's reader expelling the session ({@link #expel}): the changes are made under this
+ * object's lock. Each method is given its {@code session} rather than keeping it: one session's
+ * parts are kept small, since an idle connection costs little more than them.
  */
 final class Memberships {
     /** Groups joined, by name. */
-    private final Map<String, Outbound.Sub> joined = new HashMap<>();
+    private final Map<String, Outbound.Sub> joined = new ConcurrentHashMap<>();
 
     /**
      * Joins a group, its last {@code history} messages first. Joining a group twice changes
      * nothing. Returns an error for the client, or null.
      */
-    String join(Session session, String group, long history) {
+    synchronized String join(Session session, String group, long history) {
         ServerConfig config = session.config();
         String bad = checkGroupName(session, group);
         if (bad != null) return bad;
@@ -29,6 +38,15 @@ final class Memberships {
         if (joined.size() >= config.maxGroupsPerConnection()) {
             return session.fail(ErrorKind.MAX_GROUPS_PER_CONNECTION, "Cannot join '" + group
                     + "': a connection may belong to at most " + config.maxGroupsPerConnection() + " groups");
+        }
+        Moderation moderation = session.chat().moderation();
+        Actor actor = session.actor();
+        String refused = moderation.joinRefusal(group, actor);
+        if (refused != null) return session.refuseByModeration(refused);
+        boolean creating = !moderation.known(group) && isNew(session.groups(), group);
+        if (creating) {
+            refused = moderation.createRefusal(actor);
+            if (refused != null) return session.refuseByModeration(refused);
         }
         Outbound outbound = session.outbound();
         GroupTable.Membership m = session.groups().join(group, session, outbound, history);
@@ -46,15 +64,52 @@ final class Memberships {
             sent += Math.max(0, more);
         }
         if (history > 0 && outbound.extended()) session.reply(History.fetched(session, m.group(), sent));
-        if (outbound.extended()) Presence.joined(session, m.group(), session.name());
+        if (creating && moderation.created(group, actor)) {
+            parley.log.Log.info("moderation.owner", "group", group, "owner", actor.name(), "why", "created the group");
+        }
+        if (outbound.extended()) {
+            Presence.joined(session, m.group(), session.name());
+            parley.moderation.Topic topic = moderation.rules(group).topic();
+            if (topic != null) {
+                session.reply(Codec.encode(new FromServer.Topic(group, topic.text(), topic.by(), topic.ts())));
+            }
+        }
         return null;
+    }
+
+    /** Whether no group of this name exists yet: none in memory, none in the store. */
+    private static boolean isNew(GroupTable groups, String group) {
+        return groups.get(group) == null && !(groups.store().persistent() && groups.store().exists(group));
+    }
+
+    /** Whether the session is a member of {@code group} now. */
+    boolean has(String group) {
+        return joined.containsKey(group);
+    }
+
+    /**
+     * Removes the session from {@code group} at a moderator's word (a kick, a ban, a drop), from
+     * the moderator's thread: delivery from the group stops, the session is told {@code line} (the
+     * event naming it) unless its writer already took that from the ring (ring sequence
+     * {@code eventAt}, or -1 when the event is not in the ring), and the others see it leave.
+     * Returns whether it was a member.
+     */
+    synchronized boolean expel(Session session, String group, byte[] line, long eventAt) {
+        Outbound.Sub sub = joined.remove(group);
+        if (sub == null) return false;
+        session.outbound().remove(sub); // the writer reads the ring no more
+        boolean seen = eventAt >= 0 && sub.membership.receiver().position() > eventAt;
+        session.groups().leave(sub.membership, session);
+        if (!seen && line != null) session.outbound().notice(line);
+        if (session.outbound().extended()) Presence.left(session, sub.membership.group(), session.name());
+        return true;
     }
 
     /**
      * The session has said Hello as {@code name}, before known as {@code old} (null if it had not
      * said Hello): its groups' members see it leave under the old name and join under the new.
      */
-    void renamed(Session session, String old, String name) {
+    synchronized void renamed(Session session, String old, String name) {
         for (Outbound.Sub sub : joined.values()) {
             Group g = sub.membership.group();
             if (old != null) Presence.left(session, g, old);
@@ -69,7 +124,7 @@ final class Memberships {
     }
 
     /** Delivery from the group stops at once: the writer stops reading its ring before this returns. */
-    String leave(Session session, String group) {
+    synchronized String leave(Session session, String group) {
         Outbound.Sub sub = joined.remove(group);
         if (sub == null) return session.fail(ErrorKind.NOT_MEMBER, "not a member of '" + group + "'");
         session.outbound().remove(sub);
@@ -79,7 +134,7 @@ final class Memberships {
     }
 
     /** Leaves every group, when the session ends. */
-    void leaveAll(Session session) {
+    synchronized void leaveAll(Session session) {
         boolean present = session.outbound().extended() && session.name() != null;
         for (Outbound.Sub sub : joined.values()) {
             session.outbound().remove(sub);

@@ -46,7 +46,9 @@ public final class Metrics {
         /** Hashing a password had to wait for a full pool: "server busy". */
         SIGN_IN_BUSY,
         /** A line had to grow while the partial-line budget was full. */
-        LINE_BUDGET;
+        LINE_BUDGET,
+        /** A moderation request, Join or Post refused by a group's rules or a missing right (docs/moderation.md). */
+        MODERATION;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -74,7 +76,9 @@ public final class Metrics {
         LINE_TIMEOUT,
         /** Nothing received for the read-idle time. */
         READ_IDLE,
-        LINE_BUDGET;
+        LINE_BUDGET,
+        /** A server admin suspended the connection's account. */
+        SUSPENDED;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -96,6 +100,39 @@ public final class Metrics {
     private final LongAdder httpRestarts = new LongAdder();
     private final LongAdder[] errors = adders(ErrorKind.values().length);
     private final LongAdder[] closes = adders(CloseReason.values().length);
+    private final LongAdder[] moderationActions = adders(parley.moderation.Kind.values().length);
+    private final LongAdder suspensions = new LongAdder();
+    private final LongAdder moderationRefusals = new LongAdder();
+
+    /** A moderation change was made (and announced). */
+    void moderationAction(parley.moderation.Kind kind) {
+        moderationActions[kind.ordinal()].increment();
+    }
+
+    /** A moderation request, Join or Post was refused by a group's rules or a missing right. */
+    void moderationRefused() {
+        moderationRefusals.increment();
+    }
+
+    /** An account was suspended. */
+    void suspended() {
+        suspensions.increment();
+    }
+
+    /** Moderation changes made, of {@code kind}. */
+    public long moderationActions(parley.moderation.Kind kind) {
+        return moderationActions[kind.ordinal()].sum();
+    }
+
+    /** Requests, Joins and Posts refused by moderation. */
+    public long moderationRefusals() {
+        return moderationRefusals.sum();
+    }
+
+    /** Accounts suspended. */
+    public long suspensions() {
+        return suspensions.sum();
+    }
 
     private static LongAdder[] adders(int n) {
         LongAdder[] a = new LongAdder[n];

@@ -1,6 +1,7 @@
 package parley.server;
 
 import parley.protocol.Codec;
+import parley.protocol.FromServer;
 
 /**
  * A message as it sits in a group's ring: its text, its poster's name, and its lines, each encoded
@@ -22,6 +23,8 @@ final class Posted {
     private final byte[] line;
     /** Racy single-check cache: two writers build identical bytes, so either result is fine. */
     private byte[] extended;
+    /** The moderation event this entry is (its seq and ts still 0), or null for a message. */
+    private final FromServer.GroupEvent event;
 
     /** The server's time when it accepted the post, ms since 1970. */
     private final long ts;
@@ -49,6 +52,27 @@ final class Posted {
         this.base = base;
         this.ts = ts;
         this.line = Codec.encodeMessage(group, message);
+        this.event = null;
+    }
+
+    /**
+     * A moderation event: {@code event} without its seq and ts, which the ring and {@code ts}
+     * give; {@code seq} and {@code base} as for a message.
+     */
+    Posted(FromServer.GroupEvent event, long seq, long base, long ts) {
+        this.group = event.groupName();
+        this.message = "";
+        this.from = event.by();
+        this.seq = seq;
+        this.base = base;
+        this.ts = ts;
+        this.line = null;
+        this.event = event;
+    }
+
+    /** The moderation event this is, seq and ts left 0; null for a message. */
+    FromServer.GroupEvent event() {
+        return event;
     }
 
     long ts() {
@@ -63,7 +87,7 @@ final class Posted {
         return from;
     }
 
-    /** The book's bytes. */
+    /** The book's bytes; null for a moderation event, which book connections never get. */
     byte[] line() {
         return line;
     }
@@ -80,7 +104,8 @@ final class Posted {
     byte[] extendedLine(long ringSeq) {
         byte[] e = extended;
         if (e == null) {
-            e = Codec.encodeMessage(group, message, from, wireSeq(ringSeq), ts);
+            e = event == null ? Codec.encodeMessage(group, message, from, wireSeq(ringSeq), ts)
+                    : Codec.encodeGroupEvent(stamped(event, wireSeq(ringSeq), ts));
             extended = e;
         }
         return e;
@@ -94,8 +119,28 @@ final class Posted {
      * headers). The same for the message's whole life, so what a ring reserves it gives back.
      */
     int weight() {
+        if (event != null) return eventWeight(event);
         long w = OBJECTS + 2L * line.length + (from == null ? 0 : 6L * from.length()) + 2L * message.length();
         return (int) Math.min(Integer.MAX_VALUE, w);
+    }
+
+    /**
+     * An event's cost: its record and strings (two bytes a character at most) and its line (the
+     * same characters escaped at worst, six bytes each), plus the fixed fields.
+     */
+    private static int eventWeight(FromServer.GroupEvent e) {
+        long chars = e.groupName().length() + len(e.by()) + len(e.name()) + len(e.reason()) + len(e.topic());
+        return (int) Math.min(Integer.MAX_VALUE, OBJECTS + 256 + 8 * chars);
+    }
+
+    private static int len(String s) {
+        return s == null ? 0 : s.length();
+    }
+
+    /** {@code e} with its seq and time. */
+    static FromServer.GroupEvent stamped(FromServer.GroupEvent e, long seq, long ts) {
+        return new FromServer.GroupEvent(e.groupName(), e.kind(), e.by(), e.name(), e.reason(), e.topic(), e.until(),
+                e.modes(), seq, ts);
     }
 
     /** Posted, its ring entry, two byte arrays' headers, the text's string and array, the extended line's own fields (from, seq, ts). */

@@ -62,6 +62,11 @@ final class Posting {
                     + (config.postRate() == 1 ? " post" : " posts") + " a second (bursts of "
                     + config.postBurst() + "); this post was not delivered to '" + group + "'");
         }
+        parley.moderation.Moderation moderation = session.chat().moderation();
+        if (moderation.known(group)) { // a group without rules costs the post path one lookup
+            String refused = moderation.postRefusal(group, session.actor(), session.memberships().has(group));
+            if (refused != null) return session.refuseByModeration(refused);
+        }
         GroupTable groups = session.groups();
         GroupBus bus = groups.bus();
         if (bus.sharesGroups()) return postToBus(groups.get(group), group, message, from, id);

@@ -73,6 +73,7 @@ final class Requests {
             case FromClient.Read r -> DirectRequests.handle(session, r);
             case FromClient.Block b -> DirectRequests.handle(session, b);
             case FromClient.Unblock u -> DirectRequests.handle(session, u);
+            case FromClient.Moderation m -> ModerationRequests.handle(session, m);
         };
         if (error != null) {
             session.reply(Codec.encodeError(error));

@@ -78,6 +78,9 @@ import java.time.Duration;
  *                          never closes a silent connection (TCP keep-alive still notices a vanished peer)
  * @param lineTimeout       longest a request line may take to arrive whole: a connection with an
  *                          unfinished line older than this gets an Error and is closed
+ * @param admins            the server's admins ({@code --admins}): accounts that may do everything an
+ *                          owner can in every group, and suspend accounts (docs/moderation.md)
+ * @param groupsNeedOwner   only a connection signed in to an account may create a group
  * @param presenceLimit     above this many members a group sends no Joined and Left packets
  * @param dedupWindow       how long a post's id is remembered: the same group and id again within it
  *                          is not delivered twice but answered with the first post's Posted
@@ -118,7 +121,9 @@ public record ServerConfig(
         Duration lineTimeout,
         Duration dedupWindow,
         int presenceLimit,
-        int directRate) {
+        int directRate,
+        java.util.List<String> admins,
+        boolean groupsNeedOwner) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7878;
@@ -356,6 +361,8 @@ public record ServerConfig(
         private Duration dedupWindow = DEFAULT_DEDUP_WINDOW;
         private int presenceLimit = DEFAULT_PRESENCE_LIMIT;
         private int directRate = DEFAULT_DIRECT_RATE;
+        private java.util.List<String> admins = java.util.List.of();
+        private boolean groupsNeedOwner;
 
         private Builder() {}
 
@@ -394,6 +401,8 @@ public record ServerConfig(
             dedupWindow = c.dedupWindow;
             presenceLimit = c.presenceLimit;
             directRate = c.directRate;
+            admins = c.admins;
+            groupsNeedOwner = c.groupsNeedOwner;
         }
 
         public Builder address(InetSocketAddress v) { address = v; return this; }
@@ -430,6 +439,8 @@ public record ServerConfig(
         public Builder dedupWindow(Duration v) { dedupWindow = v; return this; }
         public Builder presenceLimit(int v) { presenceLimit = v; return this; }
         public Builder directRate(int v) { directRate = v; return this; }
+        public Builder admins(java.util.List<String> v) { admins = java.util.List.copyOf(v); return this; }
+        public Builder groupsNeedOwner(boolean v) { groupsNeedOwner = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(address, groupCapacity, maxLineBytes, maxGroupNameChars, maxGroupsPerConnection,
@@ -440,7 +451,7 @@ public record ServerConfig(
                     postBurst != null ? postBurst : Math.max(DEFAULT_POST_BURST, postRate), requestRate,
                     writeDeadline, authTimeout, tlsHandshakeTimeout, inlineSend, idleReaders, maxMemoryBytes,
                     groupCapacityBytes, maxHttpConnections, httpIdleTimeout, readIdle, lineTimeout,
-                    dedupWindow, presenceLimit, directRate);
+                    dedupWindow, presenceLimit, directRate, admins, groupsNeedOwner);
         }
     }
 

@@ -193,6 +193,24 @@ public final class Session {
         return text;
     }
 
+    /** Who this session is to the moderation rules: its account, or its anonymous name (or none). */
+    parley.moderation.Actor actor() {
+        Accounts.Account a = identity.account();
+        return server.moderation().actor(a != null ? a.name() : identity.name(), a != null);
+    }
+
+    /** The name of the account this session is signed in to, or null. */
+    String accountName() {
+        Accounts.Account a = identity.account();
+        return a == null ? null : a.name();
+    }
+
+    /** A refusal by moderation (a group's rules or a missing right), counted. */
+    String refuseByModeration(String text) {
+        metrics.moderationRefused();
+        return fail(ErrorKind.MODERATION, text);
+    }
+
     /** The error for a group that does not exist, counted. */
     String noSuchGroup(String group) {
         return fail(ErrorKind.NO_SUCH_GROUP, "Group '" + group + "' does not exist");

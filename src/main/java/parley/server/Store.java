@@ -32,8 +32,16 @@ public interface Store extends AutoCloseable {
         return null;
     }
 
-    /** One stored message: its seq in its group, the server's time of the post (ms since 1970), its poster (or null) and text. */
-    record StoredMessage(long seq, long ts, String from, String text) {}
+    /**
+     * One stored message: its seq in its group, the server's time of the post (ms since 1970), its
+     * poster (or null) and text; or, when {@code event}, a moderation event, whose text is its
+     * GroupEvent line without seq and ts and whose {@code from} is who did it.
+     */
+    record StoredMessage(long seq, long ts, String from, String text, boolean event) {
+        public StoredMessage(long seq, long ts, String from, String text) {
+            this(seq, ts, from, text, false);
+        }
+    }
 
     /** A post id the store still remembers, with the seq and time its post was given. */
     record StoredId(String id, long seq, long ts) {}
@@ -83,6 +91,24 @@ public interface Store extends AutoCloseable {
     default void append(String group, long seq, long ts, String from, String text, String id, Ack ack)
             throws InterruptedException {
         if (ack != null) ack.stored();
+    }
+
+    /**
+     * Queues a moderation event (docs/moderation.md) as {@link #append} queues a post: stored with
+     * the group's messages, numbered among them, under the same retention. {@code line} is its
+     * GroupEvent line without seq and ts; {@code by} who did it.
+     */
+    default void appendEvent(String group, long seq, long ts, String by, String line) throws InterruptedException {}
+
+    /**
+     * Deletes the group's stored messages and events (a Drop), after everything queued before.
+     * Its numbering is kept, so a group made again under the name numbers on.
+     */
+    default void drop(String group) {}
+
+    /** Where moderation's state is kept with the messages, or null to keep it in memory. */
+    default parley.moderation.ModerationRecords moderation() {
+        return null;
     }
 
     /** Whether {@link #append} would wait now: the writer's queue is full. */

@@ -85,14 +85,15 @@ final class Batches {
             insert.setString(i++, p.from());
             insert.setString(i++, p.text());
             insert.setString(i++, p.id());
+            insert.setInt(i++, p.event() ? 1 : 0);
         }
         insert.executeUpdate();
     }
 
     /** OR IGNORE: a seq names one message; a second row for it (a bug upstream) must not fail a whole batch. */
     static String insertSql(int rows) {
-        StringBuilder sql = new StringBuilder("INSERT OR IGNORE INTO messages(group_id, seq, ts, sender, body, client_id) VALUES ");
-        for (int r = 0; r < rows; r++) sql.append(r == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?)");
+        StringBuilder sql = new StringBuilder("INSERT OR IGNORE INTO messages(group_id, seq, ts, sender, body, client_id, event) VALUES ");
+        for (int r = 0; r < rows; r++) sql.append(r == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?)");
         return sql.toString();
     }
 

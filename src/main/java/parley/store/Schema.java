@@ -52,7 +52,24 @@ final class Schema {
                     "CREATE INDEX directs_ts ON directs(ts)",
                     "CREATE INDEX directs_client_id ON directs(conversation, client_id) WHERE client_id IS NOT NULL",
                     "CREATE TABLE blocks(blocker INTEGER NOT NULL, blocked INTEGER NOT NULL,"
-                            + " PRIMARY KEY(blocker, blocked)) WITHOUT ROWID")));
+                            + " PRIMARY KEY(blocker, blocked)) WITHOUT ROWID")),
+            new Migration("group moderation (issue 22): events among messages, group rules, admins, suspensions", List.of(
+                    // A moderation event is stored as a row of its group's messages (its GroupEvent
+                    // line without seq and ts), numbered and retained with them.
+                    "ALTER TABLE messages ADD COLUMN event INTEGER NOT NULL DEFAULT 0",
+                    // One row per group with rules other than the open default: owner (NULL: none),
+                    // topic (NULL: none), modes.
+                    "CREATE TABLE group_rules(name TEXT PRIMARY KEY, owner TEXT, topic TEXT, topic_by TEXT,"
+                            + " topic_ts INTEGER NOT NULL, invite_only INTEGER NOT NULL, moderated INTEGER NOT NULL,"
+                            + " private INTEGER NOT NULL) WITHOUT ROWID",
+                    // Operators, bans, mutes and invites of a group, one row each (kind says which);
+                    // until is 0 for good.
+                    "CREATE TABLE group_entries(name TEXT NOT NULL, kind TEXT NOT NULL, account TEXT NOT NULL,"
+                            + " by TEXT, reason TEXT, until INTEGER NOT NULL, PRIMARY KEY(name, kind, account))"
+                            + " WITHOUT ROWID",
+                    // Server admins (parley accounts admin NAME) and suspended accounts.
+                    "CREATE TABLE account_flags(name TEXT PRIMARY KEY, admin INTEGER NOT NULL,"
+                            + " suspended_until INTEGER NOT NULL) WITHOUT ROWID")));
 
     /** The version this Parley writes. */
     static final int CURRENT = MIGRATIONS.size();

@@ -40,6 +40,8 @@ public final class SqliteStore implements Store {
     private SqliteDirects directs;
     /** The accounts table's connection, opened when first asked for. */
     private SqliteAccounts accounts;
+    /** The moderation tables' connection, opened when first asked for. */
+    private SqliteModeration moderation;
 
     private SqliteStore(StoreOptions options, DataDir dir, Connection writerDb, Meta meta, Counters counters,
                         Path replaced) throws SQLException {
@@ -135,6 +137,33 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public void appendEvent(String group, long seq, long ts, String by, String line) throws InterruptedException {
+        if (closed) return;
+        pending.merge(group, seq, Math::max);
+        writer.put(new Writer.Post(group, seq, ts, by, line, null, null, true));
+    }
+
+    /** Deletes the group's messages on the writer's thread, after what is queued; its row (and numbering) stays. */
+    @Override
+    public void drop(String group) {
+        if (closed) return;
+        try {
+            writer.put(new Writer.Task(db -> {
+                try (PreparedStatement p = db.prepareStatement(
+                        "DELETE FROM messages WHERE group_id = (SELECT id FROM groups WHERE name = ?)")) {
+                    p.setString(1, group);
+                    p.executeUpdate();
+                } catch (SQLException e) {
+                    counters.error(Sqlite.kind(e));
+                    Log.warn("store.drop_failed", "group", group, "error", e.getMessage());
+                }
+            }));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
     public boolean backlogged() {
         return writer.full();
     }
@@ -172,7 +201,7 @@ public final class SqliteStore implements Store {
         }
         List<StoredMessage> messages = new ArrayList<>();
         if (recent > 0) {
-            PreparedStatement m = r.statement("SELECT seq, ts, sender, body FROM messages WHERE group_id = ?"
+            PreparedStatement m = r.statement("SELECT seq, ts, sender, body, event FROM messages WHERE group_id = ?"
                     + " ORDER BY seq DESC LIMIT ?");
             m.setLong(1, id);
             m.setInt(2, recent);
@@ -207,7 +236,7 @@ public final class SqliteStore implements Store {
     @Override
     public int read(String group, long after, long before, int limit, boolean newest, Predicate<StoredMessage> sink) {
         if (limit <= 0) return 0;
-        String range = "SELECT seq, ts, sender, body FROM messages"
+        String range = "SELECT seq, ts, sender, body, event FROM messages"
                 + " WHERE group_id = (SELECT id FROM groups WHERE name = ?) AND seq > ? AND seq < ?";
         // The newest N, handed oldest first: the inner query picks them, the outer orders them.
         String sql = newest ? "SELECT * FROM (" + range + " ORDER BY seq DESC LIMIT ?) ORDER BY seq"
@@ -264,7 +293,7 @@ public final class SqliteStore implements Store {
     }
 
     private static StoredMessage message(ResultSet rs) throws SQLException {
-        return new StoredMessage(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4));
+        return new StoredMessage(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getInt(5) != 0);
     }
 
     /** Runs a read; a failure is counted and logged, and the caller gets {@code otherwise}. */
@@ -336,6 +365,19 @@ public final class SqliteStore implements Store {
         return accounts;
     }
 
+    /** The moderation tables (docs/moderation.md), on a connection of their own. */
+    @Override
+    public synchronized parley.moderation.ModerationRecords moderation() {
+        if (moderation == null) {
+            try {
+                moderation = new SqliteModeration(dir.database());
+            } catch (SQLException e) {
+                throw new StoreException("cannot open the moderation records of " + dir.database() + ": " + e.getMessage(), e);
+            }
+        }
+        return moderation;
+    }
+
     /** The store's direct messages (docs/direct.md), on a connection of their own. */
     @Override
     public synchronized parley.server.DirectStore directs() {
@@ -368,6 +410,7 @@ public final class SqliteStore implements Store {
         boolean clean = writer.recordUnrecorded() && markClean();
         writer.closeStatements();
         if (accounts != null) accounts.close();
+        if (moderation != null) moderation.close();
         if (directs != null) directs.close();
         readers.close();
         checkpoint();

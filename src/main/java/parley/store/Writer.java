@@ -56,7 +56,13 @@ final class Writer implements Runnable {
     /** What the queue carries. */
     sealed interface Item permits Post, Marker, Task, Stop {}
 
-    record Post(String group, long seq, long ts, String from, String text, String id, Store.Ack ack) implements Item {}
+    /** A post, or (with {@code event}) a moderation event stored among the group's messages. */
+    record Post(String group, long seq, long ts, String from, String text, String id, Store.Ack ack, boolean event)
+            implements Item {
+        Post(String group, long seq, long ts, String from, String text, String id, Store.Ack ack) {
+            this(group, seq, ts, from, text, id, ack, false);
+        }
+    }
 
     /** {@code afterQueued}: told once everything queued before it is committed. */
     record Marker(Store.Ack ack) implements Item {}

@@ -290,6 +290,7 @@ class ServerSettingsTest {
                 case DURATION -> DurationConverter.format(DurationConverter.parse((String) now).plusMillis(1));
                 case BOOLEAN -> String.valueOf(!(Boolean) now);
                 case SIZE -> parley.options.Sizes.format(parley.options.Sizes.parse((String) now) * 2);
+                case COMMA_LIST -> now + (String.valueOf(now).isEmpty() ? "" : ",") + "alice,carol";
                 default -> throw new AssertionError(o + " is a ServerConfig setting of kind " + o.kind);
             };
             ServerConfig.Builder b = d.toBuilder();

@@ -18,7 +18,9 @@ class CompletionTest {
         c.learn(new FromServer.Message("dogs", "woof", "bob", 3));
         c.learn(new FromServer.Message("ants", "book message"));
 
-        assertThat(c.candidates(List.of(""), 0)).containsExactly("join", "post", "nick", "leave", "list", "who", "history");
+        assertThat(c.candidates(List.of(""), 0)).containsExactly("join", "post", "nick", "leave", "list", "who", "history",
+                "topic", "kick", "ban", "unban", "mute", "unmute", "op", "deop", "owner", "drop", "mode", "invite", "info",
+                "suspend", "unsuspend");
         for (String command : List.of("join", "post", "leave", "who", "history")) {
             assertThat(c.candidates(List.of(command, "d"), 1)).as(command)
                     .containsExactly("ants", "birds", "dogs", "fish");

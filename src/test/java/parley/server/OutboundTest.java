@@ -311,6 +311,39 @@ class OutboundTest {
     }
 
     @Test
+    void aBookMemberNeverGetsEventsAndIsNotToldItMissedThem() throws Exception {
+        ServerConfig c = ServerConfig.builder().groupCapacity(4).historyMessages(4).build();
+        sink.hold();
+        Outbound o = outbound(c);
+        Group g = group("g", c);
+        join(o, g);
+        post(g, "first");
+        o.wake();
+        assertThat(sink.waiting.await(10, TimeUnit.SECONDS)).isTrue();
+        var event = new parley.protocol.FromServer.GroupEvent("g", "kick", "alice", "carol", null, null, 0, null, 0, 0);
+        int messages = 1;
+        for (int i = 0; i < 20; i++) {
+            if (i % 3 == 0) {
+                g.postEvent(event, 1_765_100_000_000L);
+            } else {
+                post(g, "n" + i);
+                messages++;
+            }
+        }
+        post(g, "last");
+        messages++;
+        o.wake();
+        sink.open();
+        await().atMost(WAIT).until(() -> sink.text().contains(msg("g", "last")));
+        assertThat(sink.text()).doesNotContain("GroupEvent");
+        Matcher m = Pattern.compile("Dropped (\\d+) messages from g\\.").matcher(sink.text());
+        assertThat(m.find()).as(sink.text()).isTrue();
+        long dropped = Long.parseLong(m.group(1));
+        long received = Pattern.compile("\"message\"").matcher(sink.text()).results().count();
+        assertThat(dropped + received).as("only messages are counted as missed").isEqualTo(messages);
+    }
+
+    @Test
     void aMemberOvertakenByItsRingIsToldExactlyHowManyItMissed() throws Exception {
         ServerConfig c = ServerConfig.builder().groupCapacity(4).historyMessages(4).build();
         sink.hold();

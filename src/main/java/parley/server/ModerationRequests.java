@@ -1,0 +1,218 @@
+package parley.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import parley.log.Log;
+import parley.moderation.Actor;
+import parley.moderation.Decision;
+import parley.moderation.Event;
+import parley.moderation.GroupRules;
+import parley.moderation.Kind;
+import parley.moderation.Moderation;
+import parley.moderation.Names;
+import parley.moderation.Rules;
+import parley.protocol.Codec;
+import parley.protocol.FromClient;
+import parley.protocol.FromServer;
+import parley.server.Metrics.CloseReason;
+import parley.server.Metrics.ErrorKind;
+
+/**
+ * The group-moderation requests of one session (docs/moderation.md): {@link Rules} decides,
+ * {@link Moderation} keeps the change, and this class carries it out over sessions and groups:
+ * the event into the group's order, the requester told, a kicked or banned account's connections
+ * expelled, a dropped group emptied and deleted, a suspended account's connections closed; then
+ * one audit line and the counters. Each returns null when answered, or the Error's words.
+ *
+ * <p>Reader thread only. Holds nothing of its own.
+ */
+final class ModerationRequests {
+    private ModerationRequests() {}
+
+    static String handle(Session session, FromClient.Moderation request) {
+        return switch (request) {
+            case FromClient.GroupInfo g -> info(session, g.groupName());
+            case FromClient.Suspend s -> suspend(session, s);
+            case FromClient.Unsuspend u -> unsuspend(session, u.name());
+            default -> change(session, request);
+        };
+    }
+
+    private static Names names(Session session) {
+        Accounts accounts = session.chat().signIn().accounts();
+        return session.chat().moderation().names(accounts::registered);
+    }
+
+    /** The name a group request is about, or null. */
+    private static String groupOf(FromClient.Moderation request) {
+        return switch (request) {
+            case FromClient.Op o -> o.groupName();
+            case FromClient.Deop d -> d.groupName();
+            case FromClient.Owner o -> o.groupName();
+            case FromClient.Drop d -> d.groupName();
+            case FromClient.Topic t -> t.groupName();
+            case FromClient.Kick k -> k.groupName();
+            case FromClient.Ban b -> b.groupName();
+            case FromClient.Unban u -> u.groupName();
+            case FromClient.Mute m -> m.groupName();
+            case FromClient.Unmute u -> u.groupName();
+            case FromClient.Mode m -> m.groupName();
+            case FromClient.Invite i -> i.groupName();
+            case FromClient.GroupInfo g -> g.groupName();
+            case FromClient.Suspend s -> null;
+            case FromClient.Unsuspend u -> null;
+        };
+    }
+
+    /** A group that exists here: in memory, in the store, or known to moderation alone. */
+    private static Group existing(Session session, String group) {
+        return session.groups().find(group);
+    }
+
+    private static String change(Session session, FromClient.Moderation request) {
+        String group = groupOf(request);
+        Moderation moderation = session.chat().moderation();
+        Group g = existing(session, group);
+        if (g == null && !moderation.known(group)) return session.noSuchGroup(group);
+        Actor actor = session.actor();
+        Decision d;
+        try {
+            d = moderation.apply(group, actor, request, names(session));
+        } catch (RuntimeException e) { // the records could not keep it: nothing changed
+            Log.warn("moderation.store_failed", "peer", session.peer(), "group", group, "error", e.getMessage());
+            return session.fail(ErrorKind.MODERATION, "moderation is unavailable: the store failed; try again later");
+        }
+        if (d instanceof Decision.Refusal r) {
+            Log.debug("moderation.refused", "peer", session.peer(), "by", actor.name(), "group", group,
+                    "kind", Rules.kindOf(request).wire(), "why", r.error());
+            return session.refuseByModeration(r.error());
+        }
+        Event event = ((Decision.Change) d).event();
+        carryOut(session, g, event);
+        audit(session, event);
+        return null;
+    }
+
+    /** Announces {@code event} and does what it means to the group's sessions. */
+    private static void carryOut(Session session, Group g, Event event) {
+        FromServer.GroupEvent packet = GroupEvents.packet(event);
+        if (event.kind() == Kind.DROP) {
+            drop(session, g, packet);
+            return;
+        }
+        GroupEvents.Published published = g == null
+                ? new GroupEvents.Published(Codec.encodeGroupEvent(Posted.stamped(packet, 0, System.currentTimeMillis())), -1)
+                : GroupEvents.publish(session, g, packet);
+        if (g == null || !session.memberships().has(g.name()) || !session.outbound().extended()) {
+            session.reply(published.line()); // the requester hears it even from outside the group
+        }
+        if (g != null && (event.kind() == Kind.KICK || event.kind() == Kind.BAN)) {
+            byte[] line = published.ringSeq() < 0 ? null : published.line(); // else told already
+            for (Session m : g.sessions()) {
+                if (event.name().equals(m.accountName())) m.memberships().expel(m, g.name(), line, published.ringSeq());
+            }
+        }
+        if (event.kind() == Kind.INVITE) tellInvited(session, event.name(), published.line());
+    }
+
+    /** The invited account's connections hear of it, so they know to join. */
+    private static void tellInvited(Session session, String name, byte[] line) {
+        for (Session s : session.chat().sessions()) {
+            if (name.equals(s.accountName()) && s.outbound().extended() && !s.memberships().has(lineGroup(line))) {
+                s.outbound().notice(line);
+            }
+        }
+    }
+
+    private static String lineGroup(byte[] line) {
+        try {
+            return Codec.decodeReply(line, 0, line.length - 1) instanceof FromServer.GroupEvent e ? e.groupName() : "";
+        } catch (parley.protocol.ProtocolException e) {
+            return "";
+        }
+    }
+
+    /** Every member hears the drop and leaves; the group goes from memory and the store. */
+    private static void drop(Session session, Group g, FromServer.GroupEvent packet) {
+        String group = packet.groupName();
+        GroupEvents.Published told = GroupEvents.tellLocally(g, Posted.stamped(packet, 0, System.currentTimeMillis()));
+        if (g == null || !session.memberships().has(group) || !session.outbound().extended()) session.reply(told.line());
+        if (g != null) {
+            List<Session> members = new ArrayList<>();
+            g.sessions().forEach(members::add);
+            for (Session m : members) m.memberships().expel(m, group, null, -1);
+        }
+        session.groups().drop(group);
+        session.groups().store().drop(group);
+    }
+
+    private static void audit(Session session, Event e) {
+        session.metrics().moderationAction(e.kind());
+        Log.info("moderation." + e.kind().wire(), "group", e.group(), "by", e.by(), "name", e.name() == null ? "-" : e.name(),
+                "reason", e.reason() == null ? "-" : e.reason(), "until", e.until(), "topic",
+                e.topic() == null ? "-" : e.topic(), "modes", e.modes() == null ? "-" : modes(e), "peer", session.peer());
+    }
+
+    private static String modes(Event e) {
+        return (e.modes().inviteOnly() ? "+" : "-") + "invite_only," + (e.modes().moderated() ? "+" : "-") + "moderated,"
+                + (e.modes().privateGroup() ? "+" : "-") + "private";
+    }
+
+    // ------------------------------------------------------------------ GroupInfo
+
+    private static String info(Session session, String group) {
+        Moderation moderation = session.chat().moderation();
+        Group g = existing(session, group);
+        if (g == null && !moderation.known(group)) return session.noSuchGroup(group);
+        GroupRules rules = moderation.rules(group);
+        if (!Rules.visible(rules, session.actor(), session.memberships().has(group))) {
+            return session.refuseByModeration("'" + group + "' is private; only its members can see it");
+        }
+        List<String> operators = new ArrayList<>(rules.operators());
+        operators.sort(null);
+        var m = rules.modes();
+        session.reply(Codec.encode(new FromServer.GroupDetails(group, rules.owner(), operators,
+                rules.topic() == null ? null : rules.topic().text(),
+                new FromServer.Modes(m.inviteOnly(), m.moderated(), m.privateGroup()), g == null ? 0 : g.members())));
+        return null;
+    }
+
+    // ------------------------------------------------------------------ Suspend
+
+    private static String suspend(Session session, FromClient.Suspend request) {
+        Actor actor = session.actor();
+        String refused = Rules.suspendRefusal(actor, request.name(), names(session));
+        if (refused != null) return session.refuseByModeration(refused);
+        long until;
+        try {
+            until = session.chat().moderation().suspend(request.name(), request.duration().toMillis());
+        } catch (RuntimeException e) {
+            Log.warn("moderation.store_failed", "peer", session.peer(), "error", e.getMessage());
+            return session.fail(ErrorKind.MODERATION, "moderation is unavailable: the store failed; try again later");
+        }
+        String text = Rules.suspended(request.name(), until);
+        for (Session s : session.chat().sessions()) {
+            if (request.name().equals(s.accountName())) s.stopFor(CloseReason.SUSPENDED, ErrorKind.MODERATION, text);
+        }
+        session.metrics().suspended();
+        Log.info("moderation.suspend", "name", request.name(), "by", actor.name(), "until", until, "peer", session.peer());
+        session.reply(Codec.encode(new FromServer.Suspended(request.name(), until)));
+        return null;
+    }
+
+    private static String unsuspend(Session session, String name) {
+        Actor actor = session.actor();
+        if (!actor.admin()) return session.refuseByModeration("only a server admin can suspend or unsuspend an account");
+        boolean was;
+        try {
+            was = session.chat().moderation().unsuspend(name);
+        } catch (RuntimeException e) {
+            Log.warn("moderation.store_failed", "peer", session.peer(), "error", e.getMessage());
+            return session.fail(ErrorKind.MODERATION, "moderation is unavailable: the store failed; try again later");
+        }
+        if (!was) return session.refuseByModeration("account '" + name + "' is not suspended");
+        Log.info("moderation.unsuspend", "name", name, "by", actor.name(), "peer", session.peer());
+        session.reply(Codec.encode(new FromServer.Unsuspended(name)));
+        return null;
+    }
+}
