@@ -154,6 +154,7 @@ class ModerationSocketTest {
             // A kicked account may come back; a banned one may not.
             bob1.join("g");
             bob2.join("g");
+            info(bob1, "g");
             info(bob2, "g");
             carol.expectLine("{\"Joined\":{\"group_name\":\"g\",\"name\":\"bob\"}}");
             carol.expectLine("{\"Joined\":{\"group_name\":\"g\",\"name\":\"bob\"}}");
@@ -274,8 +275,8 @@ class ModerationSocketTest {
                 assertThat(event(alice).kind()).isEqualTo("mute");
             }
             book.post("g", "woof");
-            alice.post("g", "hi");
             book.expectLine("{\"Message\":{\"group_name\":\"g\",\"message\":\"woof\"}}");
+            alice.post("g", "hi");
             book.expectLine("{\"Message\":{\"group_name\":\"g\",\"message\":\"hi\"}}");
             book.send("{\"Join\":{\"group_name\":\"h\"}}");
             book.post("h", "x");
