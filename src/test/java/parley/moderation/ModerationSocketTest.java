@@ -311,6 +311,29 @@ class ModerationSocketTest {
     }
 
     @Test
+    @DisplayName("Drop with the SQLite store: the stored history is deleted, and the name can be made again, owned anew")
+    void dropStored(@TempDir Path dir) throws Exception {
+        SqliteStore store = SqliteStore.open(StoreOptions.defaults(dir, 4));
+        start(store.accounts(), store, Harness.loopback());
+        try (TestClient alice = account("alice", true); TestClient bob = account("bob", true)) {
+            alice.join("g");
+            alice.post("g", "stored");
+            alice.readLine(WAIT);
+            alice.send("{\"Topic\":{\"group_name\":\"g\",\"topic\":\"old\"}}");
+            event(alice);
+            alice.send("{\"Drop\":{\"group_name\":\"g\"}}");
+            assertThat(event(alice).kind()).isEqualTo("drop");
+            bob.send("{\"Fetch\":{\"group_name\":\"g\",\"limit\":10}}");
+            bob.expectLine("{\"Error\":\"Group 'g' does not exist\"}");
+            bob.join("g", 10);
+            assertThat(bob.readLine(WAIT)).startsWith("{\"Fetched\":{\"group_name\":\"g\",\"count\":0");
+            FromServer.GroupDetails d = info(bob, "g");
+            assertThat(d.owner()).isEqualTo("bob");
+            assertThat(d.topic()).isNull();
+        }
+    }
+
+    @Test
     @DisplayName("Suspend closes the account's connections (Error first) and refuses its sign-ins; admins only")
     void suspend() throws Exception {
         start();
