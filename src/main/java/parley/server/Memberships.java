@@ -43,7 +43,10 @@ final class Memberships {
         Actor actor = session.actor();
         String refused = moderation.joinRefusal(group, actor);
         if (refused != null) return session.refuseByModeration(refused);
-        boolean creating = !moderation.known(group) && isNew(session.groups(), group);
+        // Only an account's creating a group changes anything (it owns it), or anyone's under
+        // --groups-need-owner: the others' Joins do not ask the store whether the group is new.
+        boolean creating = (actor.account() || moderation.groupsNeedOwner()) && !moderation.known(group)
+                && isNew(session.groups(), group);
         if (creating) {
             refused = moderation.createRefusal(actor);
             if (refused != null) return session.refuseByModeration(refused);
