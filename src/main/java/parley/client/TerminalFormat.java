@@ -83,6 +83,9 @@ final class TerminalFormat {
             // Presence is background: shown dimly, never in the way of the conversation.
             case FromServer.Joined j -> b.styled(NOTE, safe(ReplyFormat.format(j)));
             case FromServer.Left l -> b.styled(NOTE, safe(ReplyFormat.format(l)));
+            // Moderation is told in the group's colour, set apart from what members say.
+            case FromServer.GroupEvent e -> b.styled(groupStyle(e.groupName()).italic(), safe(ReplyFormat.format(e)));
+            case FromServer.Topic t -> b.styled(groupStyle(t.groupName()).bold(), safe(ReplyFormat.format(t)));
             default -> b.append(safe(ReplyFormat.format(packet)));
         }
         return b.toAttributedString();

@@ -1,7 +1,8 @@
 /**
  * The terminal client: parses the book's commands ({@code join GROUP}, {@code post GROUP MESSAGE...})
- * and Parley's ({@code nick}, {@code leave}, {@code list}, {@code who}, {@code history}), sends them as
- * packets, and shows what the server sends back.
+ * and Parley's ({@code nick}, {@code leave}, {@code list}, {@code who}, {@code history}, and the
+ * moderation commands of {@code ModerationCommands}), sends them as packets, and shows what the
+ * server sends back.
  *
  * <p>{@link parley.client.ChatClient} runs a session on a {@code Console}: piped, the plain console
  * prints exactly what the book's client prints, and nothing else on standard output; on a terminal,

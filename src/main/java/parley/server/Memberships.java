@@ -43,7 +43,10 @@ final class Memberships {
         Actor actor = session.actor();
         String refused = moderation.joinRefusal(group, actor);
         if (refused != null) return session.refuseByModeration(refused);
-        boolean creating = !moderation.known(group) && isNew(session.groups(), group);
+        // Only an account's creating a group changes anything (it owns it), or anyone's under
+        // --groups-need-owner: the others' Joins do not ask the store whether the group is new.
+        boolean creating = (actor.account() || moderation.groupsNeedOwner()) && !moderation.known(group)
+                && isNew(session.groups(), group);
         if (creating) {
             refused = moderation.createRefusal(actor);
             if (refused != null) return session.refuseByModeration(refused);
@@ -89,20 +92,17 @@ final class Memberships {
 
     /**
      * Removes the session from {@code group} at a moderator's word (a kick, a ban, a drop), from
-     * the moderator's thread: delivery from the group stops, the session is told {@code line} (the
-     * event naming it) unless its writer already took that from the ring (ring sequence
-     * {@code eventAt}, or -1 when the event is not in the ring), and the others see it leave.
-     * Returns whether it was a member.
+     * the moderator's thread: delivery from the group stops before this returns, so nothing the
+     * group gets next reaches the session. Telling it why, and the others that it left, is the
+     * caller's (after the event is in the group's order). Returns the group, or null if the
+     * session was not a member.
      */
-    synchronized boolean expel(Session session, String group, byte[] line, long eventAt) {
+    synchronized Group expel(Session session, String group) {
         Outbound.Sub sub = joined.remove(group);
-        if (sub == null) return false;
-        session.outbound().remove(sub); // the writer reads the ring no more
-        boolean seen = eventAt >= 0 && sub.membership.receiver().position() > eventAt;
+        if (sub == null) return null;
+        session.outbound().remove(sub);
         session.groups().leave(sub.membership, session);
-        if (!seen && line != null) session.outbound().notice(line);
-        if (session.outbound().extended()) Presence.left(session, sub.membership.group(), session.name());
-        return true;
+        return sub.membership.group();
     }
 
     /**

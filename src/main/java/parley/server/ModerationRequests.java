@@ -93,12 +93,22 @@ final class ModerationRequests {
         return null;
     }
 
-    /** Announces {@code event} and does what it means to the group's sessions. */
+    /**
+     * Announces {@code event} and does what it means to the group's sessions. A kicked or banned
+     * account's connections leave first, so none can read the event and join again before its
+     * removal; each is then told the event, and the others see it leave after the event.
+     */
     private static void carryOut(Session session, Group g, Event event) {
         FromServer.GroupEvent packet = GroupEvents.packet(event);
         if (event.kind() == Kind.DROP) {
             drop(session, g, packet);
             return;
+        }
+        List<Session> expelled = new ArrayList<>();
+        if (g != null && (event.kind() == Kind.KICK || event.kind() == Kind.BAN)) {
+            for (Session m : members(g)) {
+                if (event.name().equals(m.accountName()) && m.memberships().expel(m, g.name()) != null) expelled.add(m);
+            }
         }
         GroupEvents.Published published = g == null
                 ? new GroupEvents.Published(Codec.encodeGroupEvent(Posted.stamped(packet, 0, System.currentTimeMillis())), -1)
@@ -106,44 +116,44 @@ final class ModerationRequests {
         if (g == null || !session.memberships().has(g.name()) || !session.outbound().extended()) {
             session.reply(published.line()); // the requester hears it even from outside the group
         }
-        if (g != null && (event.kind() == Kind.KICK || event.kind() == Kind.BAN)) {
-            byte[] line = published.ringSeq() < 0 ? null : published.line(); // else told already
-            for (Session m : g.sessions()) {
-                if (event.name().equals(m.accountName())) m.memberships().expel(m, g.name(), line, published.ringSeq());
-            }
+        for (Session m : expelled) {
+            if (m == session) continue; // (never: nobody kicks or bans themselves)
+            m.outbound().notice(published.line());
+            if (m.outbound().extended()) Presence.left(m, g, m.name());
         }
-        if (event.kind() == Kind.INVITE) tellInvited(session, event.name(), published.line());
+        if (event.kind() == Kind.INVITE) tellInvited(session, event, published.line());
     }
 
-    /** The invited account's connections hear of it, so they know to join. */
-    private static void tellInvited(Session session, String name, byte[] line) {
+    private static List<Session> members(Group g) {
+        List<Session> all = new ArrayList<>();
+        g.sessions().forEach(all::add);
+        return all;
+    }
+
+    /** The invited account's connections outside the group hear of it, so they know to join. */
+    private static void tellInvited(Session session, Event event, byte[] line) {
         for (Session s : session.chat().sessions()) {
-            if (name.equals(s.accountName()) && s.outbound().extended() && !s.memberships().has(lineGroup(line))) {
+            if (event.name().equals(s.accountName()) && s.outbound().extended() && !s.memberships().has(event.group())) {
                 s.outbound().notice(line);
             }
         }
     }
 
-    private static String lineGroup(byte[] line) {
-        try {
-            return Codec.decodeReply(line, 0, line.length - 1) instanceof FromServer.GroupEvent e ? e.groupName() : "";
-        } catch (parley.protocol.ProtocolException e) {
-            return "";
-        }
-    }
-
-    /** Every member hears the drop and leaves; the group goes from memory and the store. */
+    /**
+     * Every member leaves, the group goes from memory and the store, and then each former member
+     * (and the requester) hears of it: by then the group is gone for whoever asks.
+     */
     private static void drop(Session session, Group g, FromServer.GroupEvent packet) {
         String group = packet.groupName();
-        GroupEvents.Published told = GroupEvents.tellLocally(g, Posted.stamped(packet, 0, System.currentTimeMillis()));
-        if (g == null || !session.memberships().has(group) || !session.outbound().extended()) session.reply(told.line());
+        List<Session> gone = new ArrayList<>();
         if (g != null) {
-            List<Session> members = new ArrayList<>();
-            g.sessions().forEach(members::add);
-            for (Session m : members) m.memberships().expel(m, group, null, -1);
+            for (Session m : members(g)) if (m.memberships().expel(m, group) != null) gone.add(m);
         }
         session.groups().drop(group);
         session.groups().store().drop(group);
+        byte[] line = Codec.encodeGroupEvent(Posted.stamped(packet, 0, System.currentTimeMillis()));
+        for (Session m : gone) if (m.outbound().extended()) m.outbound().notice(line);
+        if (!gone.contains(session) || !session.outbound().extended()) session.reply(line);
     }
 
     private static void audit(Session session, Event e) {

@@ -25,6 +25,11 @@
  * which {@code parley.accounts} implements: how passwords are hashed, tokens verified and
  * accounts kept is not the core's business.
  *
+ * <p>Carries out group moderation ({@code ModerationRequests}, {@code GroupEvents}): the
+ * decisions are {@code parley.moderation}'s, the core puts each change's event into the group's
+ * order and store, expels kicked and banned connections, refuses Joins and Posts the group's rules
+ * forbid, and closes a suspended account's sessions (docs/moderation.md).
+ *
  * <p>Does not know the JSON format (that is {@code protocol}'s), how the ring is built (that is
  * {@code broadcast}'s), nor how metrics are exposed.
  *

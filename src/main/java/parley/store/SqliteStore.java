@@ -143,10 +143,14 @@ public final class SqliteStore implements Store {
         writer.put(new Writer.Post(group, seq, ts, by, line, null, null, true));
     }
 
-    /** Deletes the group's messages on the writer's thread, after what is queued; its row (and numbering) stays. */
+    /**
+     * Deletes the group's messages on the writer's thread, after what is queued, and waits for it:
+     * once a Drop is answered, nothing of the group is left to load. Its row (and numbering) stays.
+     */
     @Override
     public void drop(String group) {
         if (closed) return;
+        CountDownLatch done = new CountDownLatch(1);
         try {
             writer.put(new Writer.Task(db -> {
                 try (PreparedStatement p = db.prepareStatement(
@@ -156,8 +160,12 @@ public final class SqliteStore implements Store {
                 } catch (SQLException e) {
                     counters.error(Sqlite.kind(e));
                     Log.warn("store.drop_failed", "group", group, "error", e.getMessage());
+                } finally {
+                    done.countDown();
                 }
             }));
+            // Bounded: a store closing meanwhile runs no more tasks.
+            if (!done.await(30, java.util.concurrent.TimeUnit.SECONDS)) Log.warn("store.drop_slow", "group", group);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -9,7 +9,9 @@
  * ({@link parley.store.Readers}), the online copy ({@link parley.store.Backup}) and the counters
  * behind {@code /metrics} ({@link parley.store.Counters}), and the accounts table
  * ({@link parley.store.SqliteAccounts}, the {@link parley.accounts.AccountRecords} of a node with a
- * store). docs/store.md explains the promises.
+ * store), and the moderation tables ({@link parley.store.SqliteModeration}, the
+ * {@link parley.moderation.ModerationRecords} of a node with a store; moderation events are rows
+ * of a group's messages). docs/store.md explains the promises.
  *
  * <p>Owns the crash rule that keeps a seq naming one message within an epoch: after an unclean
  * stop every group's numbering, and the floor for groups without a row, jumps past anything that

@@ -154,6 +154,7 @@ class ModerationSocketTest {
             // A kicked account may come back; a banned one may not.
             bob1.join("g");
             bob2.join("g");
+            info(bob1, "g");
             info(bob2, "g");
             carol.expectLine("{\"Joined\":{\"group_name\":\"g\",\"name\":\"bob\"}}");
             carol.expectLine("{\"Joined\":{\"group_name\":\"g\",\"name\":\"bob\"}}");
@@ -274,8 +275,8 @@ class ModerationSocketTest {
                 assertThat(event(alice).kind()).isEqualTo("mute");
             }
             book.post("g", "woof");
-            alice.post("g", "hi");
             book.expectLine("{\"Message\":{\"group_name\":\"g\",\"message\":\"woof\"}}");
+            alice.post("g", "hi");
             book.expectLine("{\"Message\":{\"group_name\":\"g\",\"message\":\"hi\"}}");
             book.send("{\"Join\":{\"group_name\":\"h\"}}");
             book.post("h", "x");
@@ -306,6 +307,29 @@ class ModerationSocketTest {
             bob.join("g", 10); // made again: bob owns it now, and nothing of the old one is there
             assertThat(bob.readLine(WAIT)).startsWith("{\"Fetched\":{\"group_name\":\"g\",\"count\":0");
             assertThat(info(bob, "g").owner()).isEqualTo("bob");
+        }
+    }
+
+    @Test
+    @DisplayName("Drop with the SQLite store: the stored history is deleted, and the name can be made again, owned anew")
+    void dropStored(@TempDir Path dir) throws Exception {
+        SqliteStore store = SqliteStore.open(StoreOptions.defaults(dir, 4));
+        start(store.accounts(), store, Harness.loopback());
+        try (TestClient alice = account("alice", true); TestClient bob = account("bob", true)) {
+            alice.join("g");
+            alice.post("g", "stored");
+            alice.readLine(WAIT);
+            alice.send("{\"Topic\":{\"group_name\":\"g\",\"topic\":\"old\"}}");
+            event(alice);
+            alice.send("{\"Drop\":{\"group_name\":\"g\"}}");
+            assertThat(event(alice).kind()).isEqualTo("drop");
+            bob.send("{\"Fetch\":{\"group_name\":\"g\",\"limit\":10}}");
+            bob.expectLine("{\"Error\":\"Group 'g' does not exist\"}");
+            bob.join("g", 10);
+            assertThat(bob.readLine(WAIT)).startsWith("{\"Fetched\":{\"group_name\":\"g\",\"count\":0");
+            FromServer.GroupDetails d = info(bob, "g");
+            assertThat(d.owner()).isEqualTo("bob");
+            assertThat(d.topic()).isNull();
         }
     }
 
