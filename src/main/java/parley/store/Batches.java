@@ -197,18 +197,9 @@ final class Batches {
     }
 
     void close() {
-        for (PreparedStatement p : new PreparedStatement[] {upsert, findId}) closeQuietly(p);
-        for (PreparedStatement p : inserts) closeQuietly(p);
+        for (PreparedStatement p : new PreparedStatement[] {upsert, findId}) Sqlite.closeQuietly(p);
+        for (PreparedStatement p : inserts) Sqlite.closeQuietly(p);
         upsert = findId = null;
         java.util.Arrays.fill(inserts, null);
-    }
-
-    private static void closeQuietly(PreparedStatement p) {
-        if (p == null) return;
-        try {
-            p.close();
-        } catch (SQLException ignored) {
-            // closing
-        }
     }
 }

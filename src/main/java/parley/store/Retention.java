@@ -201,13 +201,6 @@ final class Retention {
     }
 
     void close() {
-        for (PreparedStatement p : new PreparedStatement[] {byAge, oldest, range, cutoff, byCount}) {
-            if (p == null) continue;
-            try {
-                p.close();
-            } catch (SQLException ignored) {
-                // closing
-            }
-        }
+        for (PreparedStatement p : new PreparedStatement[] {byAge, oldest, range, cutoff, byCount}) Sqlite.closeQuietly(p);
     }
 }

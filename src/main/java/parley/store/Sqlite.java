@@ -63,6 +63,16 @@ final class Sqlite {
         return kind(e) == Kind.BUSY;
     }
 
+    /** Closes a statement (or null) whose failure to close changes nothing: the store is closing it anyway. */
+    static void closeQuietly(Statement statement) {
+        if (statement == null) return;
+        try {
+            statement.close();
+        } catch (SQLException ignored) {
+            // closing anyway
+        }
+    }
+
     /** What an author is told when the post's batch failed. */
     static String why(Kind kind) {
         return switch (kind) {
