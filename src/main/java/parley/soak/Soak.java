@@ -593,6 +593,9 @@ final class Soak {
                         }
                         case FromServer.Message m -> { } // a soak group's traffic
                         case FromServer.Welcome wl -> { }
+                        // a Hello'd churner sees other Hello'd churners come and go in a soak group it joined
+                        case FromServer.Joined j -> { }
+                        case FromServer.Left l -> { }
                         case FromServer.Error e when DROPPED.matcher(e.text()).matches() -> { } // it may lag
                         default -> violation("churner-" + id + ": unexpected reply " + Wire.text(line));
                     }
