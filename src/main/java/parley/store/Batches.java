@@ -49,19 +49,24 @@ final class Batches {
         this.pending = pending;
     }
 
-    /** Commits {@code posts} in one transaction, or throws having rolled it back. */
-    void commit(List<Post> posts) throws SQLException {
+    /**
+     * Commits {@code posts} in one transaction, or throws having rolled it back. Returns whether
+     * every post made a row (false when some seq was already stored, and its row was ignored).
+     */
+    boolean commit(List<Post> posts) throws SQLException {
         Map<String, Long> high = new HashMap<>(unrecorded);
         for (Post p : posts) high.merge(p.group(), p.seq(), Math::max);
         try {
             db.setAutoCommit(false);
             prepare();
             Map<String, Long> batchIds = recordSeqs(high);
+            long inserted = 0;
             for (int from = 0; from < posts.size(); from += ROWS_PER_INSERT) {
-                insert(posts.subList(from, Math.min(posts.size(), from + ROWS_PER_INSERT)), batchIds);
+                inserted += insert(posts.subList(from, Math.min(posts.size(), from + ROWS_PER_INSERT)), batchIds);
             }
             db.commit();
             recorded(high);
+            return inserted == posts.size();
         } catch (SQLException | RuntimeException e) {
             rollback();
             unrecorded.putAll(high);
@@ -73,8 +78,8 @@ final class Batches {
         }
     }
 
-    /** Inserts up to {@link #ROWS_PER_INSERT} posts with one statement of as many rows. */
-    private void insert(List<Post> rows, Map<String, Long> batchIds) throws SQLException {
+    /** Inserts up to {@link #ROWS_PER_INSERT} posts with one statement of as many rows; returns the rows made. */
+    private int insert(List<Post> rows, Map<String, Long> batchIds) throws SQLException {
         PreparedStatement insert = inserts[rows.size()];
         if (insert == null) insert = inserts[rows.size()] = db.prepareStatement(insertSql(rows.size()));
         int i = 1;
@@ -87,12 +92,13 @@ final class Batches {
             insert.setString(i++, p.id());
             insert.setInt(i++, p.event() ? 1 : 0);
         }
-        insert.executeUpdate();
+        int made = insert.executeUpdate();
         // A statement keeps its last values bound, on the driver's side and in SQLite's copy: a
         // cached 64-row statement would hold up to 64 posts of up to --max-message each for as
         // long as the server runs (the hostile suite's ring flood left RSS 136 MB up). After a
         // failure the batch closes every statement instead, so the error is not masked here.
         insert.clearParameters();
+        return made;
     }
 
     /** OR IGNORE: a seq names one message; a second row for it (a bug upstream) must not fail a whole batch. */

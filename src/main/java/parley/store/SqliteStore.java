@@ -157,6 +157,7 @@ public final class SqliteStore implements Store {
                         "DELETE FROM messages WHERE group_id = (SELECT id FROM groups WHERE name = ?)")) {
                     p.setString(1, group);
                     p.executeUpdate();
+                    retention.forget(group);
                 } catch (SQLException e) {
                     counters.error(Sqlite.kind(e));
                     Log.warn("store.drop_failed", "group", group, "error", e.getMessage());

@@ -200,9 +200,9 @@ final class Writer implements Runnable {
     private String commit(List<Post> posts) {
         long t0 = System.nanoTime();
         try {
-            batches.commit(posts);
+            boolean allInserted = batches.commit(posts);
             counters.committed(posts.size(), System.nanoTime() - t0);
-            retention.touched(posts);
+            retention.touched(posts, allInserted);
             if (failing != null) Log.info("store.recovered", "after", failing.name().toLowerCase());
             failing = null;
             return null;
