@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.ZoneId;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jline.reader.Candidate;
+import org.jline.reader.Reference;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -60,6 +61,9 @@ final class JLineConsole implements Console {
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                 .option(LineReader.Option.HISTORY_IGNORE_SPACE, false)
                 .build();
+        // On a dumb terminal JLine's keys all insert themselves; Tab still completes here, as it
+        // does elsewhere (the completion is typed in; several candidates are listed as lines).
+        reader.getKeyMaps().get(LineReader.DUMB).bind(new Reference(LineReader.COMPLETE_WORD), "\t");
     }
 
     /** The console on the process's terminal. */
