@@ -316,8 +316,12 @@ test('two browsers and a TCP client chat in one group', { skip, timeout: 300_000
 
     await t.test('leaving a group and closing the page leave no trace', async () => {
       await bob.getByRole('button', { name: 'Leave group' }).click();
-      carol.send({ Members: { group_name: 'lobby' } });
-      await carol.take('bob gone', (l) => l === '{"Members":{"group_name":"lobby","names":["alice","carol"]}}');
+      // The click returns before the page's Leave reaches the server: carol asks until it has.
+      await until('bob gone', async () => {
+        carol.send({ Members: { group_name: 'lobby' } });
+        await new Promise((r) => setTimeout(r, 200));
+        return carol.lines.includes('{"Members":{"group_name":"lobby","names":["alice","carol"]}}');
+      });
       await alice.close();
       await until('alice gone', async () => {
         carol.send({ Members: { group_name: 'lobby' } });
