@@ -846,7 +846,10 @@ function appendItem(p, item, own = false) {
     if (!p.panel.hidden) p.stick = true;
   } else if (item.kind === 'msg' && !item.history) {
     p.fresh++;
-    p.marker.textContent = `${p.fresh} new message${p.fresh === 1 ? '' : 's'} ↓`;
+    // The arrow is for the eye: a screen reader names the button "2 new messages", nothing more.
+    const arrow = el('span', '', ' ↓');
+    arrow.setAttribute('aria-hidden', 'true');
+    p.marker.replaceChildren(`${p.fresh} new message${p.fresh === 1 ? '' : 's'}`, arrow);
     p.marker.hidden = false;
   }
 }

@@ -41,7 +41,8 @@ import picocli.CommandLine.Parameters;
                 "  suspend NAME DURATION   (server admins) close NAME's connections, refuse its sign-ins",
                 "Replies print as 'message posted to GROUP: MESSAGE' and 'error from server: TEXT'.",
                 "On a terminal: line editing, command history (arrow keys), a colour per group, each",
-                "message's time, join/leave confirmed, history dimmed, Tab completes groups and names.",
+                "message's time, join/leave confirmed, history under '--- earlier messages ---', Tab completes",
+                "groups and names.",
                 "After nick, posts carry ids; a reconnection resends those the server has not acknowledged.",
                 "End of input (Ctrl-D) closes the connection and exits 0."})
 public final class ClientCommand implements Callable<Integer> {

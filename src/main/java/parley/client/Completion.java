@@ -9,7 +9,8 @@ import parley.protocol.FromServer;
 /**
  * What Tab offers on a terminal: the command words first; then, for a command's group argument,
  * the group names the session has met (joined, or seen in a List answer or a message); and in a
- * post's text, the member names it has met (in a Members answer, or as a message's poster).
+ * post's text, the member names it has met (in a Members answer, as a message's poster, or
+ * joining or leaving a group: a name that left may come back, and is still one to address).
  *
  * <p>Thread-safe: the reply thread learns names while the line editor asks for candidates.
  */
@@ -41,6 +42,14 @@ final class Completion {
             case FromServer.Members m -> {
                 groups.add(m.groupName());
                 members.addAll(m.names());
+            }
+            case FromServer.Joined j -> {
+                groups.add(j.groupName());
+                if (j.name() != null) members.add(j.name());
+            }
+            case FromServer.Left l -> {
+                groups.add(l.groupName());
+                if (l.name() != null) members.add(l.name());
             }
             case FromServer.GroupEvent e -> {
                 groups.add(e.groupName());

@@ -2,8 +2,11 @@ package parley.client;
 
 import java.io.IOError;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.ZoneId;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jline.reader.Candidate;
+import org.jline.reader.Reference;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -17,8 +20,12 @@ import parley.protocol.FromServer;
  * The console on a terminal: a JLine line editor (editing keys, in-session history with the
  * arrow keys, Tab completes a command, a group name or a member name: {@link Completion}), with
  * every reply printed above the prompt so incoming messages never garble the line being typed.
- * Messages show their local time ({@link TerminalFormat}). Ctrl-D or Ctrl-C ends the input; when
- * the session ends while a line is being edited, the prompt is taken away, not left behind.
+ * Messages show their local time ({@link TerminalFormat}): the one they carry, or else the time
+ * they arrived. Each run of earlier messages (answers to {@code history}) starts with a
+ * {@code --- earlier messages ---} line, besides being dimmed: on a terminal without attributes
+ * (a dumb one) dimming shows nothing. Anything else shown ends the run, so a live message after
+ * history is not taken for part of it. Ctrl-D or Ctrl-C ends the input; when the session ends
+ * while a line is being edited, the prompt is taken away, not left behind.
  */
 final class JLineConsole implements Console {
     static final String PROMPT = "> ";
@@ -26,15 +33,20 @@ final class JLineConsole implements Console {
     private final Terminal terminal;
     private final LineReader reader;
     private final ZoneId zone;
+    private final Clock clock;
     private final Completion completion = new Completion();
+    /** The last line shown was an earlier message: the next one continues the run, without a marker. */
+    private final AtomicBoolean inEarlierRun = new AtomicBoolean();
 
     JLineConsole(Terminal terminal) {
-        this(terminal, ZoneId.systemDefault());
+        this(terminal, ZoneId.systemDefault(), Clock.systemUTC());
     }
 
-    JLineConsole(Terminal terminal, ZoneId zone) {
+    /** {@code clock} gives the arrival time of a message that does not carry its own. */
+    JLineConsole(Terminal terminal, ZoneId zone, Clock clock) {
         this.terminal = terminal;
         this.zone = zone;
+        this.clock = clock;
         // Lines are chat text, not shell words: no quoting, no escapes, no !-history expansion.
         DefaultParser parser = new DefaultParser();
         parser.setQuoteChars(new char[0]);
@@ -49,6 +61,9 @@ final class JLineConsole implements Console {
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                 .option(LineReader.Option.HISTORY_IGNORE_SPACE, false)
                 .build();
+        // On a dumb terminal JLine's keys all insert themselves; Tab still completes here, as it
+        // does elsewhere (the completion is typed in; several candidates are listed as lines).
+        reader.getKeyMaps().get(LineReader.DUMB).bind(new Reference(LineReader.COMPLETE_WORD), "\t");
     }
 
     /** The console on the process's terminal. */
@@ -84,12 +99,14 @@ final class JLineConsole implements Console {
     @Override
     public void show(FromServer packet) {
         completion.learn(packet);
-        reader.printAbove(TerminalFormat.format(packet, zone));
+        inEarlierRun.set(false);
+        reader.printAbove(TerminalFormat.format(packet, zone, clock.millis()));
     }
 
     @Override
     public void showEarlier(FromServer.Message m) {
         completion.learn(m);
+        if (inEarlierRun.compareAndSet(false, true)) reader.printAbove(TerminalFormat.earlierMarker());
         reader.printAbove(TerminalFormat.earlier(m, zone));
     }
 
@@ -100,6 +117,7 @@ final class JLineConsole implements Console {
 
     @Override
     public void note(String text) {
+        inEarlierRun.set(false);
         reader.printAbove(TerminalFormat.note(text));
     }
 

@@ -15,9 +15,11 @@ import parley.protocol.FromServer;
  * colours ({@link GroupColours}) and the poster's name in bold, errors in red, and a lag notice as
  * a highlighted line of its own so it cannot be missed.
  *
- * <p>A message that carries its time ({@code ts}, from a Hello'd connection) starts with it, as
- * local {@code HH:mm} in the console's zone, dimmed; an earlier message (the answer to
- * {@code history}) is dimmed as a whole, so it does not pass for a live one.
+ * <p>A message starts with its time, as local {@code HH:mm} in the console's zone, dimmed: the
+ * time it carries ({@code ts}, from a Hello'd connection) or else the time it arrived, when the
+ * console says it. An earlier message (the answer to {@code history}) is dimmed as a whole, so it
+ * does not pass for a live one, and shows only a time it carries: its arrival is not when it was
+ * said.
  *
  * <p>Text from the server is shown with its control characters made visible ({@code ^[} for ESC):
  * another user's message must not be able to move the cursor, clear the screen or fake a line.
@@ -31,12 +33,24 @@ final class TerminalFormat {
     static final AttributedStyle NOTE = AttributedStyle.DEFAULT.faint();
     static final AttributedStyle NAME = AttributedStyle.BOLD;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm");
+    /** Printed before each run of earlier messages: dimming alone is lost on a terminal without attributes. */
+    static final String EARLIER_MARKER = "--- earlier messages ---";
 
     private TerminalFormat() {}
 
     /** As {@link #format(FromServer, ZoneId)} in the system's zone. */
     static AttributedString format(FromServer packet) {
         return format(packet, ZoneId.systemDefault());
+    }
+
+    /** A packet whose arrival time is not known: a message shows only the time it carries. */
+    static AttributedString format(FromServer packet, ZoneId zone) {
+        return format(packet, zone, 0);
+    }
+
+    /** The line that starts a run of earlier messages, so they are told apart without colours too. */
+    static AttributedString earlierMarker() {
+        return new AttributedString(EARLIER_MARKER, NOTE);
     }
 
     /** A message shown as an earlier one: the same words and time, all dimmed. */
@@ -46,21 +60,31 @@ final class TerminalFormat {
 
     /** The local time of a message, {@code 12:03}; null if it does not say. */
     static String time(FromServer.Message m, ZoneId zone) {
-        return m.ts() <= 0 ? null : TIME.format(Instant.ofEpochMilli(m.ts()).atZone(zone));
+        return time(m.ts(), zone);
     }
 
-    static AttributedString format(FromServer packet, ZoneId zone) {
+    /** {@code 12:03} for epoch milliseconds; null for 0 (not known). */
+    private static String time(long epochMillis, ZoneId zone) {
+        return epochMillis <= 0 ? null : TIME.format(Instant.ofEpochMilli(epochMillis).atZone(zone));
+    }
+
+    /**
+     * The packet as the terminal shows it; {@code arrived} (epoch milliseconds, 0 if not known) is
+     * the time shown for a message that does not carry its own.
+     */
+    static AttributedString format(FromServer packet, ZoneId zone, long arrived) {
         AttributedStringBuilder b = new AttributedStringBuilder();
         switch (packet) {
             case FromServer.Message m -> {
-                String time = time(m, zone);
+                String time = time(m.ts() > 0 ? m.ts() : arrived, zone);
                 if (time != null) b.styled(NOTE, time).append(" ");
                 b.append("message posted to ").styled(groupStyle(m.groupName()), safe(m.groupName()));
                 if (m.from() != null) b.append(" by ").styled(NAME, safe(m.from()));
                 b.append(": ").append(safe(m.message()));
             }
             case FromServer.Direct d -> {
-                if (d.ts() > 0) b.styled(NOTE, TIME.format(Instant.ofEpochMilli(d.ts()).atZone(zone))).append(" ");
+                String time = time(d.ts() > 0 ? d.ts() : arrived, zone);
+                if (time != null) b.styled(NOTE, time).append(" ");
                 b.append("[dm] ").styled(NAME, safe(d.from())).append(": ").append(safe(d.message()));
             }
             case FromServer.Error e when LAG.matcher(e.text()).matches() ->

@@ -7,8 +7,9 @@
  * <p>{@link parley.client.ChatClient} runs a session on a {@code Console}: piped, the plain console
  * prints exactly what the book's client prints, and nothing else on standard output; on a terminal,
  * a JLine console adds line editing, history, a colour per group, highlighted lag notices, message
- * times, join and leave confirmations, dimmed history and completion of names. After {@code nick}
- * posts carry ids and are resent after a reconnection until acknowledged ({@code PostLedger}).
+ * times, join and leave confirmations, history dimmed under an {@code --- earlier messages ---} line
+ * and completion of names. After {@code nick} posts carry ids and are resent after a reconnection
+ * until acknowledged ({@code PostLedger}).
  *
  * <p>Uses {@code protocol} for the bytes. Knows nothing of the server's internals: it
  * talks to any server that speaks the protocol, the book's Rust server included.

@@ -30,4 +30,14 @@ class CompletionTest {
         assertThat(c.candidates(List.of("history", "dogs", "1"), 2)).isEmpty();
         assertThat(c.candidates(List.of("list", ""), 1)).isEmpty();
     }
+
+    @Test
+    void presenceTeachesMemberAndGroupNames() {
+        Completion c = new Completion();
+        c.learn(new FromServer.Joined("dogs", "dave"));
+        c.learn(new FromServer.Left("cats", "erin"));
+        assertThat(c.candidates(List.of("post", "dogs", "d"), 2)).containsExactly("dave", "erin");
+        assertThat(c.candidates(List.of("kick", "dogs", ""), 2)).containsExactly("dave", "erin");
+        assertThat(c.candidates(List.of("join", ""), 1)).containsExactly("cats", "dogs");
+    }
 }

@@ -9,6 +9,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringReader;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.impl.ExternalTerminal;
 import org.junit.jupiter.api.Test;
@@ -87,6 +91,30 @@ class ConsoleTest {
                 .orElseThrow();
         String sgr = lagLine.substring(0, lagLine.indexOf("!!"));
         assertThat(sgr).as(lagLine).startsWith("ESC[").contains("43").contains("30").contains("1");
+    }
+
+    private static final long TS = 1765100000123L; // 2025-12-07T09:33:20.123Z
+
+    @Test
+    void eachRunOfEarlierMessagesStartsWithAMarkerAndALiveMessageEndsIt() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Clock arrival = Clock.fixed(Instant.ofEpochMilli(TS + 60_000), ZoneOffset.UTC);
+        try (JLineConsole c = new JLineConsole(terminal("", out), ZoneOffset.UTC, arrival)) {
+            c.showEarlier(new FromServer.Message("dogs", "one", "bob", 1, TS));
+            c.showEarlier(new FromServer.Message("dogs", "two", "bob", 2, TS));
+            c.show(new FromServer.Fetched("dogs", 2, 1, 2));
+            c.show(new FromServer.Message("dogs", "live"));
+            c.showEarlier(new FromServer.Message("cats", "old"));
+        }
+        List<String> lines = out.toString(UTF_8).replaceAll("\u001b\\[[0-9;]*m", "").lines()
+                .map(String::strip).filter(l -> !l.isEmpty()).toList();
+        assertThat(lines).containsExactly(TerminalFormat.EARLIER_MARKER,
+                "09:33 message posted to dogs by bob: one",
+                "09:33 message posted to dogs by bob: two",
+                "2 messages from dogs",
+                "09:34 message posted to dogs: live",
+                TerminalFormat.EARLIER_MARKER,
+                "message posted to cats: old");
     }
 
     @Test

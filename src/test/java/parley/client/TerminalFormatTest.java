@@ -136,6 +136,23 @@ class TerminalFormatTest {
     }
 
     @Test
+    void aMessageWithoutItsTimeShowsWhenItArrivedAndOneWithItsTimeKeepsIt() {
+        long arrived = TS + 3 * 60_000; // 09:36 UTC
+        var plain = new FromServer.Message("dogs", "hi");
+        AttributedString s = TerminalFormat.format(plain, java.time.ZoneOffset.UTC, arrived);
+        assertThat(s.toString()).isEqualTo("09:36 message posted to dogs: hi");
+        assertThat(styleOf(s, "09:36")).isEqualTo(TerminalFormat.NOTE);
+        var stamped = new FromServer.Message("dogs", "hi", "alice", 42, TS);
+        assertThat(TerminalFormat.format(stamped, java.time.ZoneOffset.UTC, arrived).toString())
+                .isEqualTo("09:33 message posted to dogs by alice: hi");
+        assertThat(TerminalFormat.format(new FromServer.Direct("bob", "alice", "psst", 0, 0), java.time.ZoneOffset.UTC, arrived)
+                .toString()).isEqualTo("09:36 [dm] bob: psst");
+        // An earlier message's arrival is not when it was said: without ts it shows no time.
+        assertThat(TerminalFormat.earlier(plain, java.time.ZoneOffset.UTC).toString())
+                .isEqualTo("message posted to dogs: hi");
+    }
+
+    @Test
     void anEarlierMessageIsDimmedThroughout() {
         var m = new FromServer.Message("dogs", "old news", "bob", 7, TS);
         AttributedString s = TerminalFormat.earlier(m, java.time.ZoneOffset.UTC);

@@ -144,4 +144,24 @@ class MetricsTest {
         assertThat(server.scrape().count("parley_connections_closed_total{reason=\"shutdown\"}")).isEqualTo(1);
         assertThat(server.scrape().count("parley_errors_total{kind=\"shutdown\"}")).isEqualTo(1);
     }
+
+    @Test
+    @DisplayName("parley_presence_total counts the Joined and Left a Hello'd member is sent")
+    void countsPresence() throws Exception {
+        server = TestServer.start(ServerConfig.builder());
+        assertThat(server.scrape().count("parley_presence_total")).isZero();
+        try (TestClient alice = TestClient.hello(server.address(), "alice").seePresence()) {
+            alice.send("{\"Join\":{\"group_name\":\"dogs\"}}", "{\"Members\":{\"group_name\":\"dogs\"}}");
+            assertThat(alice.readLine()).isEqualTo("{\"Members\":{\"group_name\":\"dogs\",\"names\":[\"alice\"]}}");
+            try (TestClient bob = TestClient.hello(server.address(), "bob")) {
+                bob.send("{\"Join\":{\"group_name\":\"dogs\"}}");
+                assertThat(alice.readLine()).isEqualTo("{\"Joined\":{\"group_name\":\"dogs\",\"name\":\"bob\"}}");
+                await().atMost(WAIT).untilAsserted(() ->
+                        assertThat(server.scrape().count("parley_presence_total")).isEqualTo(1));
+            }
+            assertThat(alice.readLine()).isEqualTo("{\"Left\":{\"group_name\":\"dogs\",\"name\":\"bob\"}}");
+            await().atMost(WAIT).untilAsserted(() ->
+                    assertThat(server.scrape().count("parley_presence_total")).isEqualTo(2));
+        }
+    }
 }

@@ -69,7 +69,9 @@ class AuthTest {
             assertThat(a.readLine()).isEqualTo("{\"Groups\":[{\"name\":\"dogs\",\"members\":1}]}");
             b.send(auth(BOB)).send("{\"Hello\":{\"name\":\"alice\"}}").send("{\"Hello\":{\"name\":\"bob\"}}");
             assertThat(b.readLine()).isEqualTo("{\"Error\":\"signed in as 'bob': Hello must use that name\"}");
-            assertThat(b.readLine()).startsWith("{\"Welcome\":{\"name\":\"bob\",");
+            // The Welcome says that this server requires authentication.
+            assertThat(b.readLine()).isEqualTo("{\"Welcome\":{\"name\":\"bob\",\"server\":\"parley "
+                    + Version.current() + "\",\"epoch\":\"" + server.chat.groups().epoch() + "\",\"auth\":true}}");
             b.send("{\"Join\":{\"group_name\":\"dogs\"}}").send("{\"Post\":{\"group_name\":\"dogs\",\"message\":\"hi\"}}");
             assertThat(parley.testing.TestClient.withoutTs(b.readLine())).isEqualTo("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"hi\",\"from\":\"bob\",\"seq\":1}}");
             assertThat(parley.testing.TestClient.withoutTs(a.readLine())).isEqualTo("{\"Message\":{\"group_name\":\"dogs\",\"message\":\"hi\"}}");
@@ -117,6 +119,17 @@ class AuthTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(
                 server.scrape().count("parley_connections_closed_total{reason=\"auth_failed\"}")).isEqualTo(2));
         assertThat(server.chat.groups().size()).isZero();
+    }
+
+    @Test
+    @DisplayName("without --auth-tokens the Welcome does not say auth")
+    void welcomeWithoutTokensLacksAuth() throws Exception {
+        server = TestServer.start(ServerConfig.builder());
+        try (TestClient a = server.connect()) {
+            a.send("{\"Hello\":{\"name\":\"alice\"}}");
+            assertThat(a.readLine()).isEqualTo("{\"Welcome\":{\"name\":\"alice\",\"server\":\"parley "
+                    + Version.current() + "\",\"epoch\":\"" + server.chat.groups().epoch() + "\"}}");
+        }
     }
 
     @Test
