@@ -25,16 +25,19 @@ import parley.server.Store;
  */
 final class Writer implements Runnable {
     /**
-     * The least time between the starts of two commits. A commit costs a few hundred us of CPU
-     * here whatever its size (WAL frames written, locks taken), and without a window the writer,
-     * always ready, committed 1.15 posts a batch at 2000 posts/s (scenario b) and took the cores
-     * the fan-out needed (max rates fell to 0.3 of --data none); scenario a's max was 17,086
-     * posts/s with a 2 ms window and 25,629 with 5 ms (38,443 without a store). At 3000 posts/s
-     * into one group the writer's CPU per post was 26-32 us with 5 ms, 18-23 with 10 and 17-19
-     * with 20 (docs/store.md). Waiting for the window delays a post's Posted by at most this
-     * much; delivery to members never waits for it.
+     * The least time between the starts of two commits, unless a whole batch ({@code maxBatch}
+     * posts) has queued sooner. A commit writes every page it changed to the WAL (two system calls a
+     * page), so its cost grows with the pages touched, which is about one page per group posted to
+     * in the batch: with 100 busy groups (scenario b), a 10 ms window committed about 67 posts over
+     * 50 pages at 6750 posts/s and the writer's thread cost 26-33 us a post; 50 ms, 15-18 us
+     * (WriterCost, docs/store.md). Without any window the writer, always ready, committed 1.15 posts
+     * a batch at 2000 posts/s and took the cores the fan-out needed. The window delays a post's
+     * Posted by at most this much under load (a lone post after a quiet spell is committed at
+     * once); delivery to members never waits for it.
      */
-    static final long BATCH_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    static final long BATCH_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** How often the window's wait looks whether a whole batch has queued. */
+    private static final long WINDOW_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     /**
      * The most text the queue holds at once (two bytes a character, plus each post's record): past
@@ -145,8 +148,7 @@ final class Writer implements Runnable {
                     continue;
                 }
                 batch.add(first);
-                long wait = lastCommit + BATCH_WINDOW_NANOS - System.nanoTime();
-                if (wait > 0 && !(first instanceof Stop)) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                if (!(first instanceof Stop)) awaitWindow(lastCommit);
                 queue.drainTo(batch, maxBatch - 1);
                 lastCommit = System.nanoTime();
                 taken(batch);
@@ -160,6 +162,18 @@ final class Writer implements Runnable {
         } catch (RuntimeException | Error e) {
             Log.error("store.writer_died", e);
             throw e;
+        }
+    }
+
+    /**
+     * Waits until the window since the last commit has passed, a whole batch is queued, or the
+     * queue is full (posters would wait for the window's end).
+     */
+    private void awaitWindow(long lastCommit) {
+        long end = lastCommit + BATCH_WINDOW_NANOS;
+        for (long left = end - System.nanoTime(); left > 0 && queue.size() < maxBatch - 1 && !full() && !crashed;
+                left = end - System.nanoTime()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, WINDOW_CHECK_NANOS));
         }
     }
 
