@@ -23,8 +23,9 @@ import parley.server.Sink;
  * lines works), a line break anywhere else gets an Error and the connection carries on, a blank
  * message is ignored like a blank line; invalid UTF-8 gets the session's Error, as on TCP. A
  * message longer than {@code ServerConfig.maxLineBytes} (counted in UTF-8 bytes, without the
- * terminator) gets an Error, then the connection is closed (1009), as on TCP; so does one the
- * fragments budget has no room for (1008).
+ * terminator), or than {@link Session#UNAUTHENTICATED_MAX_LINE} before a needed Auth, gets an
+ * Error, then the connection is closed (1009), as on TCP; so does one the fragments budget has no
+ * room for (1008).
  *
  * <p><b>One thread at a time.</b> The session is driven from three places: the connection's thread
  * (requests, the client's Close), the server asking the session to stop (any thread), and the
@@ -58,6 +59,12 @@ final class WsBridge implements Sink {
     // Guarded by turn.
     private Session session;
     private boolean ended;
+
+    /**
+     * The longest request the client may send now: the small unauthenticated limit until it has
+     * passed Auth (where Auth is needed), as on TCP, then the line limit. The connection's thread only.
+     */
+    private int lineLimit;
 
     private volatile FrameConnection ws;
     private volatile Thread connection;
@@ -94,12 +101,18 @@ final class WsBridge implements Sink {
         turn.lock();
         try {
             session = chat.openSession(this, this::stopInput, peer);
+            lineLimit = session.awaitingAuth() ? Math.min(maxBytes, Session.UNAUTHENTICATED_MAX_LINE) : maxBytes;
         } finally {
             turn.unlock();
         }
         live.add(this);
         Thread.ofVirtual().name("parley-ws-watch").start(this::watch);
         Log.debug("ws.connected", "peer", peer);
+    }
+
+    /** The longest request (in UTF-8 bytes, without a terminator) the client may send now. Connection thread. */
+    int lineLimit() {
+        return lineLimit;
     }
 
     /** Something arrived from the client (a frame of any kind). */
@@ -205,7 +218,7 @@ final class WsBridge implements Sink {
             len--;
             if (len > 0 && b[len - 1] == '\r') len--;
         }
-        if (len > maxBytes) {
+        if (len > lineLimit) {
             tooLongLocked();
             return;
         }
@@ -221,16 +234,19 @@ final class WsBridge implements Sink {
         }
         if (blank) return;
         session.handle(b, 0, len);
+        if (lineLimit < maxBytes && !session.awaitingAuth()) lineLimit = maxBytes;
     }
 
     /** As on TCP: an Error, then the connection is closed. Called holding {@link #turn}. */
     private void tooLongLocked() {
         if (ended) return;
         tooLong = true;
-        // As a TCP line over the limit: the Error, and counted under max_line in /metrics.
-        session.endFor(Metrics.CloseReason.MAX_LINE, Metrics.ErrorKind.MAX_LINE, "message too long: the limit is "
-                + maxBytes + " bytes; closing the connection");
-        Log.info("ws.closed", "peer", peer, "reason", "max_line", "limit", maxBytes);
+        // As a TCP line over the limit: the Error, and counted under max_line in /metrics. Before
+        // Auth the words are TCP's own, so a client sees one answer for the small limit on both.
+        String text = lineLimit < maxBytes ? "line too long: the limit is " + lineLimit + " bytes; closing the connection"
+                : "message too long: the limit is " + maxBytes + " bytes; closing the connection";
+        session.endFor(Metrics.CloseReason.MAX_LINE, Metrics.ErrorKind.MAX_LINE, text);
+        Log.info("ws.closed", "peer", peer, "reason", "max_line", "limit", lineLimit);
         finish(true);
     }
 
