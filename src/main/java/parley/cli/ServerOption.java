@@ -175,7 +175,7 @@ enum ServerOption {
             "with --auth-tokens, time a new connection has to authenticate", null, "Error, then close"),
     LINE_TIMEOUT("line-timeout", "DURATION", Kind.DURATION, ServerConfig::lineTimeout,
             set(ServerConfig.Builder::lineTimeout),
-            "longest a request line may take to arrive whole (an unfinished line holds memory)", null,
+            "longest a request line (or WebSocket message) may take to arrive whole (an unfinished one holds memory)", null,
             "Error, then close"),
     PRESENCE_LIMIT("presence-limit", "N", Kind.INT, ServerConfig::presenceLimit, set(ServerConfig.Builder::presenceLimit),
             "above this many members a group sends no Joined and Left packets (Members still answers)", null,

@@ -178,12 +178,17 @@ final class WsBridge implements Sink {
             if (ended) return;
             unfinished = true;
             session.endFor(Metrics.CloseReason.LINE_TIMEOUT, Metrics.ErrorKind.LINE_TIMEOUT,
-                    "message unfinished after " + limit.toSeconds() + " s; closing the connection");
-            Log.info("ws.closed", "peer", peer, "reason", "line_timeout", "seconds", limit.toSeconds());
+                    "message unfinished after " + words(limit) + "; closing the connection");
+            Log.info("ws.closed", "peer", peer, "reason", "line_timeout", "limit", words(limit));
             finish(true);
         } finally {
             turn.unlock();
         }
+    }
+
+    /** {@code 30 s}, or {@code 500 ms} for a limit that is not whole seconds. */
+    static String words(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     /** The client broke the protocol; the connection has sent its Close and ends. */
@@ -291,21 +296,31 @@ final class WsBridge implements Sink {
     }
 
     /**
+     * Called by {@link WsRoutes} often (a quarter of the limit): ends a connection whose text
+     * message began longer than {@code limit} ago and has not ended. From a thread of its own, as
+     * it waits for the turn, which the connection's thread may hold while its writer is blocked.
+     */
+    void checkUnfinished(long now, Duration limit) {
+        FrameConnection s = ws;
+        if (s == null || closing.get() || unfinished) return;
+        long since = s.unfinishedSince();
+        if (since != 0 && now - since > limit.toNanos()) {
+            Thread.ofVirtual().name("parley-ws-unfinished").start(() -> unfinished(limit));
+        }
+    }
+
+    /**
      * Called by {@link WsRoutes} now and then: ends a connection that has been silent longer than
      * {@code silentLimit}, else pings it. The ping goes from a thread of its own, since it waits
      * for a frame the writer may be blocked in; at most one is in flight per connection.
      */
-    void heartbeat(long now, Duration silentLimit, Duration unfinishedLimit) {
+    void heartbeat(long now, Duration silentLimit) {
         FrameConnection s = ws;
         if (s == null || closing.get()) return;
         if (now - lastHeard > silentLimit.toNanos()) {
             if (!forced) Log.info("ws.closed", "peer", peer, "reason", "silent", "seconds", silentLimit.toSeconds());
             forceClose();
             return;
-        }
-        long since = s.unfinishedSince();
-        if (since != 0 && now - since > unfinishedLimit.toNanos()) {
-            Thread.ofVirtual().name("parley-ws-unfinished").start(() -> unfinished(unfinishedLimit));
         }
         if (pinging.compareAndSet(false, true)) {
             Thread.ofVirtual().name("parley-ws-ping").start(() -> {

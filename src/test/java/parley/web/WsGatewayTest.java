@@ -528,15 +528,18 @@ class WsGatewayTest {
     }
 
     @Test
-    @DisplayName("a message left unfinished past the limit: an Error, Close 1008, and its bytes given back")
+    @DisplayName("a message left unfinished past --line-timeout: an Error, Close 1008, and its bytes given back")
     void unfinishedMessage() throws Exception {
-        start(ServerConfig.defaults().withMaxLineBytes(MAX_LINE), c -> new WsRoutes(c, OriginPolicy.sameOriginOnly(),
-                Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(1)));
+        // The limit is the server's --line-timeout, not a WebSocket constant, and it is looked for
+        // more often than the pings (every 10 s here) come.
+        start(ServerConfig.builder().maxLineBytes(MAX_LINE).lineTimeout(Duration.ofMillis(1500)).build(),
+                c -> new WsRoutes(c, OriginPolicy.sameOriginOnly(), Duration.ofSeconds(10), Duration.ofSeconds(30)));
         parley.budget.MemoryBudget fragments = chat.chat().budgets().fragments();
         try (parley.testing.WsFrameClient c = parley.testing.WsFrameClient.open(http.port())) {
+            long began = System.nanoTime();
             c.frame(false, parley.testing.WsFrameClient.TEXT, "{\"List\":".getBytes(UTF_8));
             await().atMost(WAIT).until(() -> fragments.used() > 0);
-            // Pings are answered: the connection is not silent, only its message is unfinished.
+            // Any ping is answered: the connection is not silent, only its message is unfinished.
             String error = null;
             long end = System.nanoTime() + WAIT.toNanos();
             parley.testing.WsFrameClient.Frame f;
@@ -550,7 +553,9 @@ class WsGatewayTest {
                     break;
                 }
             }
-            assertThat(error).isEqualTo("{\"Error\":\"message unfinished after 1 s; closing the connection\"}");
+            assertThat(error).isEqualTo("{\"Error\":\"message unfinished after 1500 ms; closing the connection\"}");
+            // Looked for every quarter of the limit (375 ms), not at the next ping.
+            assertThat(Duration.ofNanos(System.nanoTime() - began)).isBetween(Duration.ofMillis(1500), Duration.ofMillis(3500));
         }
         await().atMost(WAIT).until(() -> fragments.used() == 0 && chat.connectionCount() == 0);
         assertThat(chat.metrics().closed(parley.server.Metrics.CloseReason.LINE_TIMEOUT)).isEqualTo(1);
