@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import parley.budget.MaxMemory;
 import parley.log.Log;
 import parley.options.DurationConverter;
 import parley.options.Sizes;
@@ -174,7 +175,7 @@ enum ServerOption {
             "with --auth-tokens, time a new connection has to authenticate", null, "Error, then close"),
     LINE_TIMEOUT("line-timeout", "DURATION", Kind.DURATION, ServerConfig::lineTimeout,
             set(ServerConfig.Builder::lineTimeout),
-            "longest a request line may take to arrive whole (an unfinished line holds memory)", null,
+            "longest a request line (or WebSocket message) may take to arrive whole (an unfinished one holds memory)", null,
             "Error, then close"),
     PRESENCE_LIMIT("presence-limit", "N", Kind.INT, ServerConfig::presenceLimit, set(ServerConfig.Builder::presenceLimit),
             "above this many members a group sends no Joined and Left packets (Members still answers)", null,
@@ -377,6 +378,14 @@ enum ServerOption {
         return (b, v) -> setter.accept(b, (T) v);
     }
 
+    /**
+     * The rule the default follows where it depends on the machine, or null: the docs' table shows
+     * it instead of one machine's value, and --help shows it beside the value in force.
+     */
+    String defaultRule() {
+        return this == MAX_MEMORY ? MaxMemory.RULE : null;
+    }
+
     /** The default as the command line takes it, or null if there is none (or no single one). */
     String defaultValue() {
         if (defaultWords != null) return null;
@@ -440,7 +449,8 @@ enum ServerOption {
         standard.forEach(spec::remove);
         for (ServerOption o : values()) {
             String def = o.defaultValue();
-            String description = o.help + (def != null ? " (default: ${DEFAULT-VALUE})"
+            String description = o.help + (o.defaultRule() != null ? " (default: " + o.defaultRule()
+                    + "; in force: ${DEFAULT-VALUE})" : def != null ? " (default: ${DEFAULT-VALUE})"
                     : o.defaultWords != null ? " (default: " + o.defaultWords + ")" : "");
             if (o == ADDRESS) {
                 spec.addPositional(PositionalParamSpec.builder().index("0").arity("0..1").paramLabel(o.label)
@@ -482,7 +492,8 @@ enum ServerOption {
                 case "CHARS" -> " characters";
                 default -> "";
             };
-            String shown = def != null ? "`" + def + "`" + unit : o.defaultWords != null ? o.defaultWords : "none";
+            String shown = o.defaultRule() != null ? o.defaultRule() : def != null ? "`" + def + "`" + unit
+                    : o.defaultWords != null ? o.defaultWords : "none";
             rows.add("| " + option + " | " + shown + " | " + o.help.replace("|", "\\|") + " | "
                     + (o.over == null ? "—" : o.over) + " |");
         }

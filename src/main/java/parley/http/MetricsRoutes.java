@@ -47,6 +47,9 @@ import parley.server.Store;
  * parley_write_backlog_bytes              gauge   bytes queued for clients, not yet written
  * parley_write_backlog_messages           gauge   group messages members have yet to be sent
  * parley_backlog_pauses_total             counter reads paused by a full reply backlog
+ * parley_budget_used_bytes{budget}        gauge   bytes a memory budget lends now: lines, replies, rings, fragments, reads
+ * parley_budget_limit_bytes{budget}       gauge   the most bytes that budget lends at once (its share of --max-memory)
+ * parley_budget_refusals_total{budget}    counter reservations that budget refused (they would have exceeded it)
  * parley_accept_failures_total            counter failed accepts on the chat port (out of descriptors)
  * parley_max_connections                  gauge   the connection limit in force (after the open-files check)
  * parley_http_max_connections             gauge   the HTTP connection limit in force

@@ -1,5 +1,6 @@
 package parley.server;
 
+import parley.budget.MaxMemory;
 import parley.options.DurationConverter;
 import parley.options.Sizes;
 import java.net.InetSocketAddress;
@@ -189,11 +190,12 @@ public record ServerConfig(
     /** On where the platform allows: an idle connection then costs no thread stack. */
     public static final boolean DEFAULT_IDLE_READERS = true;
     /**
-     * 1 GiB: far more than the server needs for its own state (an idle connection costs a few
-     * KiB), small enough for a shared machine, and a documented number rather than the JVM's
-     * quarter of whatever machine it lands on.
+     * A quarter of the machine's memory or of the container's limit, at most 1 GiB and at least
+     * 64 MiB ({@link MaxMemory}, whose rule the launcher follows too to set -Xmx): far more than the
+     * server needs for its own state (an idle connection costs a few KiB), small enough for a shared
+     * machine or a small container, and a documented rule rather than whatever heap the JVM picks.
      */
-    public static final long DEFAULT_MAX_MEMORY_BYTES = 1L << 30;
+    public static final long DEFAULT_MAX_MEMORY_BYTES = MaxMemory.forThisMachine();
     /**
      * Far more than browsers, probes and scrapers need at once, few enough that they cannot take the
      * process's descriptors (each holds one).
@@ -223,7 +225,7 @@ public record ServerConfig(
     public static final String DEFAULT_DEDUP_WINDOW_TEXT = "2m";
     public static final Duration DEFAULT_DEDUP_WINDOW = DurationConverter.parse(DEFAULT_DEDUP_WINDOW_TEXT);
     /** Below this the budgets would refuse ordinary traffic: one 1 MiB line needs room. */
-    public static final long MIN_MAX_MEMORY_BYTES = 64L << 20;
+    public static final long MIN_MAX_MEMORY_BYTES = MaxMemory.FLOOR;
     /**
      * 64 MiB: 1,000 messages of about 20 KB each, far above what a chat's last 1,000 messages
      * weigh, so only large posts meet it; the rings budget (a share of --max-memory) bounds the sum.

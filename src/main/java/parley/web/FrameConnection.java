@@ -159,15 +159,17 @@ final class FrameConnection implements ServerConnection {
                 return fail(PROTOCOL_ERROR, "reserved opcode " + op);
             }
         }
+        // Before Auth (when it is needed) the client's limit is the small one, as on TCP.
+        int allowed = (int) Math.min(maxMessage, bridge.lineLimit() + 2L);
         if (discarding || message == BINARY) {
             skip(length);
-        } else if (len + length > maxMessage) {
+        } else if (len + length > allowed) {
             discarding = true;
             drop();
             reading = false;
             bridge.tooLong();
             skip(length);
-        } else if (!assemble(len + (int) length)) {
+        } else if (!assemble(len + (int) length, allowed)) {
             discarding = true;
             drop();
             reading = false;
@@ -200,11 +202,11 @@ final class FrameConnection implements ServerConnection {
      * Makes room for a message of {@code size} bytes, reserving the array from the fragments
      * budget first (its real size, header and padding included); false, holding what it held,
      * if the budget is full. A frame's payload is reserved whole when its header arrives, before
-     * any of it is read; a fragmented message grows by doubling, never past the limit.
+     * any of it is read; a fragmented message grows by doubling, never past {@code allowed}.
      */
-    private boolean assemble(int size) {
+    private boolean assemble(int size, int allowed) {
         if (buf != null && buf.length >= size) return true;
-        int cap = buf == null ? size : (int) Math.max(size, Math.min(maxMessage, 2L * buf.length));
+        int cap = buf == null ? size : (int) Math.max(size, Math.min(allowed, 2L * buf.length));
         long cost = arrayBytes(cap);
         if (!budget.tryReserve(cost - held)) return false;
         byte[] b = new byte[cap];

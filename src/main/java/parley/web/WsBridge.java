@@ -23,8 +23,9 @@ import parley.server.Sink;
  * lines works), a line break anywhere else gets an Error and the connection carries on, a blank
  * message is ignored like a blank line; invalid UTF-8 gets the session's Error, as on TCP. A
  * message longer than {@code ServerConfig.maxLineBytes} (counted in UTF-8 bytes, without the
- * terminator) gets an Error, then the connection is closed (1009), as on TCP; so does one the
- * fragments budget has no room for (1008).
+ * terminator), or than {@link Session#UNAUTHENTICATED_MAX_LINE} before a needed Auth, gets an
+ * Error, then the connection is closed (1009), as on TCP; so does one the fragments budget has no
+ * room for (1008).
  *
  * <p><b>One thread at a time.</b> The session is driven from three places: the connection's thread
  * (requests, the client's Close), the server asking the session to stop (any thread), and the
@@ -58,6 +59,12 @@ final class WsBridge implements Sink {
     // Guarded by turn.
     private Session session;
     private boolean ended;
+
+    /**
+     * The longest request the client may send now: the small unauthenticated limit until it has
+     * passed Auth (where Auth is needed), as on TCP, then the line limit. The connection's thread only.
+     */
+    private int lineLimit;
 
     private volatile FrameConnection ws;
     private volatile Thread connection;
@@ -94,12 +101,18 @@ final class WsBridge implements Sink {
         turn.lock();
         try {
             session = chat.openSession(this, this::stopInput, peer);
+            lineLimit = session.awaitingAuth() ? Math.min(maxBytes, Session.UNAUTHENTICATED_MAX_LINE) : maxBytes;
         } finally {
             turn.unlock();
         }
         live.add(this);
         Thread.ofVirtual().name("parley-ws-watch").start(this::watch);
         Log.debug("ws.connected", "peer", peer);
+    }
+
+    /** The longest request (in UTF-8 bytes, without a terminator) the client may send now. Connection thread. */
+    int lineLimit() {
+        return lineLimit;
     }
 
     /** Something arrived from the client (a frame of any kind). */
@@ -165,12 +178,17 @@ final class WsBridge implements Sink {
             if (ended) return;
             unfinished = true;
             session.endFor(Metrics.CloseReason.LINE_TIMEOUT, Metrics.ErrorKind.LINE_TIMEOUT,
-                    "message unfinished after " + limit.toSeconds() + " s; closing the connection");
-            Log.info("ws.closed", "peer", peer, "reason", "line_timeout", "seconds", limit.toSeconds());
+                    "message unfinished after " + words(limit) + "; closing the connection");
+            Log.info("ws.closed", "peer", peer, "reason", "line_timeout", "limit", words(limit));
             finish(true);
         } finally {
             turn.unlock();
         }
+    }
+
+    /** {@code 30 s}, or {@code 500 ms} for a limit that is not whole seconds. */
+    static String words(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     /** The client broke the protocol; the connection has sent its Close and ends. */
@@ -205,7 +223,7 @@ final class WsBridge implements Sink {
             len--;
             if (len > 0 && b[len - 1] == '\r') len--;
         }
-        if (len > maxBytes) {
+        if (len > lineLimit) {
             tooLongLocked();
             return;
         }
@@ -221,16 +239,19 @@ final class WsBridge implements Sink {
         }
         if (blank) return;
         session.handle(b, 0, len);
+        if (lineLimit < maxBytes && !session.awaitingAuth()) lineLimit = maxBytes;
     }
 
     /** As on TCP: an Error, then the connection is closed. Called holding {@link #turn}. */
     private void tooLongLocked() {
         if (ended) return;
         tooLong = true;
-        // As a TCP line over the limit: the Error, and counted under max_line in /metrics.
-        session.endFor(Metrics.CloseReason.MAX_LINE, Metrics.ErrorKind.MAX_LINE, "message too long: the limit is "
-                + maxBytes + " bytes; closing the connection");
-        Log.info("ws.closed", "peer", peer, "reason", "max_line", "limit", maxBytes);
+        // As a TCP line over the limit: the Error, and counted under max_line in /metrics. Before
+        // Auth the words are TCP's own, so a client sees one answer for the small limit on both.
+        String text = lineLimit < maxBytes ? "line too long: the limit is " + lineLimit + " bytes; closing the connection"
+                : "message too long: the limit is " + maxBytes + " bytes; closing the connection";
+        session.endFor(Metrics.CloseReason.MAX_LINE, Metrics.ErrorKind.MAX_LINE, text);
+        Log.info("ws.closed", "peer", peer, "reason", "max_line", "limit", lineLimit);
         finish(true);
     }
 
@@ -275,21 +296,31 @@ final class WsBridge implements Sink {
     }
 
     /**
+     * Called by {@link WsRoutes} often (a quarter of the limit): ends a connection whose text
+     * message began longer than {@code limit} ago and has not ended. From a thread of its own, as
+     * it waits for the turn, which the connection's thread may hold while its writer is blocked.
+     */
+    void checkUnfinished(long now, Duration limit) {
+        FrameConnection s = ws;
+        if (s == null || closing.get() || unfinished) return;
+        long since = s.unfinishedSince();
+        if (since != 0 && now - since > limit.toNanos()) {
+            Thread.ofVirtual().name("parley-ws-unfinished").start(() -> unfinished(limit));
+        }
+    }
+
+    /**
      * Called by {@link WsRoutes} now and then: ends a connection that has been silent longer than
      * {@code silentLimit}, else pings it. The ping goes from a thread of its own, since it waits
      * for a frame the writer may be blocked in; at most one is in flight per connection.
      */
-    void heartbeat(long now, Duration silentLimit, Duration unfinishedLimit) {
+    void heartbeat(long now, Duration silentLimit) {
         FrameConnection s = ws;
         if (s == null || closing.get()) return;
         if (now - lastHeard > silentLimit.toNanos()) {
             if (!forced) Log.info("ws.closed", "peer", peer, "reason", "silent", "seconds", silentLimit.toSeconds());
             forceClose();
             return;
-        }
-        long since = s.unfinishedSince();
-        if (since != 0 && now - since > unfinishedLimit.toNanos()) {
-            Thread.ofVirtual().name("parley-ws-unfinished").start(() -> unfinished(unfinishedLimit));
         }
         if (pinging.compareAndSet(false, true)) {
             Thread.ofVirtual().name("parley-ws-ping").start(() -> {

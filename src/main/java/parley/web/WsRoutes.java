@@ -32,12 +32,6 @@ public final class WsRoutes implements HttpFrontend.Routes {
     static final Duration PING_EVERY = Duration.ofSeconds(25);
     /** A connection that sends nothing, not even the answer to a ping, for this long is ended. */
     static final Duration SILENT_LIMIT = Duration.ofSeconds(60);
-    /**
-     * A text message whose first byte came this long ago and whose last has not is refused: an
-     * Error, then Close 1008 (the TCP side's unfinished-line limit is the same 30 s by default).
-     * Checked at each heartbeat, so it acts within this + {@link #PING_EVERY}.
-     */
-    static final Duration UNFINISHED_LIMIT = Duration.ofSeconds(30);
 
     private static final WsListener ROUTE_ONLY = new WsListener() {};
 
@@ -45,7 +39,13 @@ public final class WsRoutes implements HttpFrontend.Routes {
     private final OriginPolicy origins;
     private final Duration pingEvery;
     private final Duration silentLimit;
+    /**
+     * A text message whose first byte came this long ago and whose last has not is refused: an
+     * Error, then Close 1008. It is {@code --line-timeout}, the TCP side's unfinished-line limit.
+     */
     private final Duration unfinishedLimit;
+    /** How often unfinished messages are looked for: a quarter of the limit, as housekeeping does on TCP. */
+    private final Duration sweepEvery;
     private final Set<WsBridge> live = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean heartbeatStarted = new AtomicBoolean();
 
@@ -54,7 +54,7 @@ public final class WsRoutes implements HttpFrontend.Routes {
      * so that the answers keep a quiet browser from Helidon's idle timeout.
      */
     public WsRoutes(Chat chat, OriginPolicy origins) {
-        this(chat, origins, pingEvery(chat.config().httpIdleTimeout()), SILENT_LIMIT, UNFINISHED_LIMIT);
+        this(chat, origins, pingEvery(chat.config().httpIdleTimeout()), SILENT_LIMIT);
     }
 
     static Duration pingEvery(Duration httpIdleTimeout) {
@@ -63,15 +63,14 @@ public final class WsRoutes implements HttpFrontend.Routes {
     }
 
     WsRoutes(Chat chat, OriginPolicy origins, Duration pingEvery, Duration silentLimit) {
-        this(chat, origins, pingEvery, silentLimit, UNFINISHED_LIMIT);
-    }
-
-    WsRoutes(Chat chat, OriginPolicy origins, Duration pingEvery, Duration silentLimit, Duration unfinishedLimit) {
         this.chat = chat;
         this.origins = origins;
         this.pingEvery = pingEvery;
         this.silentLimit = silentLimit;
-        this.unfinishedLimit = unfinishedLimit;
+        this.unfinishedLimit = chat.config().lineTimeout();
+        // Between 50 ms and 1 s, as Chat's housekeeping, and never less often than the pings.
+        Duration quarter = Duration.ofMillis(Math.clamp(unfinishedLimit.toMillis() / 4, 50, 1000));
+        this.sweepEvery = quarter.compareTo(pingEvery) < 0 ? quarter : pingEvery;
     }
 
     /**
@@ -133,14 +132,21 @@ public final class WsRoutes implements HttpFrontend.Routes {
         }
     }
 
-    /** One sweep over the open connections every {@code pingEvery}, until the chat server stops. */
+    /**
+     * A sweep over the open connections for unfinished messages every {@link #sweepEvery}, and a
+     * heartbeat (pings, silent connections) every {@code pingEvery}, until the chat server stops.
+     */
     private void heartbeat() {
         try {
+            long lastBeat = System.nanoTime();
             while (!chat.isStopping()) {
-                Thread.sleep(pingEvery);
+                Thread.sleep(sweepEvery);
                 long now = System.nanoTime();
+                boolean beat = now - lastBeat >= pingEvery.toNanos();
+                if (beat) lastBeat = now;
                 for (WsBridge b : live) {
-                    b.heartbeat(now, silentLimit, unfinishedLimit);
+                    b.checkUnfinished(now, unfinishedLimit);
+                    if (beat) b.heartbeat(now, silentLimit);
                 }
             }
         } catch (InterruptedException e) {

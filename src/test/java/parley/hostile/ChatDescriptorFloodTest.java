@@ -29,7 +29,9 @@ import parley.testing.TestClient;
  * server runs as a process of its own under a low open-files limit ({@code ulimit -n} in a
  * {@code bash -c} wrapper); at start it lowers its connection limits to what the limit allows and
  * says so; every connection beyond them gets {@code server full} and a close, never a hang; the
- * accept loop goes on (a slot freed is used again), and the HTTP side stays up.
+ * accept loop goes on (a slot freed is used again), and the HTTP side stays up. And when the
+ * process runs out of descriptors below its connection limit, the reserve descriptor still
+ * answers {@code server full}.
  */
 @DisplayName("hostile: descriptor flood on the chat port")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -63,11 +65,8 @@ class ChatDescriptorFloodTest {
         return Files.readString(dir.resolve("server.err"), UTF_8);
     }
 
-    @Test
-    @DisplayName("beyond the limit the open-files limit allows, silent connections get server full and a close")
-    void flood() throws Exception {
-        int port = freePort();
-        int httpPort = freePort();
+    /** Starts the server under {@code ulimit -n OPEN_FILES}; returns the connection limit it lowered itself to. */
+    private int startServer(int port, int httpPort) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         String cmd = "ulimit -n " + OPEN_FILES + " && exec " + quote(java)
                 + " --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx256m -cp "
@@ -88,6 +87,15 @@ class ChatDescriptorFloodTest {
         int max = Integer.parseInt(warn.group(1));
         assertThat(max).isBetween(1, OPEN_FILES / 2);
         assertThat(log).contains("max-connections=" + max);
+        return max;
+    }
+
+    @Test
+    @DisplayName("beyond the limit the open-files limit allows, silent connections get server full and a close")
+    void flood() throws Exception {
+        int port = freePort();
+        int httpPort = freePort();
+        int max = startServer(port, httpPort);
 
         java.net.InetSocketAddress address = new java.net.InetSocketAddress("127.0.0.1", port);
         TestClient member = TestClient.hello(address, "member");
@@ -141,5 +149,79 @@ class ChatDescriptorFloodTest {
         assertThat(m.count("parley_connections_closed_total{reason=\"max_connections\"}")).isGreaterThanOrEqualTo(max);
         assertThat(process.isAlive()).isTrue();
         assertThat(stderr()).doesNotContain("terminating now");
+    }
+
+    /**
+     * The path the connection limit cannot reach: the process out of descriptors while under its
+     * connection limit (here its soft open-files limit lowered to its highest descriptor while it
+     * runs, as anything else in the process could use them up). Accept fails with EMFILE; the
+     * server spends its reserve descriptor on the waiting client, tells it {@code server full}
+     * and closes it, rather than leaving it in the listen backlog unanswered.
+     */
+    @Test
+    @DisplayName("out of descriptors below the connection limit: server full and a clean close, from the reserve descriptor")
+    void reserveDescriptor() throws Exception {
+        int port = freePort();
+        int httpPort = freePort();
+        int max = startServer(port, httpPort);
+        long pid = process.pid();
+        org.junit.jupiter.api.Assumptions.assumeTrue(parley.net.Linux.setOpenFilesLimit(pid, OPEN_FILES, OPEN_FILES),
+                "prlimit(2) on the server process is needed");
+        java.net.InetSocketAddress address = new java.net.InetSocketAddress("127.0.0.1", port);
+        TestClient member = TestClient.hello(address, "member");
+        clients.add(member);
+        member.join("room");
+        // Warm up first: the child loads its classes from target/classes, a file (a descriptor)
+        // each, and a class that fails to load for want of one stays failed (a jar, as the
+        // launcher runs, is open already). So every path the test takes later is taken once now.
+        member.post("room", "warm").send("{}");
+        assertThat(member.readLine(Duration.ofSeconds(10))).contains("warm");
+        assertThat(member.readLine(Duration.ofSeconds(10))).startsWith("{\"Error\"");
+        try (TestClient warm = TestClient.hello(address, "warm")) {
+            warm.join("room");
+        }
+
+        assertThat(parley.net.Linux.setOpenFilesLimit(pid, highestDescriptor(pid) + 1, OPEN_FILES)).isTrue();
+        String full = "{\"Error\":\"server full: at most " + max + " connections; closing the connection\"}";
+        int served = 0;
+        int refused = 0;
+        // Clients fill any free descriptors below the limit and are served; then each is refused.
+        for (int i = 0; i < 40 && refused < 3; i++) {
+            TestClient c = TestClient.connect(address);
+            clients.add(c);
+            c.send("{\"Hello\":{\"name\":\"c" + i + "\"}}");
+            String line = c.readLine(Duration.ofSeconds(10));
+            if (line.equals(full)) {
+                assertThat(c.closedByServer()).as("closed after server full").isTrue();
+                refused++;
+            } else {
+                assertThat(line).startsWith("{\"Welcome\"");
+                served++;
+            }
+        }
+        assertThat(refused).as("clients refused with server full (%d served first)", served).isEqualTo(3);
+        assertThat(served + 1).as("well under the connection limit: not its refusal").isLessThan(max);
+        // A member chats on meanwhile: it needs no new descriptor.
+        member.post("room", "still here");
+        assertThat(member.readLine(Duration.ofSeconds(10))).contains("still here");
+
+        // Descriptors back: new clients are served, and the refusals were the reserve's, not the limit's.
+        assertThat(parley.net.Linux.setOpenFilesLimit(pid, OPEN_FILES, OPEN_FILES)).isTrue();
+        try (TestClient late = TestClient.hello(address, "late")) {
+            late.join("room");
+        }
+        Scrape m = Scrape.metrics(httpPort);
+        assertThat(m.count("parley_accept_failures_total")).isGreaterThanOrEqualTo(refused);
+        assertThat(m.count("parley_connections_closed_total{reason=\"max_connections\"}")).isZero();
+        System.out.println("reserve descriptor: " + served + " clients served into free descriptors, then "
+                + refused + " refused with server full; " + m.count("parley_accept_failures_total") + " failed accepts");
+        assertThat(process.isAlive()).isTrue();
+        assertThat(stderr()).doesNotContain("terminating now");
+    }
+
+    private static int highestDescriptor(long pid) throws IOException {
+        try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            return fds.mapToInt(p -> Integer.parseInt(p.getFileName().toString())).max().orElseThrow();
+        }
     }
 }

@@ -125,6 +125,28 @@ class MetricsTest {
     }
 
     @Test
+    @DisplayName("every parley_ metric the server exports has its row in docs/operations.md's metrics table")
+    void docsTableListsEveryMetric() throws Exception {
+        server = TestServer.start(ServerConfig.builder());
+        String docs = java.nio.file.Files.readString(java.nio.file.Path.of("docs/operations.md"));
+        String table = docs.substring(docs.indexOf("| metric | type | what |"));
+        table = table.substring(0, table.indexOf("\n\n"));
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (String line : server.scrape().text().split("\n")) {
+            if (!line.startsWith("parley_")) continue;
+            int end = line.indexOf('{') >= 0 ? line.indexOf('{') : line.indexOf(' ');
+            names.add(line.substring(0, end));
+        }
+        assertThat(names).as("parley_ metrics scraped").isNotEmpty();
+        for (String name : names) {
+            // A row names the metric in backticks, alone or with its labels; the store's share one row.
+            boolean listed = table.contains("`" + name + "`") || table.contains("`" + name + "{")
+                    || (name.startsWith("parley_store_") && table.contains("`parley_store_*`"));
+            assertThat(listed).as("%s has a row in docs/operations.md's metrics table", name).isTrue();
+        }
+    }
+
+    @Test
     @DisplayName("/health: 200 with counts while serving, 503 once shutting down")
     void health() throws Exception {
         server = TestServer.start(ServerConfig.builder());

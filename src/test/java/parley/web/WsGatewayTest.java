@@ -369,6 +369,36 @@ class WsGatewayTest {
         assertThat(w.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS)).startsWith("1009");
     }
 
+    @Test
+    @DisplayName("before Auth (tokens on), a message may be at most 4096 bytes, as a TCP line: the same Error, then 1009")
+    void smallLimitBeforeAuth() throws Exception {
+        chat = ChatServer.start(ServerConfig.defaults().withMaxLineBytes(65_536)
+                .withAddress(new InetSocketAddress("127.0.0.1", 0)), null,
+                parley.auth.AuthTokens.of(java.util.Map.of("token-of-alice-1234", "alice")));
+        http = HttpFrontend.start(new InetSocketAddress("127.0.0.1", 0), chat,
+                List.of(new WsRoutes(chat.chat(), OriginPolicy.sameOriginOnly())));
+        parley.budget.MemoryBudget fragments = chat.chat().budgets().fragments();
+
+        // 4097 bytes before Auth, in fragments too, is refused as it arrives.
+        Ws stranger = ws();
+        stranger.socket.sendText("x".repeat(3000), false).join();
+        stranger.socket.sendText("x".repeat(1097), true).join();
+        assertThat(stranger.next())
+                .isEqualTo("{\"Error\":\"line too long: the limit is 4096 bytes; closing the connection\"}");
+        assertThat(stranger.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("1009 message too long");
+        await().atMost(WAIT).until(() -> chat.connectionCount() == 0 && fragments.used() == 0);
+        assertThat(chat.metrics().closed(parley.server.Metrics.CloseReason.MAX_LINE)).isEqualTo(1);
+
+        // An Auth of 4096 bytes is served; once signed in, the line limit applies.
+        Ws alice = ws();
+        String auth = "{\"Auth\":{\"token\":\"token-of-alice-1234\"}}";
+        alice.send(auth.substring(0, auth.length() - 1) + " ".repeat(4096 - auth.length()) + "}");
+        alice.send("{\"Join\":{\"group_name\":\"g\"}}");
+        String big = "z".repeat(50_000);
+        alice.send("{\"Post\":{\"group_name\":\"g\",\"message\":\"" + big + "\"}}");
+        assertThat(alice.next()).contains(big);
+    }
+
     // ------------------------------------------------------------------ origin
 
     @Test
@@ -498,15 +528,18 @@ class WsGatewayTest {
     }
 
     @Test
-    @DisplayName("a message left unfinished past the limit: an Error, Close 1008, and its bytes given back")
+    @DisplayName("a message left unfinished past --line-timeout: an Error, Close 1008, and its bytes given back")
     void unfinishedMessage() throws Exception {
-        start(ServerConfig.defaults().withMaxLineBytes(MAX_LINE), c -> new WsRoutes(c, OriginPolicy.sameOriginOnly(),
-                Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(1)));
+        // The limit is the server's --line-timeout, not a WebSocket constant, and it is looked for
+        // more often than the pings (every 10 s here) come.
+        start(ServerConfig.builder().maxLineBytes(MAX_LINE).lineTimeout(Duration.ofMillis(1500)).build(),
+                c -> new WsRoutes(c, OriginPolicy.sameOriginOnly(), Duration.ofSeconds(10), Duration.ofSeconds(30)));
         parley.budget.MemoryBudget fragments = chat.chat().budgets().fragments();
         try (parley.testing.WsFrameClient c = parley.testing.WsFrameClient.open(http.port())) {
+            long began = System.nanoTime();
             c.frame(false, parley.testing.WsFrameClient.TEXT, "{\"List\":".getBytes(UTF_8));
             await().atMost(WAIT).until(() -> fragments.used() > 0);
-            // Pings are answered: the connection is not silent, only its message is unfinished.
+            // Any ping is answered: the connection is not silent, only its message is unfinished.
             String error = null;
             long end = System.nanoTime() + WAIT.toNanos();
             parley.testing.WsFrameClient.Frame f;
@@ -520,7 +553,9 @@ class WsGatewayTest {
                     break;
                 }
             }
-            assertThat(error).isEqualTo("{\"Error\":\"message unfinished after 1 s; closing the connection\"}");
+            assertThat(error).isEqualTo("{\"Error\":\"message unfinished after 1500 ms; closing the connection\"}");
+            // Looked for every quarter of the limit (375 ms), not at the next ping.
+            assertThat(Duration.ofNanos(System.nanoTime() - began)).isBetween(Duration.ofMillis(1500), Duration.ofMillis(3500));
         }
         await().atMost(WAIT).until(() -> fragments.used() == 0 && chat.connectionCount() == 0);
         assertThat(chat.metrics().closed(parley.server.Metrics.CloseReason.LINE_TIMEOUT)).isEqualTo(1);
