@@ -216,8 +216,12 @@ public final class ServerCommand implements Callable<Integer> {
         if (age.isNegative()) throw new InvalidSettingException("retain-age", "retain-age must not be negative");
         long bytes = value(ServerOption.RETAIN_BYTES);
         if (bytes < 0) throw new InvalidSettingException("retain-bytes", "retain-bytes must not be negative");
+        int nice = value(ServerOption.STORE_WRITER_NICE);
+        if (nice < 0 || nice > 19) {
+            throw new InvalidSettingException("store-writer-nice", "store-writer-nice must be 0 to 19, got " + nice);
+        }
         return StoreOptions.defaults(dir, settings.maxConnections())
-                .withSync(value(ServerOption.SYNC)).withRetention(age, retainMessages, bytes);
+                .withSync(value(ServerOption.SYNC)).withRetention(age, retainMessages, bytes).withWriterNice(nice);
     }
 
     /**

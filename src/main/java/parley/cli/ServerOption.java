@@ -234,6 +234,9 @@ enum ServerOption {
     RETAIN_BYTES("retain-bytes", "SIZE", Kind.SIZE, null, null,
             "disk the whole store may use for messages; 0 means no limit", null,
             "oldest deleted, over all groups; the space is given back"),
+    STORE_WRITER_NICE("store-writer-nice", "N", Kind.INT, null, null,
+            "Linux nice value (0-19) of the store's writer thread: above 0, live delivery gets the cores first "
+                    + "when they are short and the writer batches more; 0 runs it as the other threads", null, null),
 
     // ------------------------------------------------------------------ operations
     HTTP("http", "ADDRESS", Kind.TEXT, null, null,
@@ -402,6 +405,7 @@ enum ServerOption {
             case RETAIN_AGE -> DurationConverter.format(StoreOptions.DEFAULT_RETAIN_AGE);
             case RETAIN_MESSAGES -> Long.toString(StoreOptions.DEFAULT_RETAIN_MESSAGES);
             case RETAIN_BYTES -> Sizes.format(StoreOptions.DEFAULT_RETAIN_BYTES);
+            case STORE_WRITER_NICE -> Integer.toString(StoreOptions.DEFAULT_WRITER_NICE);
             case REGISTRATION -> "open";
             case ACCOUNTS -> "optional";
             case JWT_LEEWAY -> DurationConverter.format(parley.accounts.JwtVerifier.DEFAULT_LEEWAY);

@@ -18,6 +18,9 @@ import java.util.Locale;
  * bound on first use, by a holder class of its own, so a server never binds the bench's calls and
  * the bench never binds epoll.
  *
+ * <p>(The store's writer sets its own thread's priority with {@code parley.store.WriterPriority}:
+ * the store must not know this package.)
+ *
  * <p>A call that cannot be bound (not Linux, no native access, no such symbol) is null here; its
  * users check {@code has...()} first and fall back to the JDK's way, or report that they cannot.
  */

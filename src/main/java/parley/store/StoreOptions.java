@@ -15,9 +15,10 @@ import java.time.Duration;
  *                       connection limit): part of the seq jump after an unclean stop
  * @param queueCapacity  posts (and markers) the writer's queue holds before {@code append} waits
  * @param maxBatch       the most posts one transaction commits
+ * @param writerNice     the writer thread's Linux nice value, 0 to 19 ({@link WriterPriority}); 0 leaves it as other threads
  */
 public record StoreOptions(Path dir, Sync sync, Duration retainAge, long retainMessages, long retainBytes,
-                           int maxPosters, int queueCapacity, int maxBatch) {
+                           int maxPosters, int queueCapacity, int maxBatch, int writerNice) {
 
     /** What a committed batch survives. */
     public enum Sync {
@@ -38,18 +39,21 @@ public record StoreOptions(Path dir, Sync sync, Duration retainAge, long retainM
      */
     public static final int DEFAULT_QUEUE_CAPACITY = 4096;
     public static final int DEFAULT_MAX_BATCH = 1000;
+    /** Live delivery gets the cores first when they are short (WriterPriority says why). */
+    public static final int DEFAULT_WRITER_NICE = 10;
 
     public StoreOptions {
         if (dir == null) throw new IllegalArgumentException("no data directory");
         if (retainMessages < 1) throw new IllegalArgumentException("retain-messages must be at least 1");
         if (retainBytes < 0 || retainAge.isNegative()) throw new IllegalArgumentException("retention must not be negative");
         if (maxPosters < 0 || queueCapacity < 1 || maxBatch < 1) throw new IllegalArgumentException("bad queue sizes");
+        if (writerNice < 0 || writerNice > 19) throw new IllegalArgumentException("writer nice must be 0 to 19");
     }
 
     /** The defaults, in {@code dir}, for a server of {@code maxPosters} connections. */
     public static StoreOptions defaults(Path dir, int maxPosters) {
         return new StoreOptions(dir, Sync.NORMAL, DEFAULT_RETAIN_AGE, DEFAULT_RETAIN_MESSAGES, DEFAULT_RETAIN_BYTES,
-                maxPosters, DEFAULT_QUEUE_CAPACITY, DEFAULT_MAX_BATCH);
+                maxPosters, DEFAULT_QUEUE_CAPACITY, DEFAULT_MAX_BATCH, DEFAULT_WRITER_NICE);
     }
 
     /**
@@ -62,15 +66,19 @@ public record StoreOptions(Path dir, Sync sync, Duration retainAge, long retainM
     }
 
     public StoreOptions withSync(Sync s) {
-        return new StoreOptions(dir, s, retainAge, retainMessages, retainBytes, maxPosters, queueCapacity, maxBatch);
+        return new StoreOptions(dir, s, retainAge, retainMessages, retainBytes, maxPosters, queueCapacity, maxBatch, writerNice);
     }
 
     public StoreOptions withRetention(Duration age, long messages, long bytes) {
-        return new StoreOptions(dir, sync, age, messages, bytes, maxPosters, queueCapacity, maxBatch);
+        return new StoreOptions(dir, sync, age, messages, bytes, maxPosters, queueCapacity, maxBatch, writerNice);
     }
 
     public StoreOptions withQueue(int capacity, int batch) {
-        return new StoreOptions(dir, sync, retainAge, retainMessages, retainBytes, maxPosters, capacity, batch);
+        return new StoreOptions(dir, sync, retainAge, retainMessages, retainBytes, maxPosters, capacity, batch, writerNice);
+    }
+
+    public StoreOptions withWriterNice(int nice) {
+        return new StoreOptions(dir, sync, retainAge, retainMessages, retainBytes, maxPosters, queueCapacity, maxBatch, nice);
     }
 
     /** The database file. */

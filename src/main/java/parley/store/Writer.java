@@ -78,6 +78,7 @@ final class Writer implements Runnable {
 
     private final BlockingQueue<Item> queue;
     private final int maxBatch;
+    private final int nice;
     private final Connection db;
     private final Batches batches;
     private final Retention retention;
@@ -92,6 +93,7 @@ final class Writer implements Runnable {
     Writer(Connection db, StoreOptions options, Retention retention, Counters counters, java.util.Map<String, Long> pending) {
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
         this.maxBatch = options.maxBatch();
+        this.nice = options.writerNice();
         this.db = db;
         this.batches = new Batches(db, pending);
         this.retention = retention;
@@ -135,6 +137,7 @@ final class Writer implements Runnable {
 
     @Override
     public void run() {
+        WriterPriority.apply(nice);
         List<Item> batch = new ArrayList<>(maxBatch);
         long lastCommit = System.nanoTime() - BATCH_WINDOW_NANOS;
         try {

@@ -26,6 +26,20 @@ class SqliteStoreTest {
     Path dir;
 
     @Test
+    void theWriterRunsAtItsNiceValue() throws Exception {
+        Integer mine = WriterPriority.current();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mine != null && mine == 0, "Linux, run at nice 0");
+        for (int nice : new int[] {7, 0}) {
+            Path d = dir.resolve("n" + nice);
+            try (SqliteStore s = SqliteStore.open(options(d).withWriterNice(nice))) {
+                Integer[] seen = {null};
+                s.onWriter(db -> seen[0] = WriterPriority.current());
+                assertThat(seen[0]).as("nice %d", nice).isEqualTo(nice);
+            }
+        }
+    }
+
+    @Test
     void appendCommitLoadRoundTrip() throws Exception {
         try (SqliteStore s = SqliteStore.open(options(dir))) {
             assertThat(s.persistent()).isTrue();
