@@ -99,6 +99,8 @@ final class Retention {
             counters.deleted(deleted);
             nextStep = System.currentTimeMillis() + (more ? BUSY_MILLIS : IDLE_MILLIS);
         } catch (SQLException | RuntimeException e) {
+            // A delete may have failed after others committed: no kept count can be trusted now.
+            counts.clear();
             counters.error(e instanceof SQLException se ? Sqlite.kind(se) : Sqlite.Kind.OTHER);
             Log.warn("store.retention_failed", "error", String.valueOf(e.getMessage()));
             nextStep = System.currentTimeMillis() + IDLE_MILLIS;

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import parley.log.Log;
@@ -50,6 +52,8 @@ final class Writer implements Runnable {
     /** What the queue holds now, by {@link #cost}; guarded by its own monitor for the waiting. */
     private final Object room = new Object();
     private long queuedBytes;
+    /** Posters waiting in {@link #put} for the queue's text to go; guarded by {@code room}. */
+    private int waitingForRoom;
 
     /** What a queued item holds in memory. */
     static long cost(Item item) {
@@ -84,6 +88,14 @@ final class Writer implements Runnable {
     private final Retention retention;
     private final Counters counters;
     private final Thread thread;
+    /**
+     * Tells the acks, in commit order, on a thread of normal priority. An ack's work can start
+     * threads (a Posted wakes the poster's writer, a virtual thread whose carrier the pool may
+     * make then), and on Linux a thread is born with its maker's nice value: made by this
+     * writer's thread, a carrier would run delivery at the writer's low priority. Its one thread
+     * is started here, by whoever opens the store, and never replaced (tell() lets nothing out).
+     */
+    private final ThreadPoolExecutor acks;
     private volatile boolean crashed;
     private volatile boolean pauseRequested;
     private volatile boolean paused;
@@ -99,6 +111,9 @@ final class Writer implements Runnable {
         this.retention = retention;
         this.counters = counters;
         this.thread = Thread.ofPlatform().name("parley-store-writer").daemon(true).unstarted(this);
+        this.acks = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                Thread.ofPlatform().name("parley-store-acks").daemon(true).factory());
+        acks.prestartAllCoreThreads();
     }
 
     void start() {
@@ -110,7 +125,14 @@ final class Writer implements Runnable {
         long cost = cost(item);
         synchronized (room) {
             // An item larger than the bound alone still goes in once the queue's text is gone.
-            while (queuedBytes > 0 && queuedBytes + cost > MAX_QUEUED_BYTES) room.wait();
+            while (queuedBytes > 0 && queuedBytes + cost > MAX_QUEUED_BYTES) {
+                waitingForRoom++;
+                try {
+                    room.wait();
+                } finally {
+                    waitingForRoom--;
+                }
+            }
             queuedBytes += cost;
         }
         queue.put(item);
@@ -126,6 +148,14 @@ final class Writer implements Runnable {
             if (queuedBytes >= MAX_QUEUED_BYTES) return true;
         }
         return queue.remainingCapacity() == 0;
+    }
+
+    /** Whether a poster waits in {@link #put} now, or would. */
+    private boolean posterWaits() {
+        synchronized (room) {
+            if (waitingForRoom > 0) return true;
+        }
+        return full();
     }
 
     /** What is left in the queue after the writer stopped (posts appended during close). */
@@ -151,7 +181,9 @@ final class Writer implements Runnable {
                     continue;
                 }
                 batch.add(first);
-                if (!(first instanceof Stop)) awaitWindow(lastCommit);
+                // Only posts gain from waiting: a Stop, a task (a Drop) or a marker goes at once.
+                if (first instanceof Post) awaitWindow(lastCommit);
+                if (crashed) return;
                 queue.drainTo(batch, maxBatch - 1);
                 lastCommit = System.nanoTime();
                 taken(batch);
@@ -169,12 +201,12 @@ final class Writer implements Runnable {
     }
 
     /**
-     * Waits until the window since the last commit has passed, a whole batch is queued, or the
-     * queue is full (posters would wait for the window's end).
+     * Waits until the window since the last commit has passed, a whole batch is queued, or a
+     * poster waits for room (it would wait for the window's end).
      */
     private void awaitWindow(long lastCommit) {
         long end = lastCommit + BATCH_WINDOW_NANOS;
-        for (long left = end - System.nanoTime(); left > 0 && queue.size() < maxBatch - 1 && !full() && !crashed;
+        for (long left = end - System.nanoTime(); left > 0 && queue.size() < maxBatch - 1 && !posterWaits() && !crashed;
                 left = end - System.nanoTime()) {
             java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, WINDOW_CHECK_NANOS));
         }
@@ -190,27 +222,50 @@ final class Writer implements Runnable {
         }
     }
 
-    /** Commits a batch's posts, tells its acks, runs its tasks; true if it ended with Stop. */
+    /**
+     * Commits a batch's posts and tells their acks, in queue order around its tasks: the posts
+     * queued before a task (a Drop) are committed before it runs, the ones after it after, so a
+     * Drop deletes only what was queued before it. True if the batch ended with Stop.
+     */
     private boolean handle(List<Item> batch) {
         List<Post> posts = new ArrayList<>(batch.size());
-        for (Item i : batch) if (i instanceof Post p) posts.add(p);
-        String why = posts.isEmpty() ? null : commit(posts);
-        boolean stop = false;
+        List<Item> waiting = new ArrayList<>(batch.size()); // posts and markers, told after their commit
         for (Item i : batch) {
             switch (i) {
-                case Post p -> tell(p.ack(), why);
-                case Marker m -> tell(m.ack(), why);
+                case Post p -> {
+                    posts.add(p);
+                    waiting.add(p);
+                }
+                case Marker m -> waiting.add(m);
                 case Task t -> {
+                    commitAndTell(posts, waiting);
                     try {
                         t.work().accept(db);
                     } catch (RuntimeException e) {
                         Log.error("store.task_failed", e);
                     }
                 }
-                case Stop s -> stop = true;
+                case Stop s -> {
+                    commitAndTell(posts, waiting);
+                    return true;
+                }
             }
         }
-        return stop;
+        commitAndTell(posts, waiting);
+        return false;
+    }
+
+    /** Commits {@code posts} (if any), hands the acks of {@code waiting} to the acks' thread, and empties both. */
+    private void commitAndTell(List<Post> posts, List<Item> waiting) {
+        String why = posts.isEmpty() ? null : commit(posts);
+        if (!waiting.isEmpty()) {
+            List<Item> told = List.copyOf(waiting);
+            acks.execute(() -> {
+                for (Item i : told) tell(i instanceof Post p ? p.ack() : ((Marker) i).ack(), why);
+            });
+        }
+        posts.clear();
+        waiting.clear();
     }
 
     /** Commits the posts; null if they are stored, else what their authors are told. */
@@ -218,8 +273,8 @@ final class Writer implements Runnable {
         long t0 = System.nanoTime();
         try {
             boolean allInserted = batches.commit(posts);
-            counters.committed(posts.size(), System.nanoTime() - t0);
             retention.touched(posts, allInserted);
+            counters.committed(posts.size(), System.nanoTime() - t0);
             if (failing != null) Log.info("store.recovered", "after", failing.name().toLowerCase());
             failing = null;
             return null;
@@ -261,9 +316,14 @@ final class Writer implements Runnable {
         retention.close();
     }
 
-    /** Waits for the writer to finish everything queued before the Stop that the caller queued. */
+    /**
+     * Waits for the writer to finish everything queued before the Stop that the caller queued, and
+     * for every ack of it to be told.
+     */
     void join() throws InterruptedException {
         thread.join();
+        acks.shutdown();
+        if (!acks.awaitTermination(30, TimeUnit.SECONDS)) Log.warn("store.acks_slow");
     }
 
     /** Abandons the thread where it is, as a killed process would: nothing more is committed. */
@@ -271,6 +331,7 @@ final class Writer implements Runnable {
         crashed = true;
         thread.interrupt();
         thread.join();
+        acks.shutdownNow();
     }
 
     // ------------------------------------------------------------------ test hooks

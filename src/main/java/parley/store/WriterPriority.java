@@ -19,6 +19,12 @@ import parley.log.Log;
  * posts per WAL page). The queue stays bounded: when the writer falls that far behind, posters
  * wait, as before. Same-session runs: 6,750-10,125 posts/s with nice 10 (docs/store.md).
  *
+ * <p>A thread is born with its maker's nice value, so the writer's thread must make none: it tells
+ * no acks (the acks' thread does, {@link Writer}). One way remains: waking a poster that waits for
+ * room in the queue hands a virtual thread to the scheduler, whose pool may make a carrier then;
+ * a poster waits only when the writer is behind, on a busy server whose carriers are already made
+ * (they are kept while busy), so this is left.
+ *
  * <p>This is the store's only native call; {@code parley.net.Linux} binds the others, but the
  * store must not know the transports' package. Without Linux or native access it does nothing.
  */

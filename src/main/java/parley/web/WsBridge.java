@@ -75,6 +75,8 @@ final class WsBridge implements Sink {
     /** When anything last arrived from the client (nanoTime). */
     private volatile long lastHeard = System.nanoTime();
     private final AtomicBoolean pinging = new AtomicBoolean();
+    /** An unfinished message's ending is on its way (checkUnfinished starts at most one). */
+    private final AtomicBoolean ending = new AtomicBoolean();
     /** The session's writer thread while it is inside {@link #write}, else null. */
     private volatile Thread writing;
     /** Called between frames of one write: the write deadline counts from the last frame sent. */
@@ -175,7 +177,12 @@ final class WsBridge implements Sink {
     private void unfinished(Duration limit) {
         turn.lock();
         try {
-            if (ended) return;
+            FrameConnection s = ws;
+            // The message may have been finished while this waited for the turn.
+            if (ended || s == null || s.unfinishedSince() == 0) {
+                ending.set(false);
+                return;
+            }
             unfinished = true;
             session.endFor(Metrics.CloseReason.LINE_TIMEOUT, Metrics.ErrorKind.LINE_TIMEOUT,
                     "message unfinished after " + words(limit) + "; closing the connection");
@@ -304,7 +311,9 @@ final class WsBridge implements Sink {
         FrameConnection s = ws;
         if (s == null || closing.get() || unfinished) return;
         long since = s.unfinishedSince();
-        if (since != 0 && now - since > limit.toNanos()) {
+        // At most one ending in flight: the sweep comes every quarter of the limit, and the
+        // connection's thread may hold the turn for a while (a blocked write).
+        if (since != 0 && now - since > limit.toNanos() && ending.compareAndSet(false, true)) {
             Thread.ofVirtual().name("parley-ws-unfinished").start(() -> unfinished(limit));
         }
     }

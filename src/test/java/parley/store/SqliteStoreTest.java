@@ -26,6 +26,23 @@ class SqliteStoreTest {
     Path dir;
 
     @Test
+    void aDropDeletesOnlyWhatWasQueuedBeforeIt() throws Exception {
+        try (SqliteStore s = SqliteStore.open(options(dir))) {
+            s.pauseWriter(); // one batch: five posts, the Drop, one more post
+            append(s, "g", 1, 5, 0);
+            Thread dropper = Thread.ofPlatform().start(() -> s.drop("g"));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (s.stats().queueDepth() < 6 && System.nanoTime() < deadline) Thread.sleep(5);
+            assertThat(s.stats().queueDepth()).isEqualTo(6);
+            s.append("g", 6, 0, "a", "after the drop", null, null);
+            s.resumeWriter();
+            dropper.join(10_000);
+            sync(s);
+            assertThat(all(s, "g")).extracting(Store.StoredMessage::seq).containsExactly(6L);
+        }
+    }
+
+    @Test
     void theWriterRunsAtItsNiceValue() throws Exception {
         Integer mine = WriterPriority.current();
         org.junit.jupiter.api.Assumptions.assumeTrue(mine != null && mine == 0, "Linux, run at nice 0");
