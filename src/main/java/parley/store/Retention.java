@@ -55,7 +55,7 @@ final class Retention {
     };
     static final int MAX_COUNTED = 65_536;
     private long nextStep = System.currentTimeMillis() + IDLE_MILLIS;
-    private PreparedStatement byAge, oldest, range, cutoff, countRows, byCount;
+    private PreparedStatement byAge, byAgeGroups, oldest, oldestGroups, range, cutoff, countRows, byCount;
 
     Retention(Connection db, StoreOptions o, Counters counters) {
         this.db = db;
@@ -110,10 +110,38 @@ final class Retention {
 
     private long byAge(long budget) throws SQLException {
         if (maxAge.isZero() || budget <= 0) return 0;
-        byAge.setLong(1, System.currentTimeMillis() - maxAge.toMillis());
-        long deleted = repeat(byAge, budget);
-        if (deleted > 0) counts.clear(); // rows of any groups: count again where needed
+        long before = System.currentTimeMillis() - maxAge.toMillis();
+        byAge.setLong(1, before);
+        byAgeGroups.setLong(1, before);
+        long deleted = 0;
+        while (deleted < budget) {
+            long n = runCounted(byAgeGroups, byAge);
+            deleted += n;
+            if (n < ROWS_PER_TXN) break;
+        }
         return deleted;
+    }
+
+    /**
+     * Runs one limited delete over any groups, first reading how many of its rows each group
+     * loses, so that the kept counts follow it (clearing them instead made every busy group over
+     * its count be counted again at each step of a store at its age or byte limit). The read and
+     * the delete pick their rows by the same limited subquery on the writer's own connection, so
+     * they pick the same rows; if the totals differ anyway, the counts are dropped.
+     */
+    private long runCounted(PreparedStatement losses, PreparedStatement delete) throws SQLException {
+        Map<String, Long> lost = new java.util.HashMap<>();
+        long expected = 0;
+        try (ResultSet r = losses.executeQuery()) {
+            while (r.next()) {
+                lost.put(r.getString(1), r.getLong(2));
+                expected += r.getLong(2);
+            }
+        }
+        long n = run(delete);
+        if (n != expected) counts.clear();
+        else lost.forEach((g, k) -> counts.computeIfPresent(g, (x, c) -> c - k));
+        return n;
     }
 
     /** Each touched group over its count: delete its oldest down to the limit. Cheap for the rest (two index probes). */
@@ -171,11 +199,10 @@ final class Retention {
         if (maxBytes == 0) return 0;
         long deleted = 0;
         while (deleted < budget && usedBytes() > maxBytes) {
-            long n = run(oldest);
+            long n = runCounted(oldestGroups, oldest);
             if (n == 0) break;
             deleted += n;
         }
-        if (deleted > 0) counts.clear(); // rows of any groups: count again where needed
         return deleted;
     }
 
@@ -240,6 +267,10 @@ final class Retention {
                 + " (SELECT group_id, seq FROM messages WHERE ts < ? ORDER BY ts" + limit);
         oldest = db.prepareStatement("DELETE FROM messages WHERE (group_id, seq) IN"
                 + " (SELECT group_id, seq FROM messages ORDER BY ts LIMIT " + ROWS_PER_BYTES_TXN + ")");
+        byAgeGroups = db.prepareStatement("SELECT g.name, count(*) FROM (SELECT group_id FROM messages WHERE ts < ?"
+                + " ORDER BY ts" + limit + " m JOIN groups g ON g.id = m.group_id GROUP BY g.name");
+        oldestGroups = db.prepareStatement("SELECT g.name, count(*) FROM (SELECT group_id FROM messages"
+                + " ORDER BY ts LIMIT " + ROWS_PER_BYTES_TXN + ") m JOIN groups g ON g.id = m.group_id GROUP BY g.name");
         range = db.prepareStatement("SELECT min(seq), max(seq) FROM messages"
                 + " WHERE group_id = (SELECT id FROM groups WHERE name = ?)");
         cutoff = db.prepareStatement("SELECT seq FROM messages WHERE group_id = (SELECT id FROM groups WHERE name = ?)"
@@ -252,6 +283,6 @@ final class Retention {
     }
 
     void close() {
-        for (PreparedStatement p : new PreparedStatement[] {byAge, oldest, range, cutoff, countRows, byCount}) Sqlite.closeQuietly(p);
+        for (PreparedStatement p : new PreparedStatement[] {byAge, byAgeGroups, oldest, oldestGroups, range, cutoff, countRows, byCount}) Sqlite.closeQuietly(p);
     }
 }

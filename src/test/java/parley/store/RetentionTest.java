@@ -95,6 +95,22 @@ class RetentionTest {
     }
 
     @Test
+    void byCountFollowsDeletionsByAge() throws Exception {
+        long now = System.currentTimeMillis(), old = now - Duration.ofDays(2).toMillis();
+        try (SqliteStore s = SqliteStore.open(options(dir).withRetention(Duration.ofHours(1), 100, 0))) {
+            append(s, "g", 1, 150, now);
+            sync(s);
+            s.retainNow(); // counted: 150, then 100 kept
+            assertThat(s.retained("g")).containsExactly(51, 150);
+            for (long seq = 151; seq <= 180; seq++) s.append("g", seq, old, "a", "x", null, null);
+            sync(s);
+            s.retainNow(); // the 30 old ones go by age; the kept count must lose them too
+            assertThat(s.retained("g")).containsExactly(51, 150);
+            assertThat(all(s, "g")).hasSize(100);
+        }
+    }
+
+    @Test
     void byBytesDeletesTheOldestOverAllGroupsAndGivesTheSpaceBack() throws Exception {
         long limit = 256 * 1024;
         try (SqliteStore s = SqliteStore.open(options(dir).withQueue(5000, 1000).withRetention(Duration.ZERO, 100_000, limit))) {
