@@ -113,13 +113,7 @@ final class Retention {
         long before = System.currentTimeMillis() - maxAge.toMillis();
         byAge.setLong(1, before);
         byAgeGroups.setLong(1, before);
-        long deleted = 0;
-        while (deleted < budget) {
-            long n = runCounted(byAgeGroups, byAge);
-            deleted += n;
-            if (n < ROWS_PER_TXN) break;
-        }
-        return deleted;
+        return repeat(() -> runCounted(byAgeGroups, byAge), budget);
     }
 
     /**
@@ -172,7 +166,7 @@ final class Retention {
             }
             byCount.setString(1, group);
             byCount.setLong(2, last);
-            long n = repeat(byCount, budget - deleted);
+            long n = repeat(() -> run(byCount), budget - deleted);
             counts.put(group, count - n);
             deleted += n;
             if (deleted < budget) it.remove();
@@ -207,14 +201,19 @@ final class Retention {
     }
 
     /** Runs a limited delete until it deletes nothing or the budget is spent, a transaction each. */
-    private static long repeat(PreparedStatement delete, long budget) throws SQLException {
+    private static long repeat(Delete delete, long budget) throws SQLException {
         long deleted = 0;
         while (deleted < budget) {
-            long n = run(delete);
+            long n = delete.run();
             deleted += n;
             if (n < ROWS_PER_TXN) break;
         }
         return deleted;
+    }
+
+    /** One limited delete, a transaction; returns the rows it deleted. */
+    private interface Delete {
+        long run() throws SQLException;
     }
 
     private static long run(PreparedStatement delete) throws SQLException {

@@ -229,14 +229,14 @@ final class Writer implements Runnable {
      */
     private boolean handle(List<Item> batch) {
         List<Post> posts = new ArrayList<>(batch.size());
-        List<Item> waiting = new ArrayList<>(batch.size()); // posts and markers, told after their commit
+        List<Store.Ack> waiting = new ArrayList<>(); // told after their commit; a post without an id has none
         for (Item i : batch) {
             switch (i) {
                 case Post p -> {
                     posts.add(p);
-                    waiting.add(p);
+                    if (p.ack() != null) waiting.add(p.ack());
                 }
-                case Marker m -> waiting.add(m);
+                case Marker m -> waiting.add(m.ack());
                 case Task t -> {
                     commitAndTell(posts, waiting);
                     try {
@@ -255,14 +255,12 @@ final class Writer implements Runnable {
         return false;
     }
 
-    /** Commits {@code posts} (if any), hands the acks of {@code waiting} to the acks' thread, and empties both. */
-    private void commitAndTell(List<Post> posts, List<Item> waiting) {
+    /** Commits {@code posts} (if any), hands {@code waiting} to the acks' thread, and empties both. */
+    private void commitAndTell(List<Post> posts, List<Store.Ack> waiting) {
         String why = posts.isEmpty() ? null : commit(posts);
         if (!waiting.isEmpty()) {
-            List<Item> told = List.copyOf(waiting);
-            acks.execute(() -> {
-                for (Item i : told) tell(i instanceof Post p ? p.ack() : ((Marker) i).ack(), why);
-            });
+            List<Store.Ack> told = List.copyOf(waiting);
+            acks.execute(() -> told.forEach(ack -> tell(ack, why)));
         }
         posts.clear();
         waiting.clear();
