@@ -34,34 +34,27 @@ final class Completion {
     /** Learns the names in a packet shown to the user. */
     void learn(FromServer packet) {
         switch (packet) {
-            case FromServer.Message m -> {
-                groups.add(m.groupName());
-                if (m.from() != null) members.add(m.from());
-            }
+            case FromServer.Message m -> learn(m.groupName(), m.from());
             case FromServer.Groups g -> g.groups().forEach(i -> groups.add(i.name()));
             case FromServer.Members m -> {
                 groups.add(m.groupName());
                 members.addAll(m.names());
             }
-            case FromServer.Joined j -> {
-                groups.add(j.groupName());
-                if (j.name() != null) members.add(j.name());
-            }
-            case FromServer.Left l -> {
-                groups.add(l.groupName());
-                if (l.name() != null) members.add(l.name());
-            }
-            case FromServer.GroupEvent e -> {
-                groups.add(e.groupName());
-                if (e.name() != null) members.add(e.name());
-            }
+            case FromServer.Joined j -> learn(j.groupName(), j.name());
+            case FromServer.Left l -> learn(l.groupName(), l.name());
+            case FromServer.GroupEvent e -> learn(e.groupName(), e.name());
             case FromServer.GroupDetails d -> {
-                groups.add(d.groupName());
-                if (d.owner() != null) members.add(d.owner());
+                learn(d.groupName(), d.owner());
                 members.addAll(d.operators());
             }
             default -> { }
         }
+    }
+
+    /** A group seen, and a name seen in it (null when the packet names no one). */
+    private void learn(String group, String name) {
+        groups.add(group);
+        if (name != null) members.add(name);
     }
 
     /** Learns the group of a line the user typed ({@code join dogs}). */
