@@ -70,7 +70,9 @@ final class NonBlockingSend {
      */
     static long send(int fd, byte[] b, int off, int len) {
         try {
-            return Linux.send(fd, MemorySegment.ofArray(b).asSlice(off, len), len, MSG_DONTWAIT | MSG_NOSIGNAL);
+            // Most sends are one whole line: a slice would be a second segment allocated per send.
+            MemorySegment whole = MemorySegment.ofArray(b);
+            return Linux.send(fd, off == 0 ? whole : whole.asSlice(off, len), len, MSG_DONTWAIT | MSG_NOSIGNAL);
         } catch (Throwable e) {
             return -1;
         }
