@@ -18,7 +18,9 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 [ -n "$address" ] || { echo "training server did not start"; cat "$log"; exit 1; }
-bench() { timeout 60 "$java" --enable-native-access=ALL-UNNAMED -jar "$jar" bench "$address" --duration 3s --warmup 1s "$@"; }
+# The load only has to run the hot path: its verdict does not matter. On a busy machine the bench
+# reports lag and exits non-zero, which under set -e ended the training without a cache.
+bench() { timeout 60 "$java" --enable-native-access=ALL-UNNAMED -jar "$jar" bench "$address" --duration 3s --warmup 1s "$@" || true; }
 bench --scenario fanout --rate 3000
 bench --scenario groups --rate 5000
 kill -TERM "$pid"
