@@ -115,6 +115,7 @@ final class FrameConnection implements ServerConnection {
             throw new CloseConnectionException("WebSocket connection failed: " + e, e);
         } finally {
             drop();
+            bridge.gone();
         }
     }
 

@@ -27,9 +27,9 @@ import parley.server.Sink;
  * Error, then the connection is closed (1009), as on TCP; so does one the fragments budget has no
  * room for (1008).
  *
- * <p><b>One thread at a time.</b> The session is driven from three places: the connection's thread
- * (requests, the client's Close), the server asking the session to stop (any thread), and the
- * watcher that notices the connection has gone. All three take {@link #turn} before touching the
+ * <p><b>One thread at a time.</b> The session is driven from two places: the connection's thread
+ * (requests, the client's Close, and the end once it has stopped reading: {@link #gone}) and the
+ * server asking the session to stop (any thread). Both take {@link #turn} before touching the
  * session, so {@link Session#handle} and {@link Session#end} never overlap and each sees what the
  * one before did; {@link #ended} makes the end happen exactly once.
  *
@@ -37,10 +37,11 @@ import parley.server.Sink;
  * each packet line goes out as one text frame, without its newline, and the writer's virtual thread
  * blocks until Helidon has written it to the socket.
  *
- * <p><b>End.</b> Helidon calls {@code onClose} only when the client sends a Close frame; a dropped
- * TCP connection or an idle timeout just ends the connection's thread. So a small virtual thread
- * per connection waits for that thread to finish and then ends the session: whatever way the
- * browser goes, it leaves its groups and gives up its name.
+ * <p><b>End.</b> However the connection ends (a Close, a dropped TCP connection, Helidon's idle
+ * timeout, a protocol error), {@link FrameConnection}'s read loop ends, and its thread calls
+ * {@link #gone} on its way out, which ends the session: whatever way the browser goes, it leaves
+ * its groups and gives up its name. (This was a second virtual thread per connection, parked in
+ * {@code join} on the first for the connection's whole life: about 1.6 KB of an idle WebSocket.)
  *
  * <p><b>Heartbeat.</b> {@link WsRoutes} pings every connection now and then ({@link #heartbeat});
  * browsers answer pings by themselves. The answers keep a quiet browser from Helidon's idle
@@ -108,7 +109,6 @@ final class WsBridge implements Sink {
             turn.unlock();
         }
         live.add(this);
-        Thread.ofVirtual().name("parley-ws-watch").start(this::watch);
         Log.debug("ws.connected", "peer", peer);
     }
 
@@ -281,23 +281,22 @@ final class WsBridge implements Sink {
         });
     }
 
-    /** Waits for the connection's thread to finish, then makes sure the session has ended. */
-    private void watch() {
-        Thread t = connection;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                // Only the end of the connection ends this thread.
-            }
-        }
+    /**
+     * The connection's thread has stopped reading and is about to end (any way): makes sure the
+     * session has ended. Connection thread, from {@link FrameConnection}'s last {@code finally};
+     * also after an {@link #opened} that failed before the session began.
+     */
+    void gone() {
         live.remove(this);
+        // An interrupt that ended the read (forceClose, Helidon's idle sweep) must not fail the
+        // session's end; it is given back for Helidon's own clean-up after.
+        boolean interrupted = Thread.interrupted();
         turn.lock();
         try {
-            finish(false);
+            if (session != null) finish(false);
         } finally {
             turn.unlock();
+            if (interrupted) Thread.currentThread().interrupt();
         }
         Log.debug("ws.disconnected", "peer", peer);
     }

@@ -116,6 +116,12 @@ public final class WsRoutes implements HttpFrontend.Routes {
                 .findFirst()
                 .orElseGet(Http1Config::create);
         server.addProtocol(ws);
+        // A WebSocket keeps its HTTP connection's socket for as long as it is open, mostly idle.
+        // Helidon's default NIO socket holds two 8 KiB ByteBuffers (read and write) for its whole
+        // life; the blocking socket holds one 8 KiB read array and writes straight from the
+        // frame's bytes: 8 KiB less per idle WebSocket (docs/performance.md, "Where an idle
+        // WebSocket connection's memory goes"). Both park the connection's virtual thread alike.
+        server.useNio(false);
         // This selector comes before the one Helidon finds on its own, so HTTP/1 connections use
         // it, and with it the upgrader that applies OriginPolicy and runs FrameConnection (see
         // GatewayUpgrader).

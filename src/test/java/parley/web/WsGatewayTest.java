@@ -502,6 +502,16 @@ class WsGatewayTest {
     }
 
     @Test
+    @DisplayName("the HTTP listener uses blocking sockets: an idle WebSocket holds one 8 KiB buffer, not NIO's two")
+    void blockingSockets() throws Exception {
+        chat = ChatServer.start(ServerConfig.defaults().withAddress(new InetSocketAddress("127.0.0.1", 0)));
+        io.helidon.webserver.WebServerConfig.Builder server = io.helidon.webserver.WebServer.builder();
+        assertThat(server.useNio()).isTrue(); // Helidon's default
+        new WsRoutes(chat.chat(), OriginPolicy.sameOriginOnly()).configure(server);
+        assertThat(server.useNio()).isFalse();
+    }
+
+    @Test
     @DisplayName("heartbeat: a client that answers pings stays; one that has gone silent is ended")
     void heartbeat() throws Exception {
         start(ServerConfig.defaults().withMaxLineBytes(MAX_LINE),
