@@ -70,7 +70,10 @@ final class NonBlockingSend {
      */
     static long send(int fd, byte[] b, int off, int len) {
         try {
-            // Most sends are one whole line: a slice would be a second segment allocated per send.
+            // The call reads the array in place: the bounds are checked here, as a slice would.
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            // Sends start at offset 0 (a line, or the front of a batch's buffer); for those a slice
+            // would only be a second segment allocated per send.
             MemorySegment whole = MemorySegment.ofArray(b);
             return Linux.send(fd, off == 0 ? whole : whole.asSlice(off, len), len, MSG_DONTWAIT | MSG_NOSIGNAL);
         } catch (Throwable e) {

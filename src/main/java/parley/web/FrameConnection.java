@@ -18,6 +18,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import parley.budget.MemoryBudget;
+import parley.log.Log;
 
 /**
  * One WebSocket connection after the handshake: reads the client's frames as bytes, writes ours.
@@ -114,8 +115,23 @@ final class FrameConnection implements ServerConnection {
             // Whatever happens, no HTTP answer may follow the upgrade: the connection just ends.
             throw new CloseConnectionException("WebSocket connection failed: " + e, e);
         } finally {
-            drop();
+            try {
+                drop();
+            } finally {
+                endSession();
+            }
+        }
+    }
+
+    /**
+     * Ends the session on the connection thread's way out. Nothing it throws may leave
+     * {@link #handle}: Helidon would answer it with an HTTP 500 written into the WebSocket stream.
+     */
+    private void endSession() {
+        try {
             bridge.gone();
+        } catch (RuntimeException e) {
+            Log.warn("ws.end_failed", "error", e.toString());
         }
     }
 

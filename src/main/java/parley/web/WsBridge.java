@@ -27,9 +27,10 @@ import parley.server.Sink;
  * Error, then the connection is closed (1009), as on TCP; so does one the fragments budget has no
  * room for (1008).
  *
- * <p><b>One thread at a time.</b> The session is driven from two places: the connection's thread
- * (requests, the client's Close, and the end once it has stopped reading: {@link #gone}) and the
- * server asking the session to stop (any thread). Both take {@link #turn} before touching the
+ * <p><b>One thread at a time.</b> The session is driven from three places: the connection's thread
+ * (requests, the client's Close, and the end once it has stopped reading: {@link #gone}), the
+ * server asking the session to stop (any thread), and the sweep that ends a connection whose text
+ * message stays unfinished past the line timeout ({@link #unfinished}). All take {@link #turn} before touching the
  * session, so {@link Session#handle} and {@link Session#end} never overlap and each sees what the
  * one before did; {@link #ended} makes the end happen exactly once.
  *
