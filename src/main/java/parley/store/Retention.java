@@ -262,14 +262,14 @@ final class Retention {
     private void prepare() throws SQLException {
         if (byAge != null) return;
         String limit = " LIMIT " + ROWS_PER_TXN + ")";
-        byAge = db.prepareStatement("DELETE FROM messages WHERE (group_id, seq) IN"
-                + " (SELECT group_id, seq FROM messages WHERE ts < ? ORDER BY ts" + limit);
-        oldest = db.prepareStatement("DELETE FROM messages WHERE (group_id, seq) IN"
-                + " (SELECT group_id, seq FROM messages ORDER BY ts LIMIT " + ROWS_PER_BYTES_TXN + ")");
-        byAgeGroups = db.prepareStatement("SELECT g.name, count(*) FROM (SELECT group_id FROM messages WHERE ts < ?"
-                + " ORDER BY ts" + limit + " m JOIN groups g ON g.id = m.group_id GROUP BY g.name");
-        oldestGroups = db.prepareStatement("SELECT g.name, count(*) FROM (SELECT group_id FROM messages"
-                + " ORDER BY ts LIMIT " + ROWS_PER_BYTES_TXN + ") m JOIN groups g ON g.id = m.group_id GROUP BY g.name");
+        // Each delete over any groups and the read of what it will cost each group share one
+        // subquery, so that they pick the same rows (see runCounted).
+        String aged = "SELECT group_id, seq FROM messages WHERE ts < ? ORDER BY ts LIMIT " + ROWS_PER_TXN;
+        String oldestRows = "SELECT group_id, seq FROM messages ORDER BY ts LIMIT " + ROWS_PER_BYTES_TXN;
+        byAge = db.prepareStatement(deleting(aged));
+        byAgeGroups = db.prepareStatement(lossesPerGroup(aged));
+        oldest = db.prepareStatement(deleting(oldestRows));
+        oldestGroups = db.prepareStatement(lossesPerGroup(oldestRows));
         range = db.prepareStatement("SELECT min(seq), max(seq) FROM messages"
                 + " WHERE group_id = (SELECT id FROM groups WHERE name = ?)");
         cutoff = db.prepareStatement("SELECT seq FROM messages WHERE group_id = (SELECT id FROM groups WHERE name = ?)"
@@ -279,6 +279,16 @@ final class Retention {
         byCount = db.prepareStatement("DELETE FROM messages WHERE group_id = (SELECT id FROM groups WHERE name = ?1)"
                 + " AND seq IN (SELECT seq FROM messages WHERE group_id = (SELECT id FROM groups WHERE name = ?1)"
                 + " AND seq <= ?2 ORDER BY seq" + limit);
+    }
+
+    /** Deletes the rows that {@code rows} (a query of group_id, seq) picks. */
+    private static String deleting(String rows) {
+        return "DELETE FROM messages WHERE (group_id, seq) IN (" + rows + ")";
+    }
+
+    /** How many of the rows that {@code rows} picks each group has, by group name. */
+    private static String lossesPerGroup(String rows) {
+        return "SELECT g.name, count(*) FROM (" + rows + ") m JOIN groups g ON g.id = m.group_id GROUP BY g.name";
     }
 
     void close() {
