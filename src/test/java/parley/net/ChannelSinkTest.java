@@ -72,6 +72,21 @@ class ChannelSinkTest {
     }
 
     @Test
+    void aSendBeyondTheArraySendsNothing() throws Exception {
+        // The send reads the array in place, with no slice to bound it: past its end would be
+        // whatever the heap holds next, sent to the client.
+        SocketChannel[] p = pair();
+        ChannelSink sink = new ChannelSink(p[0], true);
+        byte[] a = "{\"Message\":1}\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(sink.tryWrite(a, 0, a.length + 64)).isEqualTo(-1);
+        assertThat(sink.tryWrite(a, 4, a.length)).isEqualTo(-1);
+        assertThat(sink.tryWrite(a, 4, a.length - 4)).isEqualTo(a.length - 4); // an offset within bounds still goes
+        assertThat(read(p[1], a.length - 4)).isEqualTo("ssage\":1}\n");
+        sink.close();
+        p[1].close();
+    }
+
+    @Test
     void withInlineSendOffEveryWriteIsTheWritersAndTheDescriptorStillServes() throws Exception {
         SocketChannel[] p = pair();
         ChannelSink sink = new ChannelSink(p[0], false);
